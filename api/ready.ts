@@ -1,0 +1,3 @@
+import { readiness } from "../lib/pipeline/ready.js";
+
+export default readiness();

@@ -1,0 +1,105 @@
+// The environment, parsed once into a typed config. Every variable hookgate reads is
+// declared here, so an invalid one fails with a message that names it, and
+// .env.example / the README can be checked against this one list.
+import { z } from "zod";
+import { providers } from "../providers/catalog.js";
+
+/** A comma-separated list: several secrets verify at once, so they rotate without downtime. */
+const list = z
+  .string()
+  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+
+const base = {
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOOKGATE_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  HOOKGATE_DATA_DIR: z.string().default(".hookgate"),
+  PUBLIC_BASE_URL: z.url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  SUPABASE_URL: z.url().optional(),
+  SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+  UPSTASH_REDIS_REST_URL: z.url().optional(),
+  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+};
+
+const secretVars = Object.fromEntries(providers.map((p) => [p.secretEnv, list.optional()]));
+
+const schema = z
+  .object({ ...base, ...secretVars })
+  .refine((e) => !e.SUPABASE_URL === !e.SUPABASE_SERVICE_ROLE_KEY, {
+    message: "SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are set together",
+    path: ["SUPABASE_SERVICE_ROLE_KEY"],
+  })
+  .refine((e) => !e.UPSTASH_REDIS_REST_URL === !e.UPSTASH_REDIS_REST_TOKEN, {
+    message: "UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN are set together",
+    path: ["UPSTASH_REDIS_REST_TOKEN"],
+  });
+
+export type Env = z.infer<typeof schema>;
+
+export type StoreTarget =
+  | { transport: "supabase"; url: string; serviceRoleKey: string }
+  | { transport: "postgres"; url: string }
+  | { transport: "pglite"; dataDir: string };
+
+export type KvTarget =
+  | { transport: "upstash"; url: string; token: string }
+  | { transport: "redis"; url: string }
+  | { transport: "memory" };
+
+export interface Config {
+  port: number;
+  bodyLimitBytes: number;
+  publicBaseUrl: string | undefined;
+  logLevel: Env["LOG_LEVEL"];
+  store: StoreTarget;
+  kv: KvTarget;
+  /** Secrets by provider name; an empty list means the provider is not configured. */
+  secrets: Readonly<Record<string, readonly string[]>>;
+  env: Env;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment; throws a ConfigError naming every invalid variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // An empty value in a .env file means "unset", not "the empty string".
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`);
+    throw new ConfigError(`invalid environment: ${problems.join("; ")}`);
+  }
+  const env = parsed.data;
+  return {
+    port: env.PORT,
+    bodyLimitBytes: env.HOOKGATE_BODY_LIMIT_BYTES,
+    publicBaseUrl: env.PUBLIC_BASE_URL,
+    logLevel: env.LOG_LEVEL,
+    store: storeTarget(env),
+    kv: kvTarget(env),
+    secrets: Object.fromEntries(
+      providers.map((p) => [p.name, (env as Record<string, unknown>)[p.secretEnv] as string[] | undefined ?? []]),
+    ),
+    env,
+  };
+}
+
+function storeTarget(env: Env): StoreTarget {
+  if (env.SUPABASE_URL && env.SUPABASE_SERVICE_ROLE_KEY) {
+    return { transport: "supabase", url: env.SUPABASE_URL, serviceRoleKey: env.SUPABASE_SERVICE_ROLE_KEY };
+  }
+  if (env.DATABASE_URL) return { transport: "postgres", url: env.DATABASE_URL };
+  return { transport: "pglite", dataDir: env.HOOKGATE_DATA_DIR };
+}
+
+function kvTarget(env: Env): KvTarget {
+  if (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN) {
+    return { transport: "upstash", url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN };
+  }
+  if (env.REDIS_URL) return { transport: "redis", url: env.REDIS_URL };
+  return { transport: "memory" };
+}

@@ -1,0 +1,56 @@
+// The composition root: config, store and KV, opened once per function instance and
+// shared by every request it serves (module scope is a cache, never the truth).
+import { loadConfig, type Config } from "./config/env.js";
+import { openKv } from "./kv/open.js";
+import type { Kv } from "./kv/port.js";
+import { setLogLevel } from "./observability/log.js";
+import { recordOnly, type Router } from "./routing/router.js";
+import { openStore } from "./store/open.js";
+import type { Store } from "./store/store.js";
+
+export interface Gateway {
+  readonly config: Config;
+  readonly store: Store;
+  readonly kv: Kv;
+  readonly route: Router;
+  close(): Promise<void>;
+}
+
+export interface GatewayParts {
+  store?: Store;
+  kv?: Kv;
+  route?: Router;
+}
+
+/** Opens a gateway; parts given are used as they are (tests, the local server). */
+export async function openGateway(config: Config, parts: GatewayParts = {}): Promise<Gateway> {
+  setLogLevel(config.logLevel);
+  const [store, kv] = await Promise.all([parts.store ?? openStore(config.store), parts.kv ?? openKv(config.kv)]);
+  return {
+    config,
+    store,
+    kv,
+    route: parts.route ?? recordOnly,
+    close: async () => {
+      await Promise.all([store.close(), kv.close()]);
+    },
+  };
+}
+
+let shared: Promise<Gateway> | undefined;
+
+/** The instance's gateway, from the environment. A failed open is retried by the next request. */
+export function sharedGateway(): Promise<Gateway> {
+  shared ??= Promise.resolve()
+    .then(() => openGateway(loadConfig()))
+    .catch((error: unknown) => {
+      shared = undefined;
+      throw error;
+    });
+  return shared;
+}
+
+/** Makes `gateway` the one every api/ route uses (the local server, whole-function tests). */
+export function useGateway(gateway: Gateway | undefined): void {
+  shared = gateway ? Promise.resolve(gateway) : undefined;
+}

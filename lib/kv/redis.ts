@@ -1,0 +1,39 @@
+// KV over plain Redis (TCP, REDIS_URL) with ioredis.
+import { Redis } from "ioredis";
+import type { Kv } from "./port.js";
+
+export function redisKv(url: string): Kv & { client: Redis } {
+  const client = new Redis(url, {
+    // Fail fast: hot counters must never hold a webhook hostage.
+    connectTimeout: 2000,
+    commandTimeout: 1000,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: true,
+    lazyConnect: false,
+  });
+  client.on("error", () => {}); // reported by the failing command, not as an unhandled event
+  return {
+    transport: "redis",
+    client,
+    ping: async () => {
+      await client.ping();
+    },
+    get: (key) => client.get(key),
+    set: async (key, value, { px, nx } = {}) => {
+      const args: (string | number)[] = [];
+      if (px) args.push("PX", px);
+      if (nx) args.push("NX");
+      return (await client.call("SET", key, value, ...args)) === "OK";
+    },
+    incr: async (key, windowMs) => {
+      const [[, count]] = (await client.multi().incr(key).pexpire(key, windowMs, "NX").exec()) as [[null, number]];
+      return count;
+    },
+    del: async (key) => {
+      await client.del(key);
+    },
+    close: async () => {
+      client.disconnect();
+    },
+  };
+}

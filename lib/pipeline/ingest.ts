@@ -1,0 +1,86 @@
+// The one ingest pipeline every provider runs through:
+//   configured? → raw bytes (size limit) → verify → parse (dedup key, type)
+//   → route → ONE store call (event + outbox deliveries) → answer.
+// Each step either returns a value or throws a Rejection; endpoint() turns those into
+// answers, so no step writes HTTP itself.
+import { sharedGateway, type Gateway } from "../gateway.js";
+import { endpoint, type Endpoint, type RequestContext } from "../http/endpoint.js";
+import { Rejection } from "../http/errors.js";
+import type { Provider, WebhookRequest } from "../providers/types.js";
+import { readBody } from "./body.js";
+
+/** How long new deliveries stay reserved for the attempt made right after the answer. */
+const IMMEDIATE_ATTEMPT_LEASE_SECONDS = 60;
+
+/** The Vercel function for one provider: `export default webhook(clickup)`. */
+export function webhook(provider: Provider, gateway: () => Promise<Gateway> = sharedGateway): Endpoint {
+  return endpoint(`webhooks/${provider.name}`, ["POST"], async (request, context) => {
+    context.note({ provider: provider.name });
+    return ingest(await gateway(), provider, request, context);
+  });
+}
+
+export async function ingest(gateway: Gateway, provider: Provider, request: Request, context: RequestContext): Promise<Response> {
+  const { config, store } = gateway;
+  const secrets = config.secrets[provider.name] ?? [];
+  if (secrets.length === 0) {
+    throw new Rejection("not_configured", `${provider.secretEnv} is not set; hookgate accepts nothing unsigned`);
+  }
+
+  const webhookRequest: WebhookRequest = {
+    body: await readBody(request, config.bodyLimitBytes),
+    headers: request.headers,
+    url: publicUrl(request.url, config.publicBaseUrl),
+    receivedAt: new Date(),
+  };
+
+  const verification = provider.verify(webhookRequest, { secrets });
+  if (!verification.ok) {
+    throw new Rejection("unauthorized", "signature verification failed", {}, verification.reason);
+  }
+
+  const parsed = provider.parse(webhookRequest);
+  if (!parsed.ok) throw new Rejection("bad_request", parsed.reason, {}, "malformed");
+  const event = parsed.event;
+
+  const recorded = await store.ingest({
+    source: provider.name,
+    provider: provider.name,
+    dedupKey: event.dedupKey,
+    type: event.type,
+    verified: verification.verified,
+    body: webhookRequest.body,
+    payload: event.payload,
+    headers: keptHeaders(request.headers, provider.keepHeaders),
+    destinations: gateway.route(provider.name, event),
+    leaseSeconds: IMMEDIATE_ATTEMPT_LEASE_SECONDS,
+  });
+  context.note({
+    outcome: recorded.duplicate ? "duplicate" : "accepted",
+    event_id: recorded.event_id,
+    event_type: event.type,
+  });
+
+  const outcome = { id: recorded.event_id, duplicate: recorded.duplicate };
+  return provider.acknowledge?.(webhookRequest, event, outcome) ?? Response.json(outcome, { status: 200 });
+}
+
+/**
+ * The URL as the provider called it. Behind Vercel or a proxy the function may see
+ * another host, so a configured public base URL wins; path and query are kept byte
+ * for byte (Twilio signs them exactly).
+ */
+function publicUrl(seen: string, publicBaseUrl: string | undefined): string {
+  if (!publicBaseUrl) return seen;
+  const pathAndQuery = seen.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "");
+  return publicBaseUrl.replace(/\/+$/, "") + pathAndQuery;
+}
+
+function keptHeaders(headers: Headers, names: readonly string[]): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of names) {
+    const value = headers.get(name);
+    if (value !== null) kept[name] = value;
+  }
+  return kept;
+}

@@ -1,0 +1,34 @@
+// Readiness: checks the store and KV, and says which transports and providers are
+// configured (names only, never a secret).
+import { sharedGateway, type Gateway } from "../gateway.js";
+import { endpoint, type Endpoint } from "../http/endpoint.js";
+import { errorFields } from "../observability/log.js";
+import { providers } from "../providers/catalog.js";
+
+export function readiness(gateway: () => Promise<Gateway> = sharedGateway): Endpoint {
+  return endpoint("ready", ["GET", "HEAD"], async () => {
+    const gw = await gateway();
+    const [store, kv] = await Promise.all([check(() => gw.store.ping()), check(() => gw.kv.ping())]);
+    const ready = store.ok && kv.ok;
+    return Response.json(
+      {
+        ready,
+        store: { transport: gw.store.transport, ...store },
+        kv: { transport: gw.kv.transport, ...kv },
+        providers: Object.fromEntries(
+          providers.map((p) => [p.name, (gw.config.secrets[p.name]?.length ?? 0) > 0 ? "configured" : "not configured"]),
+        ),
+      },
+      { status: ready ? 200 : 503 },
+    );
+  });
+}
+
+async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {
+  try {
+    await probe();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: String(errorFields(error).error_message ?? errorFields(error).error) };
+  }
+}

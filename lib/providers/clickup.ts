@@ -1,0 +1,51 @@
+// ClickUp: hex HMAC-SHA256 of the raw body in `X-Signature`, no timestamp.
+// https://developer.clickup.com/docs/webhooksignature
+// ClickUp suspends a webhook on a 401 or 410, so only a real signature failure may
+// produce one (the pipeline guarantees that: every other failure has its own code).
+import { z } from "zod";
+import { accepted, parseJson } from "./payload.js";
+import { anyMatch, decodeHex, hmac, sha256Hex } from "./signature.js";
+import type { Provider } from "./types.js";
+
+const ClickUpWebhook = z.looseObject({
+  event: z.string().min(1),
+  webhook_id: z.string().min(1),
+  task_id: z.string().optional(),
+  history_items: z.array(z.looseObject({ id: z.union([z.string(), z.number()]) })).optional(),
+});
+export type ClickUpWebhook = z.infer<typeof ClickUpWebhook>;
+
+export const clickup: Provider = {
+  name: "clickup",
+  secretEnv: "CLICKUP_WEBHOOK_SECRET",
+  keepHeaders: ["content-type", "user-agent"],
+
+  verify(request, { secrets }) {
+    const header = request.headers.get("x-signature");
+    if (!header) return { ok: false, reason: "missing_signature" };
+    const signature = decodeHex(header.trim());
+    if (!signature) return { ok: false, reason: "malformed_signature" };
+    const valid = anyMatch(secrets, (secret) => hmac("sha256", secret, request.body), [signature]);
+    return valid ? { ok: true, verified: true } : { ok: false, reason: "bad_signature" };
+  },
+
+  sign({ body, secret }) {
+    return { "content-type": "application/json", "x-signature": hmac("sha256", secret, body).toString("hex") };
+  },
+
+  parse(request) {
+    const parsed = parseJson(request.body, ClickUpWebhook);
+    if (!parsed.ok) return parsed;
+    const hook = parsed.value;
+    // One webhook call carries one event with its history items; ClickUp retries
+    // repeat the same item ids. Some events (e.g. taskDeleted) have none: then the
+    // body itself is the identity.
+    const itemIds = (hook.history_items ?? []).map((item) => String(item.id)).sort();
+    const identity = itemIds.length > 0 ? itemIds.join(",") : `sha256:${sha256Hex(request.body)}`;
+    return accepted({
+      dedupKey: `${hook.webhook_id}:${hook.event}:${identity}`,
+      type: hook.event,
+      payload: hook,
+    });
+  },
+};

@@ -1,0 +1,51 @@
+// Signature primitives shared by the providers: HMAC over raw bytes, strict decoding,
+// and a constant-time comparison against every configured secret.
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+
+type Algorithm = "sha1" | "sha256";
+type Bytes = Uint8Array | string;
+
+export function hmac(algorithm: Algorithm, key: Bytes, ...parts: Bytes[]): Buffer {
+  const mac = createHmac(algorithm, key);
+  for (const part of parts) mac.update(part);
+  return mac.digest();
+}
+
+export function sha256Hex(data: Bytes): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+const HEX = /^(?:[0-9a-fA-F]{2})+$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Hex to bytes, or null when the text is not exactly hex (Buffer.from would silently truncate). */
+export function decodeHex(text: string): Buffer | null {
+  return text.length > 0 && HEX.test(text) ? Buffer.from(text, "hex") : null;
+}
+
+/** Canonical padded base64 to bytes, or null (Buffer.from would silently skip bad characters). */
+export function decodeBase64(text: string): Buffer | null {
+  return text.length > 0 && BASE64.test(text) ? Buffer.from(text, "base64") : null;
+}
+
+/** Constant-time equality; a length mismatch is a plain `false`, never an exception. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * True when any candidate signature equals the digest of any secret. Every secret's
+ * digest is computed once, and every pair compared in constant time.
+ */
+export function anyMatch(
+  secrets: readonly string[],
+  digest: (secret: string) => Uint8Array,
+  candidates: readonly Uint8Array[],
+): boolean {
+  let matched = false;
+  for (const secret of secrets) {
+    const expected = digest(secret);
+    for (const candidate of candidates) matched = sameBytes(expected, candidate) || matched;
+  }
+  return matched;
+}

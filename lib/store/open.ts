@@ -1,0 +1,21 @@
+// Chooses the store transport from the config. Each transport is imported only when
+// chosen, so a function never pays at cold start for drivers it does not use.
+import type { StoreTarget } from "../config/env.js";
+import { createStore, type Store } from "./store.js";
+
+export async function openStore(target: StoreTarget): Promise<Store> {
+  switch (target.transport) {
+    case "supabase": {
+      const { supabaseRpc } = await import("./supabase.js");
+      return createStore(supabaseRpc(target.url, target.serviceRoleKey));
+    }
+    case "postgres": {
+      const { postgresRpc } = await import("./postgres.js");
+      return createStore(postgresRpc(target.url));
+    }
+    case "pglite": {
+      const { pgliteRpc } = await import("./pglite.js");
+      return createStore(await pgliteRpc(target.dataDir));
+    }
+  }
+}
