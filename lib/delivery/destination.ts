@@ -1,0 +1,38 @@
+// What a destination is, and what one attempt at it can come to. A delivery is the only
+// way anything leaves the gateway: an HTTP forward, or a built-in action (such as the
+// ClickUp ticket router) that gets the same retries, breaker, dead letters and replay.
+import type { Gateway } from "../gateway.js";
+
+/** A recorded event, as a destination receives it. */
+export interface DeliveryEvent {
+  id: string;
+  provider: string;
+  type: string | null;
+  /** The raw body exactly as the provider sent it. */
+  body: Uint8Array;
+  payload: unknown;
+  headers: Record<string, string>;
+  receivedAt: Date;
+}
+
+/** The result of one attempt. `retry` is rescheduled by the engine; `dead` stops at once. */
+export type AttemptOutcome =
+  | { kind: "delivered"; status?: number; response?: string }
+  | { kind: "retry"; status?: number; error: string; errorClass: string; retryAfterMs?: number; response?: string }
+  | { kind: "dead"; status?: number; error: string; errorClass: string; response?: string };
+
+export interface ActionContext {
+  gateway: Gateway;
+  deliveryId: number;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** Aborted when the attempt's timeout passes. */
+  signal: AbortSignal;
+}
+
+/** A built-in action: a function the engine calls as it would POST to a URL. */
+export interface ActionDestination {
+  kind: "action";
+  name: string;
+  run(event: DeliveryEvent, context: ActionContext): Promise<AttemptOutcome>;
+}

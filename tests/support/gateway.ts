@@ -1,0 +1,16 @@
+// A gateway for tests: the real pipeline on an in-memory PGlite store (or one given),
+// configured from an explicit environment rather than process.env.
+import { loadConfig } from "../../lib/config/env.js";
+import { openGateway, type Gateway, type GatewayParts } from "../../lib/gateway.js";
+import { memoryKv } from "../../lib/kv/memory.js";
+import { pgliteRpc } from "../../lib/store/pglite.js";
+import { createStore, type Store } from "../../lib/store/store.js";
+
+export async function memoryStore(): Promise<Store> {
+  return createStore(await pgliteRpc("memory://"));
+}
+
+export async function testGateway(env: Record<string, string> = {}, parts: GatewayParts = {}): Promise<Gateway> {
+  const config = loadConfig({ LOG_LEVEL: "silent", ...env });
+  return openGateway(config, { kv: memoryKv(), ...parts, store: parts.store ?? (await memoryStore()) });
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { anyMatch, decodeBase64, decodeHex, hmac, sameBytes } from "../../lib/providers/signature.js";
+
+describe("strict decoding", () => {
+  it("decodes hex of either case", () => {
+    expect(decodeHex("0aFf")).toEqual(Buffer.from([0x0a, 0xff]));
+  });
+
+  it.each(["", "abc", "zz", "0a f", "0x0a", "0a\n"])("refuses hex %j (Buffer.from would truncate it)", (text) => {
+    expect(decodeHex(text)).toBeNull();
+  });
+
+  it("decodes padded base64", () => {
+    expect(decodeBase64("aGk=")).toEqual(Buffer.from("hi"));
+  });
+
+  it.each(["", "aGk", "a-k=", "aGk==", "!!!!", "aG k="])("refuses base64 %j", (text) => {
+    expect(decodeBase64(text)).toBeNull();
+  });
+});
+
+describe("comparison", () => {
+  it("treats different lengths as unequal instead of throwing", () => {
+    expect(sameBytes(Buffer.from("ab"), Buffer.from("abc"))).toBe(false);
+  });
+
+  it("accepts a signature made with any listed secret (rotation)", () => {
+    const signature = hmac("sha256", "new-secret", "body");
+    const digest = (secret: string) => hmac("sha256", secret, "body");
+    expect(anyMatch(["old-secret", "new-secret"], digest, [signature])).toBe(true);
+    expect(anyMatch(["old-secret"], digest, [signature])).toBe(false);
+  });
+});
