@@ -21,6 +21,8 @@ const base = {
   UPSTASH_REDIS_REST_URL: z.url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** Set by Vercel on every deployment. */
+  VERCEL: z.string().optional(),
 };
 
 const secretVars = Object.fromEntries(providers.map((p) => [p.secretEnv, list.optional()]));
@@ -34,6 +36,11 @@ const schema = z
   .refine((e) => !e.UPSTASH_REDIS_REST_URL === !e.UPSTASH_REDIS_REST_TOKEN, {
     message: "UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN are set together",
     path: ["UPSTASH_REDIS_REST_TOKEN"],
+  })
+  // Vercel functions have no lasting disk: the embedded store would lose events.
+  .refine((e) => !e.VERCEL || e.SUPABASE_URL || e.DATABASE_URL, {
+    message: "on Vercel the store must be Supabase or Postgres: set SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY",
+    path: ["SUPABASE_URL"],
   });
 
 export type Env = z.infer<typeof schema>;

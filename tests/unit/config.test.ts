@@ -30,6 +30,7 @@ describe("config", () => {
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
     [{ SUPABASE_URL: "https://x.supabase.co" }, "SUPABASE_SERVICE_ROLE_KEY"],
     [{ HOOKGATE_BODY_LIMIT_BYTES: "-1" }, "HOOKGATE_BODY_LIMIT_BYTES"],
+    [{ VERCEL: "1" }, "SUPABASE_URL"],
   ])("names the invalid variable in %j", (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
