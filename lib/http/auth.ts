@@ -1,0 +1,15 @@
+// Bearer tokens for the operator routes (admin: ADMIN_TOKEN, cron: CRON_SECRET,
+// metrics: METRICS_TOKEN), compared in constant time. An unset token closes the route.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { Rejection } from "./errors.js";
+
+export function requireBearer(request: Request, expected: string | undefined, variable: string): void {
+  if (!expected) throw new Rejection("not_configured", `${variable} is not set; this route is closed`);
+  const header = request.headers.get("authorization") ?? "";
+  const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+  // Hashing both sides gives equal lengths, so the comparison itself leaks nothing.
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  if (!match || !timingSafeEqual(digest(match[1]!), digest(expected))) {
+    throw new Rejection("unauthorized", "a valid bearer token is required", { "www-authenticate": "Bearer" }, "bad_token");
+  }
+}
