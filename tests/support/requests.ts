@@ -28,7 +28,7 @@ export function signedRequest(provider: Provider, options: SignedRequestOptions)
   }
   const method = options.method ?? "POST";
   const hasBody = method !== "GET" && method !== "HEAD";
-  return new Request(url, { method, headers, body: hasBody ? body : undefined });
+  return new Request(url, { method, headers, body: hasBody ? (body as BodyInit) : undefined });
 }
 
 export function sample(provider: string, name: string): string {

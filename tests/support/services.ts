@@ -1,10 +1,11 @@
 // Global setup: says which real services this run uses, so a run without them says
 // plainly that their tests were skipped rather than passing quietly.
 export default function services(): void {
-  const missing = [
+  const services: [string, string][] = [
     ["DATABASE_URL", "real-PostgreSQL tests (concurrency, leases, transports)"],
     ["REDIS_URL", "real-Redis tests (shared counters, Lua scripts)"],
-  ].filter(([name]) => !process.env[name]);
+  ];
+  const missing = services.filter(([name]) => !process.env[name]);
   for (const [name, what] of missing) {
     console.warn(`[hookgate tests] ${name} is not set: ${what} are SKIPPED in this run`);
   }
