@@ -23,6 +23,12 @@ const base = {
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Set by Vercel on every deployment. */
   VERCEL: z.string().optional(),
+  // ClickUp ticket routing (lib/routing/clickup): off until the routed lists are set.
+  CLICKUP_ROUTED_LIST_IDS: list.optional(),
+  CLICKUP_API_TOKEN: z.string().optional(),
+  CLICKUP_API_BASE_URL: z.url().default("https://api.clickup.com/api/v2"),
+  CLICKUP_CUSTOMER_FIELD: z.string().trim().min(1).default("Customer"),
+  CLICKUP_MARKET_FIELD: z.string().trim().min(1).default("Market"),
 };
 
 const secretVars = Object.fromEntries(providers.map((p) => [p.secretEnv, list.optional()]));
@@ -36,6 +42,11 @@ const schema = z
   .refine((e) => !e.UPSTASH_REDIS_REST_URL === !e.UPSTASH_REDIS_REST_TOKEN, {
     message: "UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN are set together",
     path: ["UPSTASH_REDIS_REST_TOKEN"],
+  })
+  // Routing applies its decisions through the ClickUp API, which needs the token.
+  .refine((e) => !e.CLICKUP_ROUTED_LIST_IDS?.length || e.CLICKUP_API_TOKEN, {
+    message: "CLICKUP_ROUTED_LIST_IDS is set, so ClickUp routing needs CLICKUP_API_TOKEN",
+    path: ["CLICKUP_API_TOKEN"],
   })
   // Vercel functions have no lasting disk: the embedded store would lose events.
   .refine((e) => !e.VERCEL || e.SUPABASE_URL || e.DATABASE_URL, {
