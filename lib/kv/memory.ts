@@ -7,12 +7,18 @@ interface Entry {
   expiresAt: number;
 }
 
+interface HashEntry {
+  fields: Map<string, number>;
+  expiresAt: number;
+}
+
 export function memoryKv(now: () => number = Date.now): Kv {
   const entries = new Map<string, Entry>();
-  const live = (key: string): Entry | undefined => {
-    const entry = entries.get(key);
+  const hashes = new Map<string, HashEntry>();
+  const live = <T extends { expiresAt: number }>(map: Map<string, T>, key: string): T | undefined => {
+    const entry = map.get(key);
     if (entry && entry.expiresAt <= now()) {
-      entries.delete(key);
+      map.delete(key);
       return undefined;
     }
     return entry;
@@ -20,21 +26,34 @@ export function memoryKv(now: () => number = Date.now): Kv {
   return {
     transport: "memory",
     ping: async () => {},
-    get: async (key) => live(key)?.value ?? null,
+    get: async (key) => live(entries, key)?.value ?? null,
     set: async (key, value, { px, nx } = {}) => {
-      if (nx && live(key)) return false;
+      if (nx && live(entries, key)) return false;
       entries.set(key, { value, expiresAt: px ? now() + px : Infinity });
       return true;
     },
     incr: async (key, windowMs) => {
-      const entry = live(key);
+      const entry = live(entries, key);
       const value = Number(entry?.value ?? 0) + 1;
       entries.set(key, { value: String(value), expiresAt: entry?.expiresAt ?? now() + windowMs });
       return value;
     },
     del: async (key) => {
       entries.delete(key);
+      hashes.delete(key);
     },
-    close: async () => entries.clear(),
+    hincrby: async (key, increments, windowMs) => {
+      let hash = live(hashes, key);
+      if (!hash) hashes.set(key, (hash = { fields: new Map(), expiresAt: now() + windowMs }));
+      for (const [field, by] of Object.entries(increments)) hash.fields.set(field, (hash.fields.get(field) ?? 0) + by);
+    },
+    hgetall: async (key) => {
+      const hash = live(hashes, key);
+      return Object.fromEntries([...(hash?.fields ?? [])].map(([field, value]) => [field, String(value)]));
+    },
+    close: async () => {
+      entries.clear();
+      hashes.clear();
+    },
   };
 }

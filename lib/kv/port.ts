@@ -19,5 +19,14 @@ export interface Kv {
   /** Increments a counter; the first increment starts its expiry window. */
   incr(key: string, windowMs: number): Promise<number>;
   del(key: string): Promise<void>;
+  /** Adds to several counters of one hash at once; the first write starts its expiry window. */
+  hincrby(key: string, increments: Readonly<Record<string, number>>, windowMs: number): Promise<void>;
+  /** Every field of a hash (an empty object when the key does not exist). */
+  hgetall(key: string): Promise<Record<string, string>>;
+  /**
+   * Runs a Lua script written for Upstash (`@upstash/ratelimit`'s), by SHA1 when the
+   * server has it cached. Absent on the memory transport, which cannot run Lua.
+   */
+  script?(source: string, keys: readonly string[], args: readonly unknown[]): Promise<unknown>;
   close(): Promise<void>;
 }

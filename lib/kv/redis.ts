@@ -1,6 +1,7 @@
 // KV over plain Redis (TCP, REDIS_URL) with ioredis.
 import { Redis } from "ioredis";
 import type { Kv } from "./port.js";
+import { forPlainRedis } from "./lua.js";
 
 export function redisKv(url: string): Kv & { client: Redis } {
   const client = new Redis(url, {
@@ -31,6 +32,22 @@ export function redisKv(url: string): Kv & { client: Redis } {
     },
     del: async (key) => {
       await client.del(key);
+    },
+    hincrby: async (key, increments, windowMs) => {
+      const tx = client.multi();
+      for (const [field, by] of Object.entries(increments)) tx.hincrby(key, field, by);
+      await tx.pexpire(key, windowMs, "NX").exec();
+    },
+    hgetall: (key) => client.hgetall(key),
+    script: async (source, keys, args) => {
+      const script = forPlainRedis(source);
+      const argv = [...keys, ...args.map(String)];
+      try {
+        return await client.evalsha(script.sha, keys.length, ...argv);
+      } catch (error) {
+        if (!String(error).includes("NOSCRIPT")) throw error;
+        return client.eval(script.source, keys.length, ...argv);
+      }
     },
     close: async () => {
       client.disconnect();

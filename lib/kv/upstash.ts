@@ -2,6 +2,7 @@
 // not survive between invocations.
 import { Redis } from "@upstash/redis";
 import type { Kv } from "./port.js";
+import { sha1 } from "./lua.js";
 
 export function upstashKv(url: string, token: string): Kv & { client: Redis } {
   const client = new Redis({ url, token, retry: { retries: 1, backoff: () => 50 }, enableTelemetry: false });
@@ -28,6 +29,25 @@ export function upstashKv(url: string, token: string): Kv & { client: Redis } {
     },
     del: async (key) => {
       await client.del(key);
+    },
+    hincrby: async (key, increments, windowMs) => {
+      const tx = client.multi();
+      for (const [field, by] of Object.entries(increments)) tx.hincrby(key, field, by);
+      await tx.pexpire(key, windowMs, "NX").exec();
+    },
+    hgetall: async (key) => {
+      const hash = await client.hgetall<Record<string, unknown>>(key);
+      return Object.fromEntries(Object.entries(hash ?? {}).map(([field, value]) => [field, String(value)]));
+    },
+    // Concurrent calls share one HTTP request: the client pipelines commands issued in
+    // the same tick (enableAutoPipelining, on by default).
+    script: async (source, keys, args) => {
+      try {
+        return await client.evalsha(sha1(source), [...keys], [...args]);
+      } catch (error) {
+        if (!String(error).includes("NOSCRIPT")) throw error;
+        return client.eval(source, [...keys], [...args]);
+      }
     },
     close: async () => {},
   };
