@@ -3,6 +3,7 @@
 // .env.example / the README can be checked against this one list.
 import { z } from "zod";
 import { providers } from "../providers/catalog.js";
+import { rateSpec, rateSpecsBySource } from "./rate-spec.js";
 
 /** A comma-separated list: several secrets verify at once, so they rotate without downtime. */
 const list = z
@@ -29,6 +30,24 @@ const base = {
   CLICKUP_API_BASE_URL: z.url().default("https://api.clickup.com/api/v2"),
   CLICKUP_CUSTOMER_FIELD: z.string().trim().min(1).default("Customer"),
   CLICKUP_MARKET_FIELD: z.string().trim().min(1).default("Market"),
+  // Abuse protection, alerts and error reporting (lib/pipeline/limits.ts, lib/alerts/,
+  // lib/observability/sentry.ts). Rates are <count>/<window> or `off`.
+  RATE_LIMIT_PER_IP: rateSpec.prefault("1000/10s"),
+  RATE_LIMIT_FAILED_VERIFICATIONS: rateSpec.prefault("20/5m"),
+  RATE_LIMIT_PER_SOURCE: rateSpecsBySource.optional(),
+  RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(200),
+  DUPLICATE_STATUS: z.coerce.number().int().refine((s) => s === 409 || (s >= 200 && s < 300), "must be a 2xx status or 409").default(200),
+  SLACK_BOT_TOKEN: z.string().optional(),
+  ALERT_CHANNEL_ID: z.string().optional(),
+  SLACK_API_URL: z.url().optional(),
+  ALERT_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(900),
+  SECURITY_ALERT_THRESHOLD: z.coerce.number().int().positive().default(20),
+  SECURITY_ALERT_WINDOW_SECONDS: z.coerce.number().int().min(5).default(300),
+  SECURITY_ALERT_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(900),
+  REJECTION_RECORDS_PER_MINUTE: z.coerce.number().int().min(0).default(60),
+  REJECTION_RETENTION_DAYS: z.coerce.number().int().positive().default(7),
+  SENTRY_DSN: z.url().optional(),
+  SENTRY_ENVIRONMENT: z.string().optional(),
 };
 
 const secretVars = Object.fromEntries(providers.map((p) => [p.secretEnv, list.optional()]));
@@ -42,6 +61,10 @@ const schema = z
   .refine((e) => !e.UPSTASH_REDIS_REST_URL === !e.UPSTASH_REDIS_REST_TOKEN, {
     message: "UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN are set together",
     path: ["UPSTASH_REDIS_REST_TOKEN"],
+  })
+  .refine((e) => !e.SLACK_BOT_TOKEN === !e.ALERT_CHANNEL_ID, {
+    message: "SLACK_BOT_TOKEN and ALERT_CHANNEL_ID are set together",
+    path: ["ALERT_CHANNEL_ID"],
   })
   // Routing applies its decisions through the ClickUp API, which needs the token.
   .refine((e) => !e.CLICKUP_ROUTED_LIST_IDS?.length || e.CLICKUP_API_TOKEN, {
