@@ -38,6 +38,12 @@ export function memoryKv(now: () => number = Date.now): Kv {
       entries.set(key, { value: String(value), expiresAt: entry?.expiresAt ?? now() + windowMs });
       return value;
     },
+    incrBy: async (key, amount, windowMs) => {
+      const entry = live(entries, key);
+      const value = Number(entry?.value ?? 0) + amount;
+      entries.set(key, { value: String(value), expiresAt: entry?.expiresAt ?? now() + windowMs });
+      return value;
+    },
     del: async (key) => {
       entries.delete(key);
       hashes.delete(key);

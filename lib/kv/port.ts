@@ -18,6 +18,8 @@ export interface Kv {
   set(key: string, value: string, options?: SetOptions): Promise<boolean>;
   /** Increments a counter; the first increment starts its expiry window. */
   incr(key: string, windowMs: number): Promise<number>;
+  /** Adds `amount` to a counter and returns the new value; the first write starts its expiry window. */
+  incrBy(key: string, amount: number, windowMs: number): Promise<number>;
   del(key: string): Promise<void>;
   /** Adds to several counters of one hash at once; the first write starts its expiry window. */
   hincrby(key: string, increments: Readonly<Record<string, number>>, windowMs: number): Promise<void>;

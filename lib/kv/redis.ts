@@ -30,6 +30,10 @@ export function redisKv(url: string): Kv & { client: Redis } {
       const [[, count]] = (await client.multi().incr(key).pexpire(key, windowMs, "NX").exec()) as [[null, number]];
       return count;
     },
+    incrBy: async (key, amount, windowMs) => {
+      const [[, count]] = (await client.multi().incrby(key, amount).pexpire(key, windowMs, "NX").exec()) as [[null, number]];
+      return count;
+    },
     del: async (key) => {
       await client.del(key);
     },

@@ -27,6 +27,10 @@ export function upstashKv(url: string, token: string): Kv & { client: Redis } {
       const [count] = await client.multi().incr(key).pexpire(key, windowMs, "NX").exec<[number, number]>();
       return count;
     },
+    incrBy: async (key, amount, windowMs) => {
+      const [count] = await client.multi().incrby(key, amount).pexpire(key, windowMs, "NX").exec<[number, number]>();
+      return count;
+    },
     del: async (key) => {
       await client.del(key);
     },
