@@ -51,9 +51,13 @@ const base = {
 };
 
 const secretVars = Object.fromEntries(providers.map((p) => [p.secretEnv, list.optional()]));
+// CHATWOOT_ALLOW_UNSIGNED (the one provider whose old versions sign nothing): true/false.
+const unsignedVars = Object.fromEntries(
+  providers.flatMap((p) => (p.unsignedEnv ? [[p.unsignedEnv, z.stringbool().default(false)]] : [])),
+);
 
 const schema = z
-  .object({ ...base, ...secretVars })
+  .object({ ...base, ...secretVars, ...unsignedVars })
   .refine((e) => !e.SUPABASE_URL === !e.SUPABASE_SERVICE_ROLE_KEY, {
     message: "SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are set together",
     path: ["SUPABASE_SERVICE_ROLE_KEY"],
@@ -98,6 +102,8 @@ export interface Config {
   kv: KvTarget;
   /** Secrets by provider name; an empty list means the provider is not configured. */
   secrets: Readonly<Record<string, readonly string[]>>;
+  /** Providers the operator lets accept unsigned requests (stored unverified), by name. */
+  allowUnsigned: Readonly<Record<string, boolean>>;
   env: Env;
 }
 
@@ -124,6 +130,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     kv: kvTarget(env),
     secrets: Object.fromEntries(
       providers.map((p) => [p.name, (env as Record<string, unknown>)[p.secretEnv] as string[] | undefined ?? []]),
+    ),
+    allowUnsigned: Object.fromEntries(
+      providers.map((p) => [p.name, p.unsignedEnv !== undefined && (env as Record<string, unknown>)[p.unsignedEnv] === true]),
     ),
     env,
   };

@@ -23,7 +23,9 @@ export function webhook(provider: Provider, gateway: () => Promise<Gateway> = sh
 export async function ingest(gateway: Gateway, provider: Provider, request: Request, context: RequestContext): Promise<Response> {
   const { config, store } = gateway;
   const secrets = config.secrets[provider.name] ?? [];
-  if (secrets.length === 0) {
+  // Only a provider that declares `unsignedEnv`, with that variable on, may run unsigned.
+  const allowUnsigned = config.allowUnsigned[provider.name] === true;
+  if (secrets.length === 0 && !allowUnsigned) {
     throw new Rejection("not_configured", `${provider.secretEnv} is not set; hookgate accepts nothing unsigned`);
   }
 
@@ -34,7 +36,7 @@ export async function ingest(gateway: Gateway, provider: Provider, request: Requ
     receivedAt: new Date(),
   };
 
-  const verification = provider.verify(webhookRequest, { secrets });
+  const verification = provider.verify(webhookRequest, { secrets, allowUnsigned });
   if (!verification.ok) {
     throw new Rejection("unauthorized", "signature verification failed", {}, verification.reason);
   }

@@ -4,7 +4,7 @@
 // produce one (the pipeline guarantees that: every other failure has its own code).
 import { z } from "zod";
 import { accepted, parseJson } from "./payload.js";
-import { anyMatch, decodeHex, hmac, sha256Hex } from "./signature.js";
+import { anyMatch, decodeHex, hmac, sha256Hex, signatureVerdict } from "./signature.js";
 import type { Provider } from "./types.js";
 
 const ClickUpWebhook = z.looseObject({
@@ -26,7 +26,7 @@ export const clickup: Provider = {
     const signature = decodeHex(header.trim());
     if (!signature) return { ok: false, reason: "malformed_signature" };
     const valid = anyMatch(secrets, (secret) => hmac("sha256", secret, request.body), [signature]);
-    return valid ? { ok: true, verified: true } : { ok: false, reason: "bad_signature" };
+    return signatureVerdict(valid);
   },
 
   sign({ body, secret }) {

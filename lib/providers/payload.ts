@@ -1,6 +1,7 @@
 // Reading a verified body. Bodies are decoded strictly: a provider never sends
 // invalid UTF-8, so a body that is not is malformed rather than silently repaired.
 import type { z } from "zod";
+import { sha256Hex } from "./signature.js";
 import type { Parsed, ProviderEvent } from "./types.js";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -13,8 +14,11 @@ export function bodyText(body: Uint8Array): string | null {
   }
 }
 
+/** A body read against a schema: its value, or why it is not what the provider sends. */
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
 /** JSON body checked against a schema of the fields hookgate reads (others are kept, not checked). */
-export function parseJson<T>(body: Uint8Array, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; reason: string } {
+export function parseJson<T>(body: Uint8Array, schema: z.ZodType<T>): Checked<T> {
   const text = bodyText(body);
   if (text === null) return { ok: false, reason: "body is not UTF-8" };
   if (text.trim() === "") return { ok: false, reason: "body is empty" };
@@ -24,14 +28,50 @@ export function parseJson<T>(body: Uint8Array, schema: z.ZodType<T>): { ok: true
   } catch {
     return { ok: false, reason: "body is not JSON" };
   }
-  const checked = schema.safeParse(json);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    return { ok: false, reason: `unexpected body: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim() };
-  }
-  return { ok: true, value: checked.data };
+  return checked(schema, json);
 }
 
 export function accepted(event: ProviderEvent): Parsed {
   return { ok: true, event };
+}
+
+/** The identity of a body that carries no id of its own (a retry repeats the same bytes). */
+export function bodyIdentity(body: Uint8Array): string {
+  return `sha256:${sha256Hex(body)}`;
+}
+
+export function isFormRequest(headers: Headers): boolean {
+  return (headers.get("content-type") ?? "").toLowerCase().includes("application/x-www-form-urlencoded");
+}
+
+/** A form body's parameters (`+` and %-escapes decoded), or null when it is not UTF-8. */
+export function parseForm(body: Uint8Array): URLSearchParams | null {
+  const text = bodyText(body);
+  return text === null ? null : new URLSearchParams(text);
+}
+
+/** Form parameters as a plain object for storage; a repeated key keeps every value. */
+export function formObject(params: URLSearchParams): Record<string, string | string[]> {
+  const object: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    object[key] = values.length === 1 ? values[0]! : values;
+  }
+  return object;
+}
+
+/** A form body checked against a schema of the fields hookgate reads. */
+export function parseFormBody<T>(body: Uint8Array, schema: z.ZodType<T>): Checked<T> {
+  const params = parseForm(body);
+  if (params === null) return { ok: false, reason: "body is not UTF-8" };
+  return checked(schema, formObject(params));
+}
+
+function checked<T>(schema: z.ZodType<T>, value: unknown): Checked<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    return { ok: false, reason: `unexpected body: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim() };
+  }
+  return { ok: true, value: result.data };
 }

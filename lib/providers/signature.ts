@@ -1,6 +1,7 @@
 // Signature primitives shared by the providers: HMAC over raw bytes, strict decoding,
 // and a constant-time comparison against every configured secret.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { Verification } from "./types.js";
 
 type Algorithm = "sha1" | "sha256";
 type Bytes = Uint8Array | string;
@@ -48,4 +49,18 @@ export function anyMatch(
     for (const candidate of candidates) matched = sameBytes(expected, candidate) || matched;
   }
   return matched;
+}
+
+/**
+ * Every candidate from a signature list that decodes; null when there were candidates
+ * but none decoded (a malformed header), an empty list when there were none.
+ */
+export function decodeAll(texts: readonly string[], decode: (text: string) => Buffer | null): Buffer[] | null {
+  const decoded = texts.map(decode).filter((b): b is Buffer => b !== null);
+  return decoded.length === 0 && texts.length > 0 ? null : decoded;
+}
+
+/** The verification a signature comparison amounts to. */
+export function signatureVerdict(valid: boolean): Verification {
+  return valid ? { ok: true, verified: true } : { ok: false, reason: "bad_signature" };
 }

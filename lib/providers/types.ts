@@ -38,8 +38,13 @@ export interface ProviderEvent {
 export type Parsed = { ok: true; event: ProviderEvent } | { ok: false; reason: string };
 
 export interface VerifyOptions {
-  /** Secrets from the provider's variable, in order; any one verifies. Never empty. */
+  /**
+   * Secrets from the provider's variable, in order; any one verifies. Empty only when
+   * the operator allowed unsigned requests for a provider that declares `unsignedEnv`.
+   */
   secrets: readonly string[];
+  /** The operator turned on `unsignedEnv`: a request without a signature passes, unverified. */
+  allowUnsigned?: boolean;
 }
 
 /** What a sender signs: used by `npm run send`, the tests and the benchmarks. */
@@ -52,6 +57,8 @@ export interface SignInput {
   now: Date;
   /** Headers the sender would also set, such as a delivery id; generated when absent. */
   id?: string;
+  /** The event type, for providers that name it in a header (GitHub, Shopify); inferred when absent. */
+  type?: string;
 }
 
 export interface Provider {
@@ -59,6 +66,12 @@ export interface Provider {
   readonly name: string;
   /** The environment variable holding its comma-separated secrets. */
   readonly secretEnv: string;
+  /**
+   * A boolean variable that lets the provider accept requests it cannot verify (stored
+   * with verified=false), for senders that predate signing (Chatwoot < 4.11.2).
+   * Absent for every provider that always signs: those never accept unsigned.
+   */
+  readonly unsignedEnv?: string;
   /** Request headers worth keeping with the event (ids, topics; never signatures). */
   readonly keepHeaders: readonly string[];
   verify(request: WebhookRequest, options: VerifyOptions): Verification;

@@ -1,0 +1,4 @@
+import { webhook } from "../../lib/pipeline/ingest.js";
+import { github } from "../../lib/providers/github.js";
+
+export default webhook(github);

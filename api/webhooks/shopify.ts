@@ -1,0 +1,4 @@
+import { webhook } from "../../lib/pipeline/ingest.js";
+import { shopify } from "../../lib/providers/shopify.js";
+
+export default webhook(shopify);

@@ -1,0 +1,4 @@
+import { webhook } from "../../lib/pipeline/ingest.js";
+import { stripe } from "../../lib/providers/stripe.js";
+
+export default webhook(stripe);

@@ -1,0 +1,62 @@
+// GitHub: `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the raw body (JSON, or a
+// form whose `payload` field holds the JSON). `X-GitHub-Delivery` is the delivery's
+// GUID, repeated when someone redelivers it; GitHub itself never retries.
+// https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
+import { z } from "zod";
+import { accepted, bodyIdentity, isFormRequest, parseForm, parseJson, type Checked } from "./payload.js";
+import { anyMatch, decodeHex, hmac, signatureVerdict } from "./signature.js";
+import type { Provider } from "./types.js";
+
+const SIGNATURE = "x-hub-signature-256";
+const PREFIX = "sha256=";
+
+const GitHubPayload = z.looseObject({
+  action: z.string().optional(),
+  hook_id: z.number().optional(),
+  zen: z.string().optional(),
+});
+
+export const github: Provider = {
+  name: "github",
+  secretEnv: "GITHUB_WEBHOOK_SECRET",
+  keepHeaders: ["content-type", "user-agent", "x-github-event", "x-github-delivery", "x-github-hook-id"],
+
+  verify(request, { secrets }) {
+    const header = request.headers.get(SIGNATURE);
+    if (!header) return { ok: false, reason: "missing_signature" };
+    const signature = header.startsWith(PREFIX) ? decodeHex(header.slice(PREFIX.length)) : null;
+    if (!signature) return { ok: false, reason: "malformed_signature" };
+    const valid = anyMatch(secrets, (secret) => hmac("sha256", secret, request.body), [signature]);
+    return signatureVerdict(valid);
+  },
+
+  sign({ body, secret, id, type }) {
+    const event = type ?? (new TextDecoder().decode(body).includes('"zen"') ? "ping" : "push");
+    return {
+      "content-type": "application/json",
+      "user-agent": "GitHub-Hookshot/hookgate",
+      "x-github-event": event,
+      "x-github-delivery": id ?? crypto.randomUUID(),
+      [SIGNATURE]: PREFIX + hmac("sha256", secret, body).toString("hex"),
+    };
+  },
+
+  parse(request) {
+    const parsed = isFormRequest(request.headers) ? parseFormPayload(request.body) : parseJson(request.body, GitHubPayload);
+    if (!parsed.ok) return parsed;
+    const event = request.headers.get("x-github-event");
+    const action = parsed.value.action;
+    return accepted({
+      dedupKey: request.headers.get("x-github-delivery") ?? bodyIdentity(request.body),
+      type: event && action ? `${event}.${action}` : event,
+      payload: parsed.value,
+    });
+  },
+};
+
+/** GitHub's `application/x-www-form-urlencoded` content type: the JSON in a `payload` field. */
+function parseFormPayload(body: Uint8Array): Checked<z.infer<typeof GitHubPayload>> {
+  const payload = parseForm(body)?.get("payload");
+  if (payload === null || payload === undefined) return { ok: false, reason: "unexpected body: no payload field" };
+  return parseJson(new TextEncoder().encode(payload), GitHubPayload);
+}

@@ -1,0 +1,80 @@
+// Linear: `Linear-Signature: <hex>`, HMAC-SHA256 of the raw body. The send time, in
+// milliseconds, is the body's `webhookTimestamp` (inside the signed bytes, so a replay
+// cannot refresh it), else the `Linear-Timestamp` header; refused outside ±60 s.
+// https://linear.app/developers/webhooks#securing-webhooks
+import { z } from "zod";
+import { accepted, bodyIdentity, bodyText, parseJson } from "./payload.js";
+import { anyMatch, decodeHex, hmac } from "./signature.js";
+import { outsideWindow, readInteger } from "./timestamp.js";
+import type { Provider, WebhookRequest } from "./types.js";
+
+const SIGNATURE = "linear-signature";
+const TIMESTAMP = "linear-timestamp";
+const DELIVERY = "linear-delivery";
+const WINDOW = { pastSeconds: 60, futureSeconds: 60 };
+
+const LinearWebhook = z.looseObject({
+  type: z.string().min(1),
+  action: z.string().min(1),
+  webhookId: z.string().optional(),
+  webhookTimestamp: z.number().optional(),
+  createdAt: z.string().optional(),
+});
+
+export const linear: Provider = {
+  name: "linear",
+  secretEnv: "LINEAR_WEBHOOK_SECRET",
+  keepHeaders: ["content-type", "user-agent", DELIVERY, "linear-event"],
+
+  verify(request, { secrets }) {
+    const header = request.headers.get(SIGNATURE);
+    if (!header) return { ok: false, reason: "missing_signature" };
+    const signature = decodeHex(header.trim());
+    if (!signature) return { ok: false, reason: "malformed_signature" };
+    const valid = anyMatch(secrets, (secret) => hmac("sha256", secret, request.body), [signature]);
+    if (!valid) return { ok: false, reason: "bad_signature" };
+    // Read only after the signature holds: the body is then Linear's own.
+    const stale = outsideWindow(sentAt(request), request.receivedAt, WINDOW);
+    return stale ? { ok: false, reason: stale } : { ok: true, verified: true };
+  },
+
+  sign({ body, secret, now, id }) {
+    const event = /"type"\s*:\s*"([^"]+)"/.exec(new TextDecoder().decode(body))?.[1] ?? "Issue";
+    return {
+      "content-type": "application/json; charset=utf-8",
+      "user-agent": "Linear-Webhook",
+      "linear-event": event,
+      [DELIVERY]: id ?? crypto.randomUUID(),
+      [TIMESTAMP]: String(now.getTime()),
+      [SIGNATURE]: hmac("sha256", secret, body).toString("hex"),
+    };
+  },
+
+  parse(request) {
+    const parsed = parseJson(request.body, LinearWebhook);
+    if (!parsed.ok) return parsed;
+    const hook = parsed.value;
+    return accepted({
+      dedupKey: request.headers.get(DELIVERY) ?? bodyIdentity(request.body),
+      type: `${hook.type}.${hook.action}`,
+      payload: hook,
+    });
+  },
+};
+
+/** Milliseconds since the epoch: the body's webhookTimestamp, else the header. */
+function sentAt(request: WebhookRequest): number | null {
+  const text = bodyText(request.body);
+  if (text !== null) {
+    try {
+      const body: unknown = JSON.parse(text);
+      if (typeof body === "object" && body !== null && "webhookTimestamp" in body) {
+        const value = body.webhookTimestamp;
+        return typeof value === "number" && Number.isSafeInteger(value) ? value : null;
+      }
+    } catch {
+      // Not JSON: parse() will say so; the header may still carry the time.
+    }
+  }
+  return readInteger(request.headers.get(TIMESTAMP));
+}

@@ -1,0 +1,69 @@
+// Shopify: base64 HMAC-SHA256 of the raw body with the app's client secret, in
+// `X-Shopify-Hmac-Sha256`; event webhooks of the newer format send the same headers
+// without the `X-` (`shopify-hmac-sha256`, `shopify-topic`, `shopify-event-id`).
+// https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-2-validate-the-origin-of-your-webhook
+// A delivery is retried 8 times over 4 hours with the same event id.
+import { z } from "zod";
+import { accepted, bodyIdentity, parseJson } from "./payload.js";
+import { anyMatch, decodeBase64, hmac, signatureVerdict } from "./signature.js";
+import type { Provider } from "./types.js";
+
+const ShopifyPayload = z.looseObject({ id: z.union([z.number(), z.string()]).optional() });
+
+/** A Shopify header in either spelling. */
+function header(headers: Headers, name: string): string | null {
+  return headers.get(`x-shopify-${name}`) ?? headers.get(`shopify-${name}`);
+}
+
+export const shopify: Provider = {
+  name: "shopify",
+  secretEnv: "SHOPIFY_WEBHOOK_SECRET",
+  keepHeaders: [
+    "content-type",
+    "x-shopify-topic",
+    "x-shopify-shop-domain",
+    "x-shopify-event-id",
+    "x-shopify-webhook-id",
+    "x-shopify-api-version",
+    "x-shopify-triggered-at",
+    "shopify-topic",
+    "shopify-shop-domain",
+    "shopify-event-id",
+    "shopify-webhook-id",
+  ],
+
+  verify(request, { secrets }) {
+    const value = header(request.headers, "hmac-sha256");
+    if (!value) return { ok: false, reason: "missing_signature" };
+    const signature = decodeBase64(value.trim());
+    if (!signature) return { ok: false, reason: "malformed_signature" };
+    const valid = anyMatch(secrets, (secret) => hmac("sha256", secret, request.body), [signature]);
+    return signatureVerdict(valid);
+  },
+
+  sign({ body, secret, now, id, type }) {
+    return {
+      "content-type": "application/json",
+      "x-shopify-topic": type ?? "orders/create",
+      "x-shopify-shop-domain": "hookgate-demo.myshopify.com",
+      "x-shopify-api-version": "2025-10",
+      "x-shopify-event-id": id ?? crypto.randomUUID(),
+      "x-shopify-webhook-id": crypto.randomUUID(),
+      "x-shopify-triggered-at": now.toISOString(),
+      "x-shopify-hmac-sha256": hmac("sha256", secret, body).toString("base64"),
+    };
+  },
+
+  parse(request) {
+    const parsed = parseJson(request.body, ShopifyPayload);
+    if (!parsed.ok) return parsed;
+    // The event id is the same on every retry of one event; older deliveries only
+    // carry the webhook (delivery) id, which Shopify also keeps across retries.
+    const id = header(request.headers, "event-id") ?? header(request.headers, "webhook-id");
+    return accepted({
+      dedupKey: id ?? bodyIdentity(request.body),
+      type: header(request.headers, "topic"),
+      payload: parsed.value,
+    });
+  },
+};

@@ -1,0 +1,62 @@
+// Stripe: `Stripe-Signature: t=<unix s>,v1=<hex>[,v1=<hex>…]`, HMAC-SHA256 over
+// `<t>.<raw body>` keyed with the whole `whsec_…` string. Several v1 entries appear
+// while a secret rolls. Like stripe-node, only age is limited (300 s), not skew ahead.
+// https://docs.stripe.com/webhooks#verify-manually
+import { z } from "zod";
+import { accepted, parseJson } from "./payload.js";
+import { anyMatch, decodeAll, decodeHex, hmac, signatureVerdict } from "./signature.js";
+import { secondsOutsideWindow } from "./timestamp.js";
+import type { Provider } from "./types.js";
+
+const SIGNATURE = "stripe-signature";
+const WINDOW = { pastSeconds: 300, futureSeconds: Infinity };
+
+const StripeEvent = z.looseObject({
+  id: z.string().min(1),
+  object: z.literal("event").optional(),
+  type: z.string().min(1),
+  livemode: z.boolean().optional(),
+  created: z.number().optional(),
+});
+
+export const stripe: Provider = {
+  name: "stripe",
+  secretEnv: "STRIPE_WEBHOOK_SECRET",
+  keepHeaders: ["content-type", "user-agent"],
+
+  verify(request, { secrets }) {
+    const header = request.headers.get(SIGNATURE);
+    if (!header) return { ok: false, reason: "missing_signature" };
+    let t: string | undefined;
+    const v1: string[] = [];
+    for (const item of header.split(",")) {
+      const eq = item.indexOf("=");
+      if (eq === -1) continue;
+      const key = item.slice(0, eq).trim();
+      if (key === "t") t = item.slice(eq + 1).trim();
+      else if (key === "v1") v1.push(item.slice(eq + 1).trim());
+    }
+    if (v1.length === 0) return { ok: false, reason: "missing_signature" };
+    const stale = secondsOutsideWindow(t, request.receivedAt, WINDOW);
+    if (stale) return { ok: false, reason: stale };
+    const signatures = decodeAll(v1, decodeHex);
+    if (!signatures) return { ok: false, reason: "malformed_signature" };
+    const valid = anyMatch(secrets, (secret) => hmac("sha256", secret, `${t}.`, request.body), signatures);
+    return signatureVerdict(valid);
+  },
+
+  sign({ body, secret, now }) {
+    const t = Math.floor(now.getTime() / 1000);
+    return {
+      "content-type": "application/json; charset=utf-8",
+      [SIGNATURE]: `t=${t},v1=${hmac("sha256", secret, `${t}.`, body).toString("hex")}`,
+    };
+  },
+
+  parse(request) {
+    const parsed = parseJson(request.body, StripeEvent);
+    if (!parsed.ok) return parsed;
+    // A retry of an event repeats its id; a different event never does.
+    return accepted({ dedupKey: parsed.value.id, type: parsed.value.type, payload: parsed.value });
+  },
+};

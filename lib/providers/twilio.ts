@@ -1,0 +1,165 @@
+// Twilio (SMS and WhatsApp, inbound messages and status callbacks): base64 HMAC-SHA1
+// with the auth token, in `X-Twilio-Signature`, over the full URL Twilio called
+// followed by each POST parameter's name and value, sorted.
+// https://www.twilio.com/docs/usage/security#validating-requests
+//
+// The URL is taken byte for byte (never through `new URL()`, which lowercases the host
+// and re-encodes characters); the pipeline rebuilds it from PUBLIC_BASE_URL. Twilio's
+// own SDKs also accept it with the default port added or removed, and so does this.
+// JSON bodies are not signed as parameters: Twilio adds `bodySHA256=<hex>` to the URL,
+// signs the URL alone, and the body must hash to that value.
+import { z } from "zod";
+import { answer } from "./answer.js";
+import { accepted, bodyIdentity, formObject, parseForm, parseJson } from "./payload.js";
+import { anyMatch, decodeBase64, decodeHex, hmac, sameBytes, sha256Hex } from "./signature.js";
+import type { Provider, Verification, WebhookRequest } from "./types.js";
+
+const SIGNATURE = "x-twilio-signature";
+const IDEMPOTENCY = "i-twilio-idempotency-token";
+/** An empty TwiML document: "received, nothing to say". */
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+
+const TwilioParams = z.looseObject({
+  AccountSid: z.string().optional(),
+  MessageSid: z.string().optional(),
+  SmsSid: z.string().optional(),
+  MessageStatus: z.string().optional(),
+  SmsStatus: z.string().optional(),
+  CallSid: z.string().optional(),
+  CallStatus: z.string().optional(),
+  From: z.string().optional(),
+});
+
+const JsonBody = z.unknown();
+
+export const twilio: Provider = {
+  name: "twilio",
+  secretEnv: "TWILIO_AUTH_TOKEN",
+  keepHeaders: ["content-type", "user-agent", IDEMPOTENCY],
+
+  verify(request, { secrets }) {
+    const header = request.headers.get(SIGNATURE);
+    if (!header) return { ok: false, reason: "missing_signature" };
+    const signature = decodeBase64(header.trim());
+    if (!signature) return { ok: false, reason: "malformed_signature" };
+
+    const bodyHash = queryParam(request.url, "bodySHA256");
+    const params = bodyHash === null ? signedParams(request.body) : "";
+    if (params === null) return { ok: false, reason: "bad_signature" };
+
+    const signedWith = (url: string) => anyMatch(secrets, (secret) => hmac("sha1", secret, url, params), [signature]);
+    // The URL as received first; the other port spelling only when that fails.
+    const valid = signedWith(request.url) || signedWith(togglePort(request.url));
+    if (!valid) return { ok: false, reason: "bad_signature" };
+    return bodyHash === null ? verified : bodyMatches(request.body, bodyHash);
+  },
+
+  sign({ body, secret, url, id }) {
+    const json = queryParam(url, "bodySHA256") !== null;
+    const params = json ? "" : (signedParams(body) ?? "");
+    return {
+      "content-type": json ? "application/json" : "application/x-www-form-urlencoded",
+      [SIGNATURE]: hmac("sha1", secret, url, params).toString("base64"),
+      [IDEMPOTENCY]: id ?? `${crypto.randomUUID()}-${Date.now()}`,
+    };
+  },
+
+  parse(request) {
+    if (queryParam(request.url, "bodySHA256") !== null) return parseJsonCallback(request);
+    const form = parseForm(request.body);
+    if (form === null) return { ok: false, reason: "body is not UTF-8" };
+    const payload = formObject(form);
+    const checked = TwilioParams.safeParse(payload);
+    if (!checked.success) return { ok: false, reason: "unexpected body: a Twilio parameter is repeated" };
+    const p = checked.data;
+
+    const messageSid = p.MessageSid ?? p.SmsSid;
+    const channel = p.From?.startsWith("whatsapp:") ? "whatsapp" : "sms";
+    if (messageSid) {
+      // A status callback repeats the message sid once per status; an inbound message
+      // arrives once (SmsStatus "received"). Retries repeat both.
+      const status = p.MessageStatus ?? p.SmsStatus ?? "received";
+      const type = p.MessageStatus ? `${channel}.status.${p.MessageStatus}` : `${channel}.inbound`;
+      return accepted({ dedupKey: `${messageSid}:${status}`, type, payload });
+    }
+    if (p.CallSid) {
+      return accepted({ dedupKey: `${p.CallSid}:${p.CallStatus ?? ""}`, type: `voice.${p.CallStatus ?? "call"}`, payload });
+    }
+    return accepted({ dedupKey: fallbackIdentity(request), type: null, payload });
+  },
+
+  acknowledge(request, _event, outcome) {
+    // JSON callbacks (Event Streams and the like) take hookgate's JSON; every form
+    // webhook gets TwiML, which is what an inbound message must be answered with.
+    if (queryParam(request.url, "bodySHA256") !== null) return undefined;
+    return answer(EMPTY_TWIML, "text/xml; charset=utf-8", outcome);
+  },
+};
+
+const verified: Verification = { ok: true, verified: true };
+
+function parseJsonCallback(request: WebhookRequest) {
+  const parsed = parseJson(request.body, JsonBody);
+  if (!parsed.ok) return parsed;
+  const body = parsed.value;
+  const type = isRecord(body) && typeof body.type === "string" ? body.type : null;
+  return accepted({ dedupKey: fallbackIdentity(request), type, payload: body });
+}
+
+function fallbackIdentity(request: WebhookRequest): string {
+  const token = request.headers.get(IDEMPOTENCY);
+  return token ? `idempotency:${token}` : bodyIdentity(request.body);
+}
+
+function bodyMatches(body: Uint8Array, bodyHash: string): Verification {
+  const expected = decodeHex(bodyHash);
+  const actual = Buffer.from(sha256Hex(body), "hex");
+  return expected && sameBytes(expected, actual) ? verified : { ok: false, reason: "bad_signature" };
+}
+
+/**
+ * The parameter part of the signed string: names sorted, each followed by its value;
+ * a repeated name contributes each distinct value, sorted (as Twilio's SDKs compute it).
+ * Null when the body is not UTF-8 (Twilio never sends that).
+ */
+function signedParams(body: Uint8Array): string | null {
+  if (body.length === 0) return "";
+  const form = parseForm(body);
+  if (form === null) return null;
+  let data = "";
+  for (const name of [...new Set(form.keys())].sort()) {
+    for (const value of [...new Set(form.getAll(name))].sort()) data += name + value;
+  }
+  return data;
+}
+
+/** One query parameter, read without normalising the URL; null when absent. */
+function queryParam(url: string, name: string): string | null {
+  const start = url.indexOf("?");
+  if (start === -1) return null;
+  const end = url.indexOf("#", start);
+  return new URLSearchParams(url.slice(start + 1, end === -1 ? undefined : end)).get(name);
+}
+
+/**
+ * The same URL with the port spelled the other way: `https://h/x` ↔ `https://h:443/x`
+ * (any explicit port is removed, as Twilio's SDKs do). User info and path are kept as they are.
+ */
+export function togglePort(url: string): string {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i.exec(url);
+  if (!match) return url;
+  const [prefix, scheme, authority] = match as unknown as [string, string, string];
+  const at = authority.lastIndexOf("@");
+  const userInfo = authority.slice(0, at + 1);
+  const hostAndPort = authority.slice(at + 1);
+  // A colon starts the port only after an IPv6 literal's closing bracket.
+  const colon = hostAndPort.indexOf(":", hostAndPort.lastIndexOf("]") + 1);
+  const rest = url.slice(prefix.length);
+  if (colon !== -1) return scheme + userInfo + hostAndPort.slice(0, colon) + rest;
+  const port = scheme.toLowerCase() === "https://" ? ":443" : ":80";
+  return scheme + userInfo + hostAndPort + port + rest;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
