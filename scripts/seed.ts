@@ -1,0 +1,18 @@
+// `npm run db:seed`: runs supabase/seed.sql (the ClickUp routing directory, which the
+// team edits) against the configured store, after the migrations: DATABASE_URL when
+// set (Supabase's direct or session-pooler URL included), else the embedded PGlite in
+// HOOKGATE_DATA_DIR. PGlite is one process: stop `npm start` first.
+import { existsSync, readFileSync } from "node:fs";
+import { loadConfig } from "../lib/config/env.js";
+import { seedDatabase, SEED_FILE } from "../lib/routing/clickup/seed.js";
+
+if (existsSync(".env")) process.loadEnvFile(".env");
+const { store } = loadConfig();
+const file = process.argv[2] ?? SEED_FILE;
+const sql = readFileSync(file, "utf8");
+if (store.transport === "supabase") {
+  console.error("the Supabase Data API cannot run SQL files: set DATABASE_URL to the project's direct or session-pooler URL");
+  process.exit(2);
+}
+await seedDatabase(store, sql);
+console.log(`seeded ${store.transport === "pglite" ? `pglite (${store.dataDir})` : "postgres"} from ${file}`);
