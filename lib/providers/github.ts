@@ -31,7 +31,7 @@ export const github: Provider = {
   },
 
   sign({ body, secret, id, type }) {
-    const event = type ?? (new TextDecoder().decode(body).includes('"zen"') ? "ping" : "push");
+    const event = type ?? eventOf(body);
     return {
       "content-type": "application/json",
       "user-agent": "GitHub-Hookshot/hookgate",
@@ -59,4 +59,12 @@ function parseFormPayload(body: Uint8Array): Checked<z.infer<typeof GitHubPayloa
   const payload = parseForm(body)?.get("payload");
   if (payload === null || payload === undefined) return { ok: false, reason: "unexpected body: no payload field" };
   return parseJson(new TextEncoder().encode(payload), GitHubPayload);
+}
+
+/** The event a sample body is, by its telling top-level field (for `npm run send`). */
+function eventOf(body: Uint8Array): string {
+  const parsed = parseJson(body, z.record(z.string(), z.unknown()));
+  const keys = parsed.ok ? parsed.value : {};
+  const telling: [string, string][] = [["zen", "ping"], ["pull_request", "pull_request"], ["issue", "issues"], ["commits", "push"]];
+  return telling.find(([key]) => key in keys)?.[1] ?? "ping";
 }

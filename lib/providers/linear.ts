@@ -39,7 +39,8 @@ export const linear: Provider = {
   },
 
   sign({ body, secret, now, id }) {
-    const event = /"type"\s*:\s*"([^"]+)"/.exec(new TextDecoder().decode(body))?.[1] ?? "Issue";
+    const parsed = parseJson(body, LinearWebhook);
+    const event = parsed.ok ? parsed.value.type : "Issue";
     return {
       "content-type": "application/json; charset=utf-8",
       "user-agent": "Linear-Webhook",
