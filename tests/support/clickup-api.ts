@@ -50,8 +50,8 @@ export interface FakeClickUp {
   takeEchoes(): unknown[];
   task(id: string): FakeTask | undefined;
   addTask(seed: SeedTask): FakeTask;
-  /** The next `times` calls fail this way. */
-  failNext(times: number, mode: FailureMode): void;
+  /** The next `times` calls (those with this method, when given) fail this way. */
+  failNext(times: number, mode: FailureMode, only?: { method: string }): void;
   /** Every call fails this way until `up()`. */
   down(mode: FailureMode): void;
   up(): void;
@@ -66,7 +66,7 @@ export async function startFakeClickUp(options: { token?: string; webhookId?: st
   const tasks = new Map<string, FakeTask>();
   const calls: Call[] = [];
   const echoes: unknown[] = [];
-  const queued: FailureMode[] = [];
+  const queued: { mode: FailureMode; method?: string }[] = [];
   let outage: FailureMode | undefined;
   let historyId = 3_000_000_000_000_000_000n;
 
@@ -110,7 +110,8 @@ export async function startFakeClickUp(options: { token?: string; webhookId?: st
       response.end(JSON.stringify(json));
     };
 
-    const failure = queued.shift() ?? outage;
+    const next = queued.findIndex((q) => q.method === undefined || q.method === method);
+    const failure = next >= 0 ? queued.splice(next, 1)[0]!.mode : outage;
     if (failure) {
       if ("reset" in failure) {
         call.status = -1;
@@ -183,8 +184,8 @@ export async function startFakeClickUp(options: { token?: string; webhookId?: st
       tasks.set(task.id, task);
       return task;
     },
-    failNext(times, mode) {
-      for (let i = 0; i < times; i++) queued.push(mode);
+    failNext(times, mode, only) {
+      for (let i = 0; i < times; i++) queued.push({ mode, method: only?.method });
     },
     down(mode) {
       outage = mode;
