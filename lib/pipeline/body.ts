@@ -2,8 +2,15 @@
 import { Rejection } from "../http/errors.js";
 
 export async function readBody(request: Request, limitBytes: number): Promise<Uint8Array> {
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > limitBytes) throw tooLarge(limitBytes);
+  const length = request.headers.get("content-length");
+  if (length !== null) {
+    // Declared (what providers send): refuse before reading, else read in one go.
+    if (Number(length) > limitBytes) throw tooLarge(limitBytes);
+    const body = new Uint8Array(await request.arrayBuffer());
+    if (body.byteLength > limitBytes) throw tooLarge(limitBytes);
+    return body;
+  }
+  // Chunked: count while reading, and stop at the limit.
   if (!request.body) return new Uint8Array(0);
 
   const chunks: Uint8Array[] = [];

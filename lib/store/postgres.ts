@@ -11,13 +11,16 @@ export interface PostgresOptions {
 
 export function postgresRpc(url: string, options: PostgresOptions = {}): Rpc & { sql: postgres.Sql } {
   const sql = connect(url, options);
+  // A named prepared statement per function: one round trip per call. Unprepared, the
+  // driver must first ask Postgres for the parameter types (a second round trip).
+  const prepare = preparedStatementsAllowed(url);
   return {
     transport: "postgres",
     sql,
     async call<T>(fn: string, args: Record<string, unknown>): Promise<T> {
       const { text, values } = callStatement(fn, args);
       try {
-        const rows = await sql.unsafe(text, values as postgres.ParameterOrJSON<never>[]);
+        const rows = await sql.unsafe(text, values as postgres.ParameterOrJSON<never>[], { prepare });
         return rows[0]?.result as T;
       } catch (error) {
         throw toStoreError(error);
@@ -48,11 +51,15 @@ function connect(url: string, { max = 10 }: PostgresOptions): postgres.Sql {
     max,
     idle_timeout: 20,
     connect_timeout: 5,
-    // Transaction-mode poolers (Supabase's port 6543) cannot keep prepared statements.
-    prepare: !/:6543\//.test(url),
+    prepare: preparedStatementsAllowed(url),
     onnotice: () => {},
     connection: { application_name: "hookgate" },
   });
+}
+
+/** Transaction-mode poolers (Supabase's port 6543) cannot keep prepared statements. */
+function preparedStatementsAllowed(url: string): boolean {
+  return !/:6543\//.test(url);
 }
 
 // Postgres error classes that mean "could not be served now" rather than "bad call".

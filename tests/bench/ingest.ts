@@ -1,0 +1,120 @@
+// npm run bench:ingest — the gateway (npm start, real PostgreSQL) driven with signed,
+// unique ClickUp events, beside the ceiling (tests/bench/ceiling-server.ts), then a
+// steady 500 req/s for latency, then the cold import time of each bundled function.
+import autocannon from "autocannon";
+import { buildSync } from "esbuild";
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import postgres from "postgres";
+import { clickup } from "../../lib/providers/clickup.js";
+import { migratePostgres } from "../../lib/store/postgres.js";
+import { apiRoutes, ROOT } from "../../scripts/routes.js";
+
+const ADMIN_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const SECRET = "bench-secret";
+
+const database = `hookgate_bench_${process.pid}`;
+const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${database}`);
+const url = Object.assign(new URL(ADMIN_URL), { pathname: `/${database}` }).toString();
+await migratePostgres(url);
+
+function start(script: string, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: "warn", CLICKUP_WEBHOOK_SECRET: SECRET, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      if (/ready|listening/.test(chunk.toString())) resolve(child);
+    });
+    child.on("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+let sequence = 0;
+/** A fresh signed taskCreated per request: every one is a new event, none a duplicate. */
+function uniqueRequest(path: string): autocannon.Request {
+  return {
+    method: "POST" as const,
+    path,
+    setupRequest: (request) => {
+      sequence += 1;
+      const body = JSON.stringify({
+        event: "taskCreated",
+        task_id: `bench-${sequence}`,
+        webhook_id: "7fa3ec74-69a8-4530-a251-8a13730bd204",
+        history_items: [{ id: `${process.pid}${sequence}`, field: "task_creation", date: String(Date.now()) }],
+      });
+      const headers = clickup.sign({ body: Buffer.from(body), secret: SECRET, url: "", now: new Date() });
+      return { ...request, body, headers };
+    },
+  };
+}
+
+async function drive(port: number, path: string, options: { overallRate?: number } = {}) {
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [uniqueRequest(path)],
+    ...options,
+  });
+  const failures = result.non2xx + result.errors + result.timeouts;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total, failures };
+}
+
+const format = (r: Awaited<ReturnType<typeof drive>>) =>
+  `${r.rps.toFixed(0).padStart(6)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   (${r.total} requests, ${r.failures} failed)`;
+
+const children: ChildProcess[] = [];
+try {
+  console.log(`bench:ingest — ${CONNECTIONS} connections, ${SECONDS} s per run, PostgreSQL database ${database}\n`);
+  const gateway = await start("scripts/serve.ts", 3901);
+  children.push(gateway);
+  await drive(3901, "/api/webhooks/clickup", { overallRate: 200 }); // warm-up: JIT, pool, plans
+  const ingest = await drive(3901, "/api/webhooks/clickup");
+  const steady = await drive(3901, "/api/webhooks/clickup", { overallRate: 500 });
+  gateway.kill();
+
+  const ceilingServer = await start("tests/bench/ceiling-server.ts", 3902);
+  children.push(ceilingServer);
+  await drive(3902, "/", { overallRate: 200 });
+  const ceiling = await drive(3902, "/");
+  ceilingServer.kill();
+
+  console.log(`ingest   (max)        ${format(ingest)}`);
+  console.log(`ceiling  (max)        ${format(ceiling)}`);
+  console.log(`ratio ingest/ceiling  ${(ingest.rps / ceiling.rps).toFixed(2)}   (target ≥ 0.80)`);
+  console.log(`ingest at 500 req/s   ${format(steady)}   (target p99 ≤ 25 ms)`);
+
+  console.log("\ncold import of each bundled function (node, fresh process; Sentry not configured):");
+  // Inside the project, so the bundles resolve node_modules as a deployment would.
+  const out = mkdtempSync(join(ROOT, "tests/bench/out-"));
+  for (const route of apiRoutes()) {
+    const bundle = join(out, `${route.path.slice(1).replace(/\//g, "_")}.mjs`);
+    // Our code in one file, node_modules left as imports: what Vercel ships and loads.
+    buildSync({ entryPoints: [route.file], bundle: true, platform: "node", format: "esm", target: "node20",
+      packages: "external", outfile: bundle, logLevel: "error" });
+    const samples = [1, 2, 3].map(() =>
+      Number(
+        execFileSync(
+          process.execPath,
+          ["--input-type=module", "-e", `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`],
+          { cwd: ROOT, env: { ...process.env, SENTRY_DSN: "" } },
+        ).toString(),
+      ),
+    );
+    const median = samples.sort((a, b) => a - b)[1]!;
+    console.log(`  ${route.path.padEnd(32)} ${median.toFixed(1).padStart(6)} ms   (target ≤ 100 ms)`);
+  }
+  rmSync(out, { recursive: true });
+} finally {
+  for (const child of children) child.kill();
+  await admin.unsafe(`drop database if exists ${database} with (force)`);
+  await admin.end();
+}
