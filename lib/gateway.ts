@@ -4,7 +4,9 @@ import { loadConfig, type Config } from "./config/env.js";
 import { openKv } from "./kv/open.js";
 import type { Kv } from "./kv/port.js";
 import { setLogLevel } from "./observability/log.js";
-import { recordOnly, type Router } from "./routing/router.js";
+import { loadRouting } from "./routing/load.js";
+import type { Router } from "./routing/router.js";
+import { emptyRouting, type Routing } from "./routing/table.js";
 import { openStore } from "./store/open.js";
 import type { Store } from "./store/store.js";
 
@@ -13,6 +15,8 @@ export interface Gateway {
   readonly store: Store;
   readonly kv: Kv;
   readonly route: Router;
+  /** The routes and destinations of hookgate.routes.ts, checked at start. */
+  readonly routing: Routing;
   close(): Promise<void>;
 }
 
@@ -20,17 +24,22 @@ export interface GatewayParts {
   store?: Store;
   kv?: Kv;
   route?: Router;
+  /** Compiled routes (lib/routing/table.ts compileRouting); default: hookgate.routes.ts. */
+  routing?: Routing;
 }
 
 /** Opens a gateway; parts given are used as they are (tests, the local server). */
 export async function openGateway(config: Config, parts: GatewayParts = {}): Promise<Gateway> {
   setLogLevel(config.logLevel);
+  // Routes first: an invalid routing file fails the start before anything is opened.
+  const routing = parts.routing ?? (parts.route ? { ...emptyRouting, route: parts.route } : await loadRouting(config));
   const [store, kv] = await Promise.all([parts.store ?? openStore(config.store), parts.kv ?? openKv(config.kv)]);
   return {
     config,
     store,
     kv,
-    route: parts.route ?? recordOnly,
+    route: parts.route ?? routing.route,
+    routing,
     close: async () => {
       await Promise.all([store.close(), kv.close()]);
     },

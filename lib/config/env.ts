@@ -24,6 +24,13 @@ const base = {
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Set by Vercel on every deployment. */
   VERCEL: z.string().optional(),
+  // Delivery (lib/delivery): operator routes and the first configured route (hookgate.routes.ts).
+  CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** The deployment the CLI (`npx hookgate`) and `npm run send` talk to. */
+  HOOKGATE_URL: z.url().optional(),
+  AGENT_SDK_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  AGENT_SDK_SECRET: list.optional(),
   // ClickUp ticket routing (lib/routing/clickup): off until the routed lists are set.
   CLICKUP_ROUTED_LIST_IDS: list.optional(),
   CLICKUP_API_TOKEN: z.string().optional(),
@@ -36,7 +43,7 @@ const base = {
   RATE_LIMIT_FAILED_VERIFICATIONS: rateSpec.prefault("20/5m"),
   RATE_LIMIT_PER_SOURCE: rateSpecsBySource.optional(),
   RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(200),
-  DUPLICATE_STATUS: z.coerce.number().int().refine((s) => s === 409 || (s >= 200 && s < 300), "must be a 2xx status or 409").default(200),
+  DUPLICATE_STATUS: z.enum(["200", "409"]).default("200").transform(Number),
   SLACK_BOT_TOKEN: z.string().optional(),
   ALERT_CHANNEL_ID: z.string().optional(),
   SLACK_API_URL: z.url().optional(),
@@ -74,6 +81,10 @@ const schema = z
   .refine((e) => !e.CLICKUP_ROUTED_LIST_IDS?.length || e.CLICKUP_API_TOKEN, {
     message: "CLICKUP_ROUTED_LIST_IDS is set, so ClickUp routing needs CLICKUP_API_TOKEN",
     path: ["CLICKUP_API_TOKEN"],
+  })
+  .refine((e) => !e.AGENT_SDK_URL || e.AGENT_SDK_SECRET?.length, {
+    message: "AGENT_SDK_URL is set, so the forward needs AGENT_SDK_SECRET (whsec_…) to sign with",
+    path: ["AGENT_SDK_SECRET"],
   })
   // Vercel functions have no lasting disk: the embedded store would lose events.
   .refine((e) => !e.VERCEL || e.SUPABASE_URL || e.DATABASE_URL, {

@@ -3,7 +3,9 @@
 //   → route → ONE store call (event + outbox deliveries) → answer.
 // Each step either returns a value or throws a Rejection; endpoint() turns those into
 // answers, so no step writes HTTP itself.
+import { deliverNow } from "../delivery/engine.js";
 import { sharedGateway, type Gateway } from "../gateway.js";
+import { after } from "../http/after.js";
 import { endpoint, type Endpoint, type RequestContext } from "../http/endpoint.js";
 import { Rejection } from "../http/errors.js";
 import type { Provider, WebhookRequest } from "../providers/types.js";
@@ -45,6 +47,8 @@ export async function ingest(gateway: Gateway, provider: Provider, request: Requ
   if (!parsed.ok) throw new Rejection("bad_request", parsed.reason, {}, "malformed");
   const event = parsed.event;
 
+  // content-type travels with the event: forwards send it with the original bytes.
+  const headers = keptHeaders(request.headers, ["content-type", ...provider.keepHeaders]);
   const recorded = await store.ingest({
     source: provider.name,
     provider: provider.name,
@@ -53,7 +57,7 @@ export async function ingest(gateway: Gateway, provider: Provider, request: Requ
     verified: verification.verified,
     body: webhookRequest.body,
     payload: event.payload,
-    headers: keptHeaders(request.headers, provider.keepHeaders),
+    headers,
     destinations: gateway.route(provider.name, event),
     leaseSeconds: IMMEDIATE_ATTEMPT_LEASE_SECONDS,
   });
@@ -62,6 +66,19 @@ export async function ingest(gateway: Gateway, provider: Provider, request: Requ
     event_id: recorded.event_id,
     event_type: event.type,
   });
+
+  if (recorded.deliveries.length > 0) {
+    const recordedEvent = {
+      id: recorded.event_id,
+      provider: provider.name,
+      type: event.type,
+      body: webhookRequest.body,
+      payload: event.payload,
+      headers,
+      receivedAt: webhookRequest.receivedAt,
+    };
+    after("deliver", () => deliverNow(gateway, recordedEvent, recorded.deliveries));
+  }
 
   const outcome = { id: recorded.event_id, duplicate: recorded.duplicate };
   return provider.acknowledge?.(webhookRequest, event, outcome) ?? Response.json(outcome, { status: 200 });

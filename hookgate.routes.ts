@@ -1,0 +1,25 @@
+// Which events go where. Edit this file to route events: name destinations (HTTP
+// forwards or built-in actions), then list routes from provider + event types
+// (+ an optional payload predicate) to destination names. hookgate checks it at start
+// and refuses to run with a message naming the problem. See README, "Routes, delivery
+// and dead letters".
+import { defineRoutes, forward } from "./lib/routing/define.js";
+
+export default defineRoutes(({ env }) => ({
+  destinations: {
+    // The AI agent service of the support pipeline; on only when AGENT_SDK_URL is set.
+    "agent-sdk":
+      env.AGENT_SDK_URL !== undefined &&
+      forward({
+        url: env.AGENT_SDK_URL,
+        // Required with AGENT_SDK_URL (lib/config/env.ts): the agent verifies hookgate with it.
+        secret: env.AGENT_SDK_SECRET ?? [],
+        timeoutMs: 10_000,
+      }),
+  },
+  routes: [
+    ...(env.AGENT_SDK_URL
+      ? [{ provider: "chatwoot", events: ["message_created", "conversation_status_changed"], to: ["agent-sdk"] }]
+      : []),
+  ],
+}));

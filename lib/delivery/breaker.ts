@@ -1,0 +1,146 @@
+// A circuit breaker per destination, shared by every function instance through KV.
+//
+//   closed ──(N consecutive failures, or failure rate over a window)──▶ open
+//   open ──(cooldown passes)──▶ one probe (SET NX) ──success──▶ closed
+//                                               └──failure──▶ open again
+//
+// While open, due deliveries are deferred without using an attempt. The decision is a
+// pure function (shouldOpen); the rest is a few KV calls per destination per batch.
+import type { Kv } from "../kv/port.js";
+import { errorFields, log } from "../observability/log.js";
+import { emitDeliverySignal } from "./signals.js";
+
+export interface BreakerPolicy {
+  /** Opens after this many consecutive failures. */
+  failures: number;
+  /** Or when at least this fraction of the window's attempts failed... */
+  failureRate: number;
+  /** ...and the window held at least this many attempts. */
+  minimumAttempts: number;
+  windowMs: number;
+  /** How long it stays open before one probe is let through. */
+  cooldownMs: number;
+}
+
+export const DEFAULT_BREAKER_POLICY: BreakerPolicy = {
+  failures: 5,
+  failureRate: 0.5,
+  minimumAttempts: 20,
+  windowMs: 60_000,
+  cooldownMs: 30_000,
+};
+
+export interface BreakerCounts {
+  consecutiveFailures: number;
+  windowFailed: number;
+  windowTotal: number;
+}
+
+/** Pure: whether these counts open the breaker, and why. */
+export function shouldOpen(counts: BreakerCounts, policy: BreakerPolicy): "consecutive_failures" | "failure_rate" | null {
+  if (counts.consecutiveFailures >= policy.failures) return "consecutive_failures";
+  if (counts.windowTotal >= policy.minimumAttempts && counts.windowFailed / counts.windowTotal >= policy.failureRate) {
+    return "failure_rate";
+  }
+  return null;
+}
+
+/** What the breaker lets through now. `kv_unavailable` is a named fail-open: deliveries go on. */
+export type Admission =
+  | { state: "closed"; reason?: "kv_unavailable" }
+  | { state: "probe" }
+  | { state: "open"; until: Date };
+
+export interface Breaker {
+  admit(destination: string, policy: BreakerPolicy, probeTtlMs: number): Promise<Admission>;
+  /** Reports the outcomes (true = delivered) of the attempts made under `admission`, in order. */
+  report(destination: string, policy: BreakerPolicy, admission: Admission, outcomes: readonly boolean[]): Promise<void>;
+}
+
+/** How long the losers of a probe race wait before looking again. */
+const PROBE_WAIT_MS = 5_000;
+/** Keys outlive any sane cooldown, but never linger forever. */
+const STATE_TTL_MS = 24 * 60 * 60 * 1000;
+const RUN_TTL_MS = 60 * 60 * 1000;
+
+export function kvBreaker(kv: Kv, options: { prefix?: string; clock?: () => Date } = {}): Breaker {
+  const prefix = `${options.prefix ?? "hookgate:"}breaker:`;
+  const clock = options.clock ?? (() => new Date());
+  const keys = (destination: string, policy: BreakerPolicy, now: number) => {
+    const base = `${prefix}${destination}:`;
+    const window = Math.floor(now / policy.windowMs);
+    return {
+      open: `${base}open`,
+      probe: `${base}probe`,
+      run: `${base}failures`,
+      total: `${base}w${window}:total`,
+      failed: `${base}w${window}:failed`,
+    };
+  };
+
+  return {
+    async admit(destination, policy, probeTtlMs) {
+      const now = clock().getTime();
+      const k = keys(destination, policy, now);
+      try {
+        const open = await kv.get(k.open);
+        if (open === null) return { state: "closed" };
+        const reopenAt = Number(open);
+        if (now < reopenAt) return { state: "open", until: new Date(reopenAt) };
+        const won = await kv.set(k.probe, String(now), { nx: true, px: probeTtlMs });
+        return won ? { state: "probe" } : { state: "open", until: new Date(now + Math.min(PROBE_WAIT_MS, policy.cooldownMs)) };
+      } catch (error) {
+        log.warn("breaker state unavailable; delivering anyway", { destination, ...errorFields(error) });
+        return { state: "closed", reason: "kv_unavailable" };
+      }
+    },
+
+    async report(destination, policy, admission, outcomes) {
+      if (outcomes.length === 0 || admission.state === "open") return;
+      const at = clock();
+      const now = at.getTime();
+      const k = keys(destination, policy, now);
+      const succeeded = outcomes.filter(Boolean).length;
+      const failed = outcomes.length - succeeded;
+      try {
+        if (admission.state === "probe") {
+          if (succeeded > 0) {
+            await Promise.all([kv.del(k.open), kv.del(k.run), kv.del(k.total), kv.del(k.failed)]);
+            await kv.del(k.probe);
+            await emitDeliverySignal({ type: "breaker_closed", destination, at });
+          } else {
+            await kv.set(k.open, String(now + policy.cooldownMs), { px: STATE_TTL_MS });
+            await kv.del(k.probe);
+          }
+          return;
+        }
+
+        const totalPromise = kv.incrBy(k.total, outcomes.length, policy.windowMs * 2);
+        if (failed === 0) {
+          await Promise.all([totalPromise, kv.del(k.run)]);
+          return;
+        }
+        const trailing = outcomes.length - 1 - outcomes.lastIndexOf(true);
+        const consecutive =
+          succeeded > 0
+            ? kv.del(k.run).then(() => (trailing > 0 ? kv.incrBy(k.run, trailing, RUN_TTL_MS) : 0))
+            : kv.incrBy(k.run, failed, RUN_TTL_MS);
+        const [windowTotal, windowFailed, consecutiveFailures] = await Promise.all([
+          totalPromise,
+          kv.incrBy(k.failed, failed, policy.windowMs * 2),
+          consecutive,
+        ]);
+        const counts = { consecutiveFailures, windowFailed, windowTotal };
+        const reason = shouldOpen(counts, policy);
+        if (!reason) return;
+        const until = new Date(now + policy.cooldownMs);
+        // NX: of all the instances that see the threshold crossed, one opens it and says so.
+        if (await kv.set(k.open, String(until.getTime()), { nx: true, px: STATE_TTL_MS })) {
+          await emitDeliverySignal({ type: "breaker_opened", destination, reason, ...counts, until, at });
+        }
+      } catch (error) {
+        log.warn("breaker state not updated", { destination, ...errorFields(error) });
+      }
+    },
+  };
+}

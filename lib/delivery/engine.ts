@@ -1,0 +1,249 @@
+// The delivery engine: attempts leased deliveries (bounded, with timeouts and the
+// shared breaker), decides what follows each attempt (nextAttemptAt), and records a
+// whole batch in one store call. `drain` is the cron's claim loop.
+//
+// Round trips per batch: one claim, one record, and a few KV calls per destination.
+import type { Gateway } from "../gateway.js";
+import { errorFields, log } from "../observability/log.js";
+import type { Destination } from "../routing/table.js";
+import { kvBreaker, type Breaker } from "./breaker.js";
+import type { AttemptOutcome } from "./destination.js";
+import { nextAttemptAt } from "./schedule.js";
+import { emitDeliverySignal, type DeliverySignal } from "./signals.js";
+import { deliveryStore, type AttemptRecord, type DeliveryStore, type LeasedDelivery } from "./store.js";
+
+/** How long a claim holds a delivery: past the longest attempt (MAX_TIMEOUT_MS) with room to record. */
+export const LEASE_SECONDS = 60;
+
+export interface EngineOptions {
+  clock?: () => Date;
+  /** In [0, 1): the retry jitter. */
+  random?: () => number;
+  /** Prefix of the breaker's KV keys (tests use one each). */
+  kvPrefix?: string;
+  breaker?: Breaker;
+}
+
+export interface AttemptReport {
+  delivered: number;
+  retried: number;
+  dead: number;
+  /** Put back by an open breaker, without using an attempt. */
+  deferred: number;
+  /** Overtaken by another worker after this one's lease expired: not recorded. */
+  stale: number;
+}
+
+export interface DrainOptions {
+  /** Stop claiming when an attempt begun now could end after this. */
+  deadline?: Date;
+  /** Deliveries claimed, and attempted at once, per batch. */
+  concurrency?: number;
+  /** Batches in progress at the same time. */
+  lanes?: number;
+}
+
+export interface DrainReport extends AttemptReport {
+  claimed: number;
+  batches: number;
+  stoppedBy: "idle" | "deadline";
+}
+
+export interface DeliveryEngine {
+  readonly store: DeliveryStore;
+  /** Attempts deliveries whose lease the caller holds, and records every outcome in one call. */
+  attempt(deliveries: readonly LeasedDelivery[]): Promise<AttemptReport>;
+  /** Claims due deliveries and attempts them until none are due or the deadline nears. */
+  drain(options?: DrainOptions): Promise<DrainReport>;
+}
+
+interface Attempted {
+  delivery: LeasedDelivery;
+  record: AttemptRecord;
+  outcome: AttemptOutcome | null;
+}
+
+export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): DeliveryEngine {
+  const clock = options.clock ?? (() => new Date());
+  const random = options.random ?? Math.random;
+  const store = deliveryStore(gateway.store.rpc);
+  const breaker = options.breaker ?? kvBreaker(gateway.kv, { prefix: options.kvPrefix, clock });
+  const destinations = gateway.routing.destinations;
+
+  async function attemptOne(destination: Destination, delivery: LeasedDelivery): Promise<Attempted> {
+    const now = clock();
+    const started = performance.now();
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<AttemptOutcome>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        resolve({ kind: "retry", error: `no answer within ${destination.timeoutMs} ms`, errorClass: "timeout" });
+      }, destination.timeoutMs);
+    });
+    let outcome: AttemptOutcome;
+    try {
+      const run = destination
+        .attempt(delivery.event, { gateway, deliveryId: delivery.id, attempt: delivery.attempt, signal: controller.signal, now })
+        .then(checked, (error: unknown): AttemptOutcome => ({
+          kind: "retry",
+          error: String(errorFields(error).error_message ?? error),
+          errorClass: "exception",
+        }));
+      outcome = await Promise.race([run, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+    const base = {
+      id: delivery.id,
+      attempt: delivery.attempt,
+      attempted_at: now.toISOString(),
+      duration_ms: Math.round(performance.now() - started),
+      status: outcome.status ?? null,
+      response: outcome.response ?? null,
+    };
+    const next = nextAttemptAt(delivery.attempt, outcome, { now: clock(), policy: destination.retry, random });
+    if (next.kind === "delivered" || outcome.kind === "delivered") return { delivery, outcome, record: { ...base, outcome: "delivered" } };
+    const failure = { error_class: outcome.errorClass, error: outcome.error };
+    if (next.kind === "retry") {
+      return { delivery, outcome, record: { ...base, ...failure, outcome: "retry", next_attempt_at: next.at.toISOString() } };
+    }
+    return { delivery, outcome, record: { ...base, ...failure, outcome: "dead" } };
+  }
+
+  async function attemptGroup(name: string, group: LeasedDelivery[]): Promise<Attempted[]> {
+    const destination = destinations.get(name);
+    const now = clock();
+    if (!destination) {
+      // Routes changed since the event was recorded: keep it as a dead letter to replay once the destination is back.
+      return group.map((delivery) => ({
+        delivery,
+        outcome: null,
+        record: {
+          id: delivery.id,
+          attempt: delivery.attempt,
+          outcome: "dead",
+          attempted_at: now.toISOString(),
+          duration_ms: 0,
+          error_class: "unknown_destination",
+          error: `no destination named "${name}" in the routes`,
+        },
+      }));
+    }
+    const admission = await breaker.admit(name, destination.breaker, destination.timeoutMs + 5_000);
+    const deferred = (delivery: LeasedDelivery, until: Date): Attempted => ({
+      delivery,
+      outcome: null,
+      record: {
+        id: delivery.id,
+        attempt: delivery.attempt,
+        outcome: "deferred",
+        next_attempt_at: until.toISOString(),
+        attempted_at: now.toISOString(),
+        duration_ms: 0,
+      },
+    });
+    if (admission.state === "open") return group.map((delivery) => deferred(delivery, admission.until));
+    // Half-open: exactly one delivery probes; the rest wait for its verdict.
+    const tried = admission.state === "probe" ? group.slice(0, 1) : group;
+    const waiting = admission.state === "probe" ? group.slice(1) : [];
+    const attempted = await Promise.all(tried.map((delivery) => attemptOne(destination, delivery)));
+    await breaker.report(name, destination.breaker, admission, attempted.map((a) => a.record.outcome === "delivered"));
+    const probeWait = new Date(now.getTime() + Math.min(5_000, destination.breaker.cooldownMs));
+    return [...attempted, ...waiting.map((delivery) => deferred(delivery, probeWait))];
+  }
+
+  async function attempt(deliveries: readonly LeasedDelivery[]): Promise<AttemptReport> {
+    const report: AttemptReport = { delivered: 0, retried: 0, dead: 0, deferred: 0, stale: 0 };
+    if (deliveries.length === 0) return report;
+    const groups = new Map<string, LeasedDelivery[]>();
+    for (const delivery of deliveries) groups.set(delivery.destination, [...(groups.get(delivery.destination) ?? []), delivery]);
+    const attempted = (await Promise.all([...groups].map(([name, group]) => attemptGroup(name, group)))).flat();
+
+    const { recorded, stale } = await store.record(attempted.map((a) => a.record));
+    const kept = new Set(recorded);
+    report.stale = stale.length;
+    const signals: DeliverySignal[] = [];
+    for (const { delivery, record } of attempted) {
+      if (!kept.has(delivery.id)) continue;
+      if (record.outcome === "delivered") report.delivered++;
+      else if (record.outcome === "retry") report.retried++;
+      else if (record.outcome === "deferred") report.deferred++;
+      else {
+        report.dead++;
+        signals.push({
+          type: "dead_letter",
+          deliveryId: delivery.id,
+          destination: delivery.destination,
+          eventId: delivery.event.id,
+          provider: delivery.event.provider,
+          eventType: delivery.event.type,
+          attempts: delivery.attempt,
+          status: record.status ?? null,
+          errorClass: record.error_class ?? "unknown",
+          error: record.error ?? "",
+          at: new Date(record.attempted_at),
+        });
+      }
+    }
+    if (stale.length > 0) log.warn("attempts overtaken after their lease expired", { deliveries: stale });
+    await Promise.all(signals.map(emitDeliverySignal));
+    return report;
+  }
+
+  return {
+    store,
+    attempt,
+    async drain({ deadline, concurrency = 25, lanes = 2 } = {}) {
+      const total: DrainReport = { delivered: 0, retried: 0, dead: 0, deferred: 0, stale: 0, claimed: 0, batches: 0, stoppedBy: "idle" };
+      let longest = 0;
+      for (const destination of destinations.values()) longest = Math.max(longest, destination.timeoutMs);
+      const margin = longest + 5_000;
+      const lane = async () => {
+        for (;;) {
+          if (deadline && clock().getTime() + margin > deadline.getTime()) {
+            total.stoppedBy = "deadline";
+            return;
+          }
+          const claimed = await store.claim(concurrency, LEASE_SECONDS, clock());
+          total.batches++;
+          total.claimed += claimed.length;
+          if (claimed.length === 0) return;
+          const report = await attempt(claimed);
+          for (const key of ["delivered", "retried", "dead", "deferred", "stale"] as const) total[key] += report[key];
+          // A short batch means nothing more was due when it was claimed.
+          if (claimed.length < concurrency) return;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, lanes) }, lane));
+      return total;
+    },
+  };
+}
+
+/** An action's answer, checked: a malformed outcome is retried rather than trusted. */
+function checked(outcome: AttemptOutcome): AttemptOutcome {
+  if (outcome && (outcome.kind === "delivered" || ((outcome.kind === "retry" || outcome.kind === "dead") && typeof outcome.errorClass === "string"))) {
+    return outcome;
+  }
+  return { kind: "retry", error: "the destination returned no valid outcome", errorClass: "invalid_outcome" };
+}
+
+const engines = new WeakMap<Gateway, DeliveryEngine>();
+
+/** The engine of a gateway (one per function instance). */
+export function engineFor(gateway: Gateway): DeliveryEngine {
+  let engine = engines.get(gateway);
+  if (!engine) engines.set(gateway, (engine = deliveryEngine(gateway)));
+  return engine;
+}
+
+
+/**
+ * The attempt made right after the answer (via waitUntil): the event is still in
+ * memory and its new deliveries come from hookgate_ingest already leased, so this
+ * costs no claim, and the cron cannot take them at the same time.
+ */
+export function deliverNow(gateway: Gateway, event: LeasedDelivery["event"], deliveries: readonly { id: number; destination: string }[]): Promise<AttemptReport> {
+  return engineFor(gateway).attempt(deliveries.map(({ id, destination }) => ({ id: Number(id), destination, attempt: 1, event })));
+}

@@ -1,0 +1,68 @@
+// What the delivery engine tells the rest of hookgate: a breaker opened or closed, a
+// delivery was dead-lettered. Alerts (lib/alerts) subscribe; the engine only emits.
+//
+//   import { onDeliverySignal } from "../delivery/signals.js";
+//   const stop = onDeliverySignal((signal) => { if (signal.type === "dead_letter") ... });
+import { errorFields, log } from "../observability/log.js";
+
+export type DeliverySignal =
+  | {
+      type: "breaker_opened";
+      destination: string;
+      reason: "consecutive_failures" | "failure_rate";
+      /** Consecutive failures, and the failed / total attempts of the current window. */
+      consecutiveFailures: number;
+      windowFailed: number;
+      windowTotal: number;
+      /** When a probe will be let through. */
+      until: Date;
+      at: Date;
+    }
+  | { type: "breaker_closed"; destination: string; at: Date }
+  | {
+      type: "dead_letter";
+      deliveryId: number;
+      destination: string;
+      eventId: string;
+      provider: string;
+      eventType: string | null;
+      attempts: number;
+      status: number | null;
+      errorClass: string;
+      error: string;
+      at: Date;
+    };
+
+export type DeliverySignalType = DeliverySignal["type"];
+export type DeliverySignalListener = (signal: DeliverySignal) => void | Promise<void>;
+
+const listeners = new Set<DeliverySignalListener>();
+
+/** Subscribes to every signal; returns the unsubscribe. A listener that throws is logged, never propagated. */
+export function onDeliverySignal(listener: DeliverySignalListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Calls every listener and waits for them all; the engine awaits this before its work counts as done. */
+export async function emitDeliverySignal(signal: DeliverySignal): Promise<void> {
+  log.info("delivery signal", signalFields(signal));
+  await Promise.all(
+    [...listeners].map(async (listener) => {
+      try {
+        await listener(signal);
+      } catch (error) {
+        log.error("delivery signal listener failed", { signal: signal.type, ...errorFields(error) });
+      }
+    }),
+  );
+}
+
+function signalFields(signal: DeliverySignal) {
+  const { type, destination } = signal;
+  if (signal.type === "dead_letter") {
+    return { signal: type, destination, delivery_id: signal.deliveryId, event_id: signal.eventId, error_class: signal.errorClass };
+  }
+  if (signal.type === "breaker_opened") return { signal: type, destination, reason: signal.reason };
+  return { signal: type, destination };
+}

@@ -1,0 +1,73 @@
+// The shape of hookgate.routes.ts, the one file a deploying team edits to say which
+// events go where. Plain typed values; lib/routing/table.ts checks them at start.
+import type { Env } from "../config/env.js";
+import type { BreakerPolicy } from "../delivery/breaker.js";
+import type { ActionDestination } from "../delivery/destination.js";
+import type { RetryPolicy } from "../delivery/schedule.js";
+import type { ProviderEvent } from "../providers/types.js";
+
+/** Per-destination overrides of the engine's defaults. */
+export interface DeliveryPolicy {
+  /** Milliseconds an attempt may take (default 10 000, at most 45 000). */
+  timeoutMs?: number;
+  /**
+   * `schedule`: delay in ms before each attempt, the first included (default
+   * DEFAULT_SCHEDULE_MS); `jitter` (default 0.1); `retryClientErrors`: retry 4xx
+   * answers other than 408/410/429 too (true, or a list of statuses).
+   */
+  retry?: Partial<RetryPolicy>;
+  breaker?: Partial<BreakerPolicy>;
+}
+
+/** POST the raw body to `url`, re-signed with Standard Webhooks headers. */
+export interface HttpForwardDefinition extends DeliveryPolicy {
+  kind: "http";
+  url: string;
+  /**
+   * `whsec_<base64>` secret(s) the receiver verifies with. Several sign at once (for
+   * rotation). Required unless `unsigned: true` says plainly that the receiver checks nothing.
+   */
+  secret?: string | readonly string[];
+  unsigned?: boolean;
+  /** Extra request headers (an API key the receiver wants, say). */
+  headers?: Record<string, string>;
+}
+
+/** A built-in action (lib/delivery/destination.ts), optionally with its own policy. */
+export type ActionDefinition = ActionDestination & DeliveryPolicy;
+
+export type DestinationDefinition = HttpForwardDefinition | ActionDefinition;
+
+export interface RouteDefinition {
+  /** Provider name, as in /api/webhooks/<provider>. */
+  provider: string;
+  /** Event types that match; omitted or "*" for every type. */
+  events?: readonly string[] | "*";
+  /** Optional predicate on the parsed payload; an exception counts as no match. */
+  when?: (payload: unknown, event: ProviderEvent) => boolean;
+  /** Destination names (keys of `destinations`). */
+  to: readonly string[];
+}
+
+export interface RoutingDefinition {
+  /** By name. A falsy value (a destination whose variables are not set) is skipped. */
+  destinations: Record<string, DestinationDefinition | undefined | null | false>;
+  routes: readonly RouteDefinition[];
+}
+
+export interface RoutingContext {
+  /** The parsed environment (lib/config/env.ts): declare a variable there to use it here. */
+  env: Env;
+}
+
+export type RoutingFile = RoutingDefinition | ((context: RoutingContext) => RoutingDefinition);
+
+/** Identity, for the types: `export default defineRoutes(({ env }) => ({ ... }))`. */
+export function defineRoutes(file: RoutingFile): RoutingFile {
+  return file;
+}
+
+/** An HTTP forward destination. */
+export function forward(definition: Omit<HttpForwardDefinition, "kind">): HttpForwardDefinition {
+  return { kind: "http", ...definition };
+}

@@ -1,0 +1,235 @@
+// Turns the routing file into what the gateway runs: a pure router (which destinations
+// get an event) and the destinations by name, each with its policy resolved. Every
+// problem is collected and reported at start, naming the route or destination.
+import { z } from "zod";
+import { ConfigError, type Env } from "../config/env.js";
+import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from "../delivery/breaker.js";
+import type { ActionContext, AttemptOutcome, DeliveryEvent } from "../delivery/destination.js";
+import { httpForward } from "../delivery/http.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../delivery/schedule.js";
+import { signingKey } from "../delivery/sign.js";
+import { errorFields, log } from "../observability/log.js";
+import type { ProviderEvent } from "../providers/types.js";
+import type { DestinationDefinition, RouteDefinition, RoutingFile } from "./define.js";
+import type { Router } from "./router.js";
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** Attempts must end well inside the 60 s lease taken for them. */
+export const MAX_TIMEOUT_MS = 45_000;
+
+/** A destination ready to attempt. */
+export interface Destination {
+  name: string;
+  kind: "http" | "action";
+  timeoutMs: number;
+  retry: RetryPolicy;
+  breaker: BreakerPolicy;
+  attempt(event: DeliveryEvent, context: ActionContext & { now: Date }): Promise<AttemptOutcome>;
+}
+
+export interface Routing {
+  route: Router;
+  destinations: ReadonlyMap<string, Destination>;
+}
+
+/** No routes: events are recorded and go nowhere. */
+export const emptyRouting: Routing = { route: () => [], destinations: new Map() };
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
+/** Headers hookgate sets itself; a destination cannot override them. */
+const RESERVED_HEADERS = /^(webhook-(id|timestamp|signature)|content-(type|length)|host|transfer-encoding|connection|x-hookgate-.*)$/i;
+
+const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === "function", "must be a function");
+
+const policySchema = {
+  timeoutMs: z.number().int().min(1).max(MAX_TIMEOUT_MS).optional(),
+  retry: z
+    .object({
+      schedule: z.array(z.number().int().min(0)).min(1).max(50).optional(),
+      jitter: z.number().min(0).max(1).optional(),
+      retryClientErrors: z.union([z.boolean(), z.array(z.number().int().min(400).max(499))]).optional(),
+    })
+    .strict()
+    .optional(),
+  breaker: z
+    .object({
+      failures: z.number().int().min(1).optional(),
+      failureRate: z.number().gt(0).max(1).optional(),
+      minimumAttempts: z.number().int().min(1).optional(),
+      windowMs: z.number().int().min(1000).optional(),
+      cooldownMs: z.number().int().min(1000).optional(),
+    })
+    .strict()
+    .optional(),
+};
+
+const httpSchema = z
+  .object({
+    kind: z.literal("http"),
+    url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+    secret: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+    unsigned: z.boolean().optional(),
+    headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "not a header name"), z.string()).optional(),
+    ...policySchema,
+  })
+  .strict();
+
+const actionSchema = z.object({ kind: z.literal("action"), name: z.string(), run: fn, ...policySchema });
+
+const routeSchema = z
+  .object({
+    provider: z.string().min(1),
+    events: z.union([z.literal("*"), z.array(z.string().min(1)).min(1)]).optional(),
+    when: fn.optional(),
+    to: z.array(z.string()).min(1, "names no destination"),
+  })
+  .strict();
+
+export interface CompileOptions {
+  env: Env;
+  /** Provider names hookgate knows (lib/providers/catalog.ts). */
+  providers: readonly string[];
+  /** Where the definition came from, for messages. */
+  source?: string;
+}
+
+/** Checks and compiles a routing file; throws a ConfigError listing every problem. */
+export function compileRouting(file: RoutingFile, options: CompileOptions): Routing {
+  const source = options.source ?? "hookgate.routes.ts";
+  const problems: string[] = [];
+  let definition;
+  try {
+    definition = typeof file === "function" ? file({ env: options.env }) : file;
+  } catch (error) {
+    throw new ConfigError(`invalid routes in ${source}: the routing function threw: ${String(errorFields(error).error_message ?? error)}`);
+  }
+  if (typeof definition !== "object" || definition === null || typeof definition.destinations !== "object" || !Array.isArray(definition.routes)) {
+    throw new ConfigError(`invalid routes in ${source}: export { destinations: {...}, routes: [...] }`);
+  }
+
+  const destinations = new Map<string, Destination>();
+  for (const [name, value] of Object.entries(definition.destinations)) {
+    if (!value) continue;
+    const where = `destination "${name}"`;
+    if (!NAME.test(name)) {
+      problems.push(`${where}: names are letters, digits and _.:- (at most 64)`);
+      continue;
+    }
+    const compiled = compileDestination(name, value, (problem) => problems.push(`${where}: ${problem}`));
+    if (compiled) destinations.set(name, compiled);
+  }
+
+  const known = new Set(options.providers);
+  const routes: RouteDefinition[] = [];
+  definition.routes.forEach((route, index) => {
+    const where = `route ${index + 1}${route && typeof route.provider === "string" ? ` (${route.provider})` : ""}`;
+    const parsed = routeSchema.safeParse(route);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problems.push(`${where}: ${issue.path.join(".") || "route"}: ${issue.message}`);
+      return;
+    }
+    let ok = true;
+    if (!known.has(route.provider)) {
+      problems.push(`${where}: unknown provider "${route.provider}" (known: ${[...known].join(", ") || "none"})`);
+      ok = false;
+    }
+    for (const name of route.to) {
+      if (!destinations.has(name)) {
+        const defined = name in definition.destinations;
+        problems.push(
+          defined
+            ? `${where}: destination "${name}" is switched off (its variables are not set) or invalid`
+            : `${where}: unknown destination "${name}"`,
+        );
+        ok = false;
+      }
+    }
+    if (ok) routes.push(route);
+  });
+
+  if (problems.length > 0) throw new ConfigError(`invalid routes in ${source}: ${problems.join("; ")}`);
+  return { route: router(routes), destinations };
+}
+
+function compileDestination(name: string, value: DestinationDefinition, problem: (message: string) => void): Destination | undefined {
+  if (value.kind === "action") {
+    const parsed = actionSchema.safeParse(value);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) problem(`${issue.path.join(".") || "action"}: ${issue.message}`);
+      return undefined;
+    }
+    const action = value;
+    return {
+      name,
+      kind: "action",
+      ...policies(value),
+      attempt: (event, context) => action.run(event, context),
+    };
+  }
+  if (value.kind !== "http") {
+    problem(`kind must be "http" (use forward({...})) or "action"`);
+    return undefined;
+  }
+  const parsed = httpSchema.safeParse(value);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problem(`${issue.path.join(".") || "destination"}: ${issue.message}`);
+    return undefined;
+  }
+  const secrets = value.secret === undefined ? [] : typeof value.secret === "string" ? [value.secret] : [...value.secret];
+  const keys: Buffer[] = [];
+  for (const [i, secret] of secrets.entries()) {
+    const key = signingKey(secret);
+    if (key.ok) keys.push(key.key);
+    else problem(`secret${secrets.length > 1 ? ` ${i + 1}` : ""} ${key.reason}`);
+  }
+  if (secrets.length === 0 && !value.unsigned) {
+    problem("has no secret: set secret (whsec_…) or say unsigned: true");
+    return undefined;
+  }
+  for (const header of Object.keys(value.headers ?? {})) {
+    if (RESERVED_HEADERS.test(header)) problem(`header "${header}" is set by hookgate`);
+  }
+  if (keys.length !== secrets.length || Object.keys(value.headers ?? {}).some((h) => RESERVED_HEADERS.test(h))) return undefined;
+
+  const resolved = policies(value);
+  const send = httpForward({ url: new URL(value.url), keys, headers: value.headers ?? {}, retry: resolved.retry });
+  return {
+    name,
+    kind: "http",
+    ...resolved,
+    attempt: (event, context) => send({ event, attempt: context.attempt, signal: context.signal, now: context.now }),
+  };
+}
+
+function policies(value: DestinationDefinition): Pick<Destination, "timeoutMs" | "retry" | "breaker"> {
+  return {
+    timeoutMs: value.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retry: { ...DEFAULT_RETRY_POLICY, ...value.retry },
+    breaker: { ...DEFAULT_BREAKER_POLICY, ...value.breaker },
+  };
+}
+
+/** The pure router: the destinations of every route matching the event, each once, in file order. */
+function router(routes: readonly RouteDefinition[]): Router {
+  const byProvider = new Map<string, RouteDefinition[]>();
+  for (const route of routes) byProvider.set(route.provider, [...(byProvider.get(route.provider) ?? []), route]);
+  return (provider: string, event: ProviderEvent) => {
+    const names: string[] = [];
+    for (const route of byProvider.get(provider) ?? []) {
+      if (route.events && route.events !== "*" && (event.type === null || !route.events.includes(event.type))) continue;
+      if (route.when && !matches(route, event)) continue;
+      for (const name of route.to) if (!names.includes(name)) names.push(name);
+    }
+    return names;
+  };
+}
+
+function matches(route: RouteDefinition, event: ProviderEvent): boolean {
+  try {
+    return route.when!(event.payload, event) === true;
+  } catch (error) {
+    // A predicate that throws on an odd payload must not turn the webhook into an error.
+    log.warn("route predicate threw; treated as no match", { provider: route.provider, ...errorFields(error) });
+    return false;
+  }
+}
