@@ -72,7 +72,7 @@ set search_path = ''
 as $$
 declare
   v_event_id   uuid;
-  v_deliveries jsonb;
+  v_deliveries jsonb := '[]'::jsonb;
 begin
   insert into hookgate.events (source, provider, dedup_key, event_type, verified, raw_body, payload, headers)
   values (p_source, p_provider, p_dedup_key, p_event_type, p_verified,
@@ -87,15 +87,18 @@ begin
     return jsonb_build_object('event_id', v_event_id, 'duplicate', true, 'deliveries', '[]'::jsonb);
   end if;
 
-  with created as (
-    insert into hookgate.deliveries (event_id, destination, status, lease_until)
-    select v_event_id, d.destination, 'in_flight', now() + make_interval(secs => p_lease_seconds)
-      from jsonb_array_elements_text(coalesce(p_destinations, '[]'::jsonb)) as d (destination)
-    returning id, destination
-  )
-  select coalesce(jsonb_agg(jsonb_build_object('id', id, 'destination', destination) order by id), '[]'::jsonb)
-    into v_deliveries
-    from created;
+  -- Most events go nowhere or to few places: skip the statement when there are none.
+  if jsonb_array_length(coalesce(p_destinations, '[]'::jsonb)) > 0 then
+    with created as (
+      insert into hookgate.deliveries (event_id, destination, status, lease_until)
+      select v_event_id, d.destination, 'in_flight', now() + make_interval(secs => p_lease_seconds)
+        from jsonb_array_elements_text(p_destinations) as d (destination)
+      returning id, destination
+    )
+    select jsonb_agg(jsonb_build_object('id', id, 'destination', destination) order by id)
+      into v_deliveries
+      from created;
+  end if;
 
   return jsonb_build_object('event_id', v_event_id, 'duplicate', false, 'deliveries', v_deliveries);
 end
