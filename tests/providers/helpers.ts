@@ -1,5 +1,6 @@
 // Shared by the provider tests: a WebhookRequest as the pipeline would hand it over,
 // and the small ways of breaking a signed one (a body byte, a header, a signature).
+import { execFileSync } from "node:child_process";
 import type { Provider, Verification, WebhookRequest } from "../../lib/providers/types.js";
 
 export const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
@@ -44,3 +45,9 @@ export const rejected = (reason: string) => ({ ok: false, reason });
 
 /** A date `seconds` away from `from` (negative: earlier). */
 export const shifted = (from: Date, seconds: number): Date => new Date(from.getTime() + seconds * 1000);
+
+/** A second implementation to check a signer against: `openssl dgst -hmac`. */
+export function opensslHmac(key: string, data: string | Uint8Array, encoding: "hex" | "base64"): string {
+  const digest = execFileSync("openssl", ["dgst", "-sha256", "-hmac", key, "-binary"], { input: data });
+  return digest.toString(encoding);
+}
