@@ -3,6 +3,7 @@
 // (+ an optional payload predicate) to destination names. hookgate checks it at start
 // and refuses to run with a message naming the problem. See README, "Routes, delivery
 // and dead letters".
+import { clickupRouter, clickupRoutingEnabled, isRoutedTicket } from "./lib/routing/clickup/index.js";
 import { defineRoutes, forward } from "./lib/routing/define.js";
 
 export default defineRoutes(({ env }) => ({
@@ -16,10 +17,16 @@ export default defineRoutes(({ env }) => ({
         secret: env.AGENT_SDK_SECRET ?? [],
         timeoutMs: 10_000,
       }),
+    // The ClickUp ticket router (README, "ClickUp ticket routing"); on once CLICKUP_ROUTED_LIST_IDS is set.
+    "clickup-router": clickupRoutingEnabled(env) && clickupRouter(),
   },
   routes: [
     ...(env.AGENT_SDK_URL
       ? [{ provider: "chatwoot", events: ["message_created", "conversation_status_changed"], to: ["agent-sdk"] }]
+      : []),
+    // Loop-safe: only creation, or a change of the Customer/Market field, in a routed list.
+    ...(clickupRoutingEnabled(env)
+      ? [{ provider: "clickup", events: ["taskCreated", "taskUpdated"], when: isRoutedTicket(env), to: ["clickup-router"] }]
       : []),
   ],
 }));

@@ -4,6 +4,7 @@
 // https://developer.clickup.com/reference/updatetask   (assignees: { add, rem })
 // https://developer.clickup.com/reference/addtagtotask
 import type { AttemptOutcome } from "../../delivery/destination.js";
+import { parseRetryAfter } from "../../delivery/schedule.js";
 import type { ClickUpApiSettings } from "./settings.js";
 import { ClickUpTask } from "./task.js";
 import type { UserId } from "./rules.js";
@@ -125,12 +126,8 @@ function networkFailure(method: string, path: string, error: unknown): Failure {
  * engine's own schedule decide.
  */
 export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
-  const retryAfter = headers.get("retry-after")?.trim();
-  if (retryAfter) {
-    if (/^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
+  const retryAfter = parseRetryAfter(headers.get("retry-after"), new Date(now));
+  if (retryAfter !== undefined) return retryAfter;
   const reset = headers.get("x-ratelimit-reset")?.trim();
   if (reset && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
   return undefined;

@@ -8,7 +8,6 @@
 // those echoes never start a second round.
 // https://developer.clickup.com/docs/webhooktaskpayloads
 import { z } from "zod";
-import type { ProviderEvent } from "../../providers/types.js";
 import type { ClickUpRoutingSettings } from "./settings.js";
 import { matchesField } from "./task.js";
 
@@ -57,7 +56,7 @@ export function trigger(payload: unknown, settings: ClickUpRoutingSettings): Tri
   return routingFieldChanged ? { route: true, why: "routing_field_changed" } : { route: false, why: "no_routing_field_changed" };
 }
 
-/** The route predicate: `when` of the ClickUp router's route. */
-export function routesTicket(settings: ClickUpRoutingSettings): (event: ProviderEvent) => boolean {
-  return (event) => trigger(event.payload, settings).route;
+/** The route predicate: `when` of the ClickUp router's route (hookgate.routes.ts). */
+export function routesTicket(settings: ClickUpRoutingSettings): (payload: unknown) => boolean {
+  return (payload) => trigger(payload, settings).route;
 }
