@@ -1,0 +1,3 @@
+import { deadLettersEndpoint } from "../../lib/delivery/operator.js";
+
+export default deadLettersEndpoint();

@@ -1,0 +1,3 @@
+import { deliveryEndpoint } from "../../lib/delivery/operator.js";
+
+export default deliveryEndpoint();

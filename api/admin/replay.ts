@@ -1,0 +1,3 @@
+import { replayEndpoint } from "../../lib/delivery/operator.js";
+
+export default replayEndpoint();

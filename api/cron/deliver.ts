@@ -1,0 +1,3 @@
+import { cronDeliver } from "../../lib/delivery/operator.js";
+
+export default cronDeliver();
