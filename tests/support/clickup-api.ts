@@ -50,6 +50,8 @@ export interface FakeClickUp {
   takeEchoes(): unknown[];
   task(id: string): FakeTask | undefined;
   addTask(seed: SeedTask): FakeTask;
+  /** A person sets the task's Market in ClickUp: returns the taskUpdated webhook ClickUp sends. */
+  humanSetsMarket(taskId: string, market: string): unknown;
   /** The next `times` calls (those with this method, when given) fail this way. */
   failNext(times: number, mode: FailureMode, only?: { method: string }): void;
   /** Every call fails this way until `up()`. */
@@ -59,6 +61,8 @@ export interface FakeClickUp {
 }
 
 const USER_ID = 4242; // the token's user: hookgate's own ClickUp identity
+const HOOKGATE_USER = { id: USER_ID, username: "hookgate", email: "hookgate@example.com", color: "#000000", initials: "H", profilePicture: null };
+const HUMAN_USER = { id: 183, username: "Dana Okafor", email: "dana@example.com", color: "#7b68ee", initials: "DO", profilePicture: null };
 
 export async function startFakeClickUp(options: { token?: string; webhookId?: string } = {}): Promise<FakeClickUp> {
   const token = options.token ?? "pk_test_router_token";
@@ -70,8 +74,8 @@ export async function startFakeClickUp(options: { token?: string; webhookId?: st
   let outage: FailureMode | undefined;
   let historyId = 3_000_000_000_000_000_000n;
 
-  function echo(task: FakeTask, field: string, after: unknown, event: string): void {
-    const item = {
+  function historyItem(task: FakeTask, field: string, after: unknown, user: unknown, extra: Record<string, unknown> = {}) {
+    return {
       id: String(historyId++),
       type: 1,
       date: String(Date.now()),
@@ -79,10 +83,15 @@ export async function startFakeClickUp(options: { token?: string; webhookId?: st
       parent_id: task.list.id,
       data: {},
       source: null,
-      user: { id: USER_ID, username: "hookgate", email: "hookgate@example.com", color: "#000000", initials: "H", profilePicture: null },
+      user,
       before: null,
       after,
+      ...extra,
     };
+  }
+
+  function echo(task: FakeTask, field: string, after: unknown, event: string): void {
+    const item = historyItem(task, field, after, HOOKGATE_USER);
     // ClickUp sends the specific event and, to taskUpdated subscribers, taskUpdated.
     for (const name of [event, "taskUpdated"]) {
       echoes.push({ event: name, history_items: [item], task_id: task.id, webhook_id: webhookId });
@@ -183,6 +192,16 @@ export async function startFakeClickUp(options: { token?: string; webhookId?: st
       };
       tasks.set(task.id, task);
       return task;
+    },
+    humanSetsMarket(taskId, market) {
+      const task = tasks.get(taskId);
+      if (!task) throw new Error(`no task ${taskId}`);
+      const index = task.custom_fields.findIndex((f) => (f as { id: string }).id === MARKET_FIELD_ID);
+      task.custom_fields[index] = marketField(market);
+      const item = historyItem(task, "custom_field", `opt-${market.toLowerCase()}`, HUMAN_USER, {
+        custom_field: { id: MARKET_FIELD_ID, name: "Market", type: "drop_down", type_config: (marketField(market) as { type_config: unknown }).type_config },
+      });
+      return { event: "taskUpdated", history_items: [item], task_id: task.id, webhook_id: webhookId };
     },
     failNext(times, mode, only) {
       for (let i = 0; i < times; i++) queued.push({ mode, method: only?.method });
