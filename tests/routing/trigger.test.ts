@@ -47,7 +47,12 @@ describe("route trigger", () => {
 
   describe("loop safety: the webhooks hookgate's own changes cause are not routed", () => {
     const hookgate = { id: 4242, username: "hookgate" };
+    const asUpdate = (name: string) => ({ ...(JSON.parse(sample("clickup", name)) as object), event: "taskUpdated" });
     it.each([
+      ["taskAssigneeUpdated (sample)", JSON.parse(sample("clickup", "taskAssigneeUpdated.json")) as { event: string }],
+      ["taskTagUpdated (sample)", JSON.parse(sample("clickup", "taskTagUpdated.json")) as { event: string }],
+      ["taskUpdated carrying the assignee sample's item", asUpdate("taskAssigneeUpdated.json")],
+      ["taskUpdated carrying the tag sample's item", asUpdate("taskTagUpdated.json")],
       ["taskAssigneeUpdated", update([{ field: "assignee_add", after: hookgate }], "taskAssigneeUpdated")],
       ["taskUpdated, assignee added", update([{ field: "assignee_add", after: hookgate }])],
       ["taskUpdated, assignee removed by a human", update([{ field: "assignee_rem", before: hookgate }])],
