@@ -40,7 +40,7 @@ export const linear: Provider = {
 
   sign({ body, secret, now, id }) {
     const parsed = parseJson(body, LinearWebhook);
-    const event = parsed.ok ? parsed.value.type : "Issue";
+    const event = parsed.ok && /^\w+$/.test(parsed.value.type) ? parsed.value.type : "Issue";
     return {
       "content-type": "application/json; charset=utf-8",
       "user-agent": "Linear-Webhook",

@@ -32,6 +32,12 @@ export function parseJson<T>(body: Uint8Array, schema: z.ZodType<T>): Checked<T>
 }
 
 export function accepted(event: ProviderEvent): Parsed {
+  // Postgres text cannot hold a NUL character, which JSON can escape (\u0000). No
+  // provider sends one in an id or an event type, so such a body is malformed (400),
+  // never a store failure (503).
+  if (event.dedupKey.includes("\0") || event.type?.includes("\0")) {
+    return { ok: false, reason: "unexpected body: an id or event type contains a NUL character" };
+  }
   return { ok: true, event };
 }
 
