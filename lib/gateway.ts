@@ -3,7 +3,10 @@
 import { loadConfig, type Config } from "./config/env.js";
 import { openKv } from "./kv/open.js";
 import type { Kv } from "./kv/port.js";
+import { onUnexpectedError } from "./http/endpoint.js";
 import { setLogLevel } from "./observability/log.js";
+import { secretValues } from "./observability/redact.js";
+import { sentryReporter } from "./observability/sentry.js";
 import { loadRouting } from "./routing/load.js";
 import type { Router } from "./routing/router.js";
 import { emptyRouting, type Routing } from "./routing/table.js";
@@ -31,6 +34,12 @@ export interface GatewayParts {
 /** Opens a gateway; parts given are used as they are (tests, the local server). */
 export async function openGateway(config: Config, parts: GatewayParts = {}): Promise<Gateway> {
   setLogLevel(config.logLevel);
+  if (config.env.SENTRY_DSN) {
+    // Sentry itself is imported on the first report, after an answer: never at cold start.
+    onUnexpectedError(
+      sentryReporter({ dsn: config.env.SENTRY_DSN, environment: config.env.SENTRY_ENVIRONMENT, secrets: secretValues(config) }),
+    );
+  }
   // Routes first: an invalid routing file fails the start before anything is opened.
   const routing = parts.routing ?? (parts.route ? { ...emptyRouting, route: parts.route } : await loadRouting(config));
   const [store, kv] = await Promise.all([parts.store ?? openStore(config.store), parts.kv ?? openKv(config.kv)]);

@@ -1,5 +1,5 @@
 // The one ingest pipeline every provider runs through:
-//   configured? → raw bytes (size limit) → verify → parse (dedup key, type)
+//   configured? → raw bytes (size limit) + rate limits → verify → parse (dedup key, type)
 //   → route → ONE store call (event + outbox deliveries) → answer.
 // Each step either returns a value or throws a Rejection; endpoint() turns those into
 // answers, so no step writes HTTP itself.
@@ -9,7 +9,7 @@ import { after } from "../http/after.js";
 import { endpoint, type Endpoint, type RequestContext } from "../http/endpoint.js";
 import { Rejection } from "../http/errors.js";
 import type { Provider, WebhookRequest } from "../providers/types.js";
-import { readBody } from "./body.js";
+import { shieldFor, type Guard } from "./shield.js";
 
 /** How long new deliveries stay reserved for the attempt made right after the answer. */
 const IMMEDIATE_ATTEMPT_LEASE_SECONDS = 60;
@@ -18,11 +18,20 @@ const IMMEDIATE_ATTEMPT_LEASE_SECONDS = 60;
 export function webhook(provider: Provider, gateway: () => Promise<Gateway> = sharedGateway): Endpoint {
   return endpoint(`webhooks/${provider.name}`, ["POST"], async (request, context) => {
     context.note({ provider: provider.name });
-    return ingest(await gateway(), provider, request, context);
+    const gw = await gateway();
+    // Rate limits (one KV round trip, overlapping the body read) and, for a rejection,
+    // the count, alert and sampled record after the answer: lib/pipeline/shield.ts.
+    const guard = (await shieldFor(gw)).guard(request, provider.name, context);
+    try {
+      return await ingest(gw, provider, request, context, guard);
+    } catch (error) {
+      guard.rejected(error);
+      throw error;
+    }
   });
 }
 
-export async function ingest(gateway: Gateway, provider: Provider, request: Request, context: RequestContext): Promise<Response> {
+export async function ingest(gateway: Gateway, provider: Provider, request: Request, context: RequestContext, guard: Guard): Promise<Response> {
   const { config, store } = gateway;
   const secrets = config.secrets[provider.name] ?? [];
   // Only a provider that declares `unsignedEnv`, with that variable on, may run unsigned.
@@ -32,7 +41,7 @@ export async function ingest(gateway: Gateway, provider: Provider, request: Requ
   }
 
   const webhookRequest: WebhookRequest = {
-    body: await readBody(request, config.bodyLimitBytes),
+    body: await guard.body(config.bodyLimitBytes),
     headers: request.headers,
     url: publicUrl(request.url, config.publicBaseUrl),
     receivedAt: new Date(),
@@ -81,6 +90,8 @@ export async function ingest(gateway: Gateway, provider: Provider, request: Requ
   }
 
   const outcome = { id: recorded.event_id, duplicate: recorded.duplicate };
+  // DUPLICATE_STATUS=409: for senders built to expect a conflict on a repeat.
+  if (recorded.duplicate && config.env.DUPLICATE_STATUS === 409) return Response.json(outcome, { status: 409 });
   return provider.acknowledge?.(webhookRequest, event, outcome) ?? Response.json(outcome, { status: 200 });
 }
 

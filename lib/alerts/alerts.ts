@@ -1,0 +1,96 @@
+// The one way anything in hookgate tells the team: `alert(kind, message)`. Each kind
+// (and optional scope inside it, such as a destination) has a cooldown shared by every
+// function instance through the KV, so an attack or a flapping breaker sends one
+// message, not hundreds. Without Slack configured an alert is a log line only.
+import type { Kv } from "../kv/port.js";
+import { errorFields, log } from "../observability/log.js";
+import { increment } from "../observability/counters.js";
+import { formatAlert, type AlertMessage } from "./format.js";
+import type { AlertChannel } from "./slack.js";
+
+export type AlertOutcome =
+  | { sent: true }
+  | { sent: false; reason: "cooldown" | "not_configured" | "rate_limited" | "failed" };
+
+export interface AlertOptions {
+  /** Narrows the cooldown inside the kind: one alert per scope (a destination) per cooldown. */
+  scope?: string;
+  /** This call's cooldown, instead of the kind's. */
+  cooldownMs?: number;
+}
+
+export interface Alerts {
+  alert(kind: string, message: AlertMessage, options?: AlertOptions): Promise<AlertOutcome>;
+  /** True while an alert of this kind (and scope) would be suppressed: skip building it. */
+  coolingDown(kind: string, scope?: string): Promise<boolean>;
+}
+
+export interface AlertsConfig {
+  kv: Kv;
+  /** Where messages go; undefined when Slack is not configured. */
+  channel: AlertChannel | undefined;
+  defaultCooldownMs: number;
+  /** Cooldown by kind, over the default. */
+  cooldowns?: Readonly<Record<string, number>>;
+  now?: () => number;
+}
+
+export function createAlerts(config: AlertsConfig): Alerts {
+  const now = config.now ?? Date.now;
+  // Used only when the KV cannot be reached: this instance's own cooldowns.
+  const local = new Map<string, number>();
+
+  /** True when this call may send: it took the cooldown for every instance. */
+  async function claim(key: string, cooldownMs: number): Promise<boolean> {
+    if (cooldownMs <= 0) return true;
+    try {
+      return await config.kv.set(key, String(now()), { px: cooldownMs, nx: true });
+    } catch (error) {
+      log.warn("alert cooldown unavailable; using this instance's", { key, ...errorFields(error) });
+      const until = local.get(key) ?? 0;
+      if (until > now()) return false;
+      local.set(key, now() + cooldownMs);
+      return true;
+    }
+  }
+
+  const keyOf = (kind: string, scope: string | undefined) => `hookgate:alert:${kind}${scope ? `:${scope}` : ""}`;
+
+  return {
+    async coolingDown(kind, scope) {
+      const key = keyOf(kind, scope);
+      try {
+        return (await config.kv.get(key)) !== null;
+      } catch {
+        return (local.get(key) ?? 0) > now();
+      }
+    },
+
+    async alert(kind, message, options = {}) {
+      const cooldownMs = options.cooldownMs ?? config.cooldowns?.[kind] ?? config.defaultCooldownMs;
+      const key = keyOf(kind, options.scope);
+      const fields = { kind, scope: options.scope, title: message.title };
+      if (!(await claim(key, cooldownMs))) {
+        log.info("alert suppressed by cooldown", fields);
+        return { sent: false, reason: "cooldown" };
+      }
+      if (!config.channel) {
+        log.warn("alert", { ...fields, ...message.fields, delivered: false, why: "SLACK_BOT_TOKEN is not set" });
+        return { sent: false, reason: "not_configured" };
+      }
+      try {
+        await config.channel.post(formatAlert(kind, message));
+        increment("hookgate_alerts_sent_total", { kind });
+        log.warn("alert", { ...fields, delivered: true });
+        return { sent: true };
+      } catch (error) {
+        // Give the cooldown back, so the next occurrence tries again.
+        await config.kv.del(key).catch(() => {});
+        const rateLimited = (error as { code?: string }).code === "slack_webapi_rate_limited_error";
+        increment("hookgate_alerts_failed_total", { kind });
+        log.error("alert not delivered", { ...fields, ...errorFields(error) });
+        return { sent: false, reason: rateLimited ? "rate_limited" : "failed" };
+      }
+    },
+  };
+}

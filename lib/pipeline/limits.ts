@@ -1,0 +1,146 @@
+// Rate limits on the ingest path. Before verification: a generous limit per client IP
+// and optional limits per source. After a failed verification: a strict count per IP
+// that, once full, answers that IP 429 until its window ends.
+//
+// The hot path makes at most one KV round trip: the checks run concurrently, which
+// ioredis pipelines on its one connection and @upstash/redis batches into one HTTP
+// request. Counting a failure happens after the answer. When the KV is slow or down
+// the limiter fails open within RATE_LIMIT_TIMEOUT_MS and says why.
+import type { RateSpec } from "../config/rate-spec.js";
+import type { Env } from "../config/env.js";
+import type { Kv } from "../kv/port.js";
+import { errorFields, log } from "../observability/log.js";
+import { increment } from "../observability/counters.js";
+import { windowCounters, type WindowCounter, type WindowState } from "./windows.js";
+
+export type LimitName = "ip" | "source" | "failed_verifications";
+
+export type Admission =
+  | { outcome: "allowed" }
+  | { outcome: "limited"; limit: LimitName; state: WindowState }
+  /** The KV did not answer in time or failed: the request goes on, and says so. */
+  | { outcome: "failed_open"; reason: "timeout" | "error"; detail: string };
+
+export interface Limits {
+  /** The one pre-verification check. Never throws. */
+  admit(ip: string, source: string): Promise<Admission>;
+  /** Counts a failed verification (after the answer). Never throws. */
+  failedVerification(ip: string): Promise<void>;
+}
+
+export interface LimitsConfig {
+  perIp: RateSpec | null;
+  failedVerifications: RateSpec | null;
+  perSource: Readonly<Record<string, RateSpec>>;
+  timeoutMs: number;
+}
+
+export function limitsConfig(env: Env): LimitsConfig {
+  return {
+    perIp: env.RATE_LIMIT_PER_IP,
+    failedVerifications: env.RATE_LIMIT_FAILED_VERIFICATIONS,
+    perSource: env.RATE_LIMIT_PER_SOURCE ?? {},
+    timeoutMs: env.RATE_LIMIT_TIMEOUT_MS,
+  };
+}
+
+/** Bounded: this instance's memory of IPs it already knows to be blocked. */
+const BLOCKED_IPS_KEPT = 10_000;
+
+export async function createLimits(kv: Kv, config: LimitsConfig, now: () => number = Date.now): Promise<Limits> {
+  const counter = await windowCounters(kv, now);
+  const perIp = config.perIp && counter("ip", config.perIp);
+  const failures = config.failedVerifications && counter("failed", config.failedVerifications);
+  const perSource = new Map<string, WindowCounter>();
+  const sourceCounter = (source: string): WindowCounter | null => {
+    const spec = config.perSource[source] ?? config.perSource["*"];
+    if (!spec) return null;
+    let c = perSource.get(source);
+    if (!c) perSource.set(source, (c = counter(`source:${source}`, spec)));
+    return c;
+  };
+  // A cache of the shared truth: an IP this instance saw fill its failure window is
+  // answered 429 without asking the KV again until that window ends.
+  const blockedUntil = new Map<string, WindowState>();
+
+  return {
+    async admit(ip, source) {
+      const known = blockedUntil.get(ip);
+      if (known && known.resetAt > now()) return { outcome: "limited", limit: "failed_verifications", state: known };
+      if (known) blockedUntil.delete(ip);
+
+      const bySource = sourceCounter(source);
+      const checks: [LimitName, Promise<WindowState>][] = [];
+      if (failures) checks.push(["failed_verifications", failures.peek(ip)]);
+      if (perIp) checks.push(["ip", perIp.hit(ip)]);
+      if (bySource) checks.push(["source", bySource.hit(source)]);
+      if (checks.length === 0) return { outcome: "allowed" };
+
+      const answer = await withTimeout(Promise.all(checks.map(([, state]) => state)), config.timeoutMs);
+      if (!answer.ok) return failedOpen(answer.reason, answer.detail);
+      for (const [i, [limit]] of checks.entries()) {
+        const state = answer.value[i]!;
+        if (!state.allowed) return { outcome: "limited", limit, state };
+      }
+      return { outcome: "allowed" };
+    },
+
+    async failedVerification(ip) {
+      if (!failures) return;
+      const answer = await withTimeout(failures.hit(ip), config.timeoutMs);
+      if (!answer.ok) {
+        failedOpen(answer.reason, answer.detail);
+        return;
+      }
+      if (answer.value.remaining === 0) {
+        if (blockedUntil.size >= BLOCKED_IPS_KEPT) blockedUntil.clear();
+        blockedUntil.set(ip, { ...answer.value, allowed: false });
+      }
+    },
+  };
+}
+
+/** The answer headers of a 429: Retry-After and the IETF RateLimit-* fields. */
+export function limitedHeaders(state: WindowState, now: number = Date.now()): Record<string, string> {
+  const seconds = String(Math.max(1, Math.ceil((state.resetAt - now) / 1000)));
+  return {
+    "retry-after": seconds,
+    "ratelimit-limit": String(state.limit),
+    "ratelimit-remaining": String(state.remaining),
+    "ratelimit-reset": seconds,
+  };
+}
+
+type Timed<T> = { ok: true; value: T } | { ok: false; reason: "timeout" | "error"; detail: string };
+
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<Timed<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Timed<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, reason: "timeout", detail: `no answer within ${ms} ms` }), ms);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        (value): Timed<T> => ({ ok: true, value }),
+        (error: unknown): Timed<T> => ({ ok: false, reason: "error", detail: String(errorFields(error).error_message ?? error) }),
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** At most one warning per reason per this many ms per instance: an outage must not flood the logs. */
+const WARN_EVERY_MS = 60_000;
+const lastWarned = new Map<string, number>();
+
+function failedOpen(reason: "timeout" | "error", detail: string): Admission {
+  increment("hookgate_rate_limit_failed_open_total", { reason });
+  const last = lastWarned.get(reason) ?? 0;
+  if (Date.now() - last >= WARN_EVERY_MS) {
+    lastWarned.set(reason, Date.now());
+    log.warn("rate limiter failed open", { reason, detail });
+  }
+  return { outcome: "failed_open", reason, detail };
+}

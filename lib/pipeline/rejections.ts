@@ -1,0 +1,154 @@
+// What happens to a rejected webhook after its answer: it is counted in the KV by
+// reason, provider and client IP (shared by every instance); a burst of signature
+// failures raises one security alert; and a sample is kept in the store.
+import type { Alerts } from "../alerts/alerts.js";
+import type { Kv } from "../kv/port.js";
+import type { Env } from "../config/env.js";
+import type { Rpc } from "../store/port.js";
+import { errorFields, log } from "../observability/log.js";
+import { safeHeaders } from "../observability/redact.js";
+
+export interface RejectedRequest {
+  provider: string;
+  /** The fine reason (`bad_signature`, `too_large`, `ip_limit`, ...). */
+  reason: string;
+  status: number;
+  ip: string;
+  /** True for failed verifications: the ones a security alert counts. */
+  signatureFailure: boolean;
+  headers: Headers;
+  /** The first bytes of the body, when it was read. */
+  bodyPrefix?: Uint8Array;
+  bodyBytes?: number;
+}
+
+export interface RejectionsConfig {
+  threshold: number;
+  windowMs: number;
+  recordsPerMinute: number;
+  retentionSeconds: number;
+}
+
+export function rejectionsConfig(env: Env): RejectionsConfig {
+  return {
+    threshold: env.SECURITY_ALERT_THRESHOLD,
+    windowMs: env.SECURITY_ALERT_WINDOW_SECONDS * 1000,
+    recordsPerMinute: env.REJECTION_RECORDS_PER_MINUTE,
+    retentionSeconds: env.REJECTION_RETENTION_DAYS * 86_400,
+  };
+}
+
+export const BODY_PREFIX_BYTES = 4096;
+export const SIGNATURE_FAILURES = "signature_failures";
+
+/** The window is counted in this many buckets, so "the last 5 minutes" slides by a minute. */
+const BUCKETS = 5;
+
+export interface Rejections {
+  /** Runs after the answer; never throws. */
+  record(rejected: RejectedRequest): Promise<void>;
+  /** The counts of the current window (the alert's numbers, also useful to operators). */
+  window(): Promise<WindowSummary>;
+}
+
+export interface WindowSummary {
+  rejections: number;
+  signatureFailures: number;
+  uniqueIps: number;
+  reasons: [string, number][];
+  providers: [string, number][];
+  ips: [string, number][];
+}
+
+export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; config: RejectionsConfig; now?: () => number }): Rejections {
+  const { kv, rpc, alerts, config } = deps;
+  const now = deps.now ?? Date.now;
+  const bucketMs = Math.max(1000, Math.floor(config.windowMs / BUCKETS));
+  const bucketKey = (bucket: number) => `hookgate:rejections:${bucketMs}:${bucket}`;
+
+  async function tally(r: RejectedRequest): Promise<void> {
+    const fields: Record<string, number> = { total: 1, [`reason:${r.reason}`]: 1, [`provider:${r.provider}`]: 1, [`ip:${r.ip}`]: 1 };
+    if (r.signatureFailure) {
+      Object.assign(fields, { sig: 1, [`sig_reason:${r.reason}`]: 1, [`sig_provider:${r.provider}`]: 1, [`sig_ip:${r.ip}`]: 1 });
+    }
+    await kv.hincrby(bucketKey(Math.floor(now() / bucketMs)), fields, config.windowMs + bucketMs);
+  }
+
+  async function window(): Promise<WindowSummary> {
+    const current = Math.floor(now() / bucketMs);
+    const hashes = await Promise.all(Array.from({ length: BUCKETS }, (_, i) => kv.hgetall(bucketKey(current - i))));
+    const sums = new Map<string, number>();
+    for (const hash of hashes) {
+      for (const [field, value] of Object.entries(hash)) sums.set(field, (sums.get(field) ?? 0) + Number(value));
+    }
+    const group = (prefix: string) =>
+      [...sums].filter(([f]) => f.startsWith(prefix)).map(([f, n]): [string, number] => [f.slice(prefix.length), n]).sort((a, b) => b[1] - a[1]);
+    return {
+      rejections: sums.get("total") ?? 0,
+      signatureFailures: sums.get("sig") ?? 0,
+      uniqueIps: group("sig_ip:").length,
+      reasons: group("sig_reason:"),
+      providers: group("sig_provider:"),
+      ips: group("sig_ip:"),
+    };
+  }
+
+  async function alertOnBurst(): Promise<void> {
+    if (await alerts.coolingDown(SIGNATURE_FAILURES)) return;
+    const summary = await window();
+    if (summary.signatureFailures <= config.threshold) return;
+    const top = (pairs: [string, number][]) => pairs.slice(0, 3).map(([name, n]) => `${name} ×${n}`).join(", ");
+    const minutes = Math.round(config.windowMs / 60_000);
+    await alerts.alert(SIGNATURE_FAILURES, {
+      title: `${summary.signatureFailures} webhook signature failures in the last ${minutes} min`,
+      severity: "critical",
+      fields: {
+        "Failures": summary.signatureFailures,
+        "Unique IPs": summary.uniqueIps,
+        "Top reasons": top(summary.reasons),
+        "Providers": top(summary.providers),
+        "Top IPs": top(summary.ips),
+        "What to check":
+          "one provider from few IPs usually means a rotated or mis-set secret; many IPs or providers, an attack. " +
+          "Each IP gets 429 once it fills RATE_LIMIT_FAILED_VERIFICATIONS.",
+      },
+    });
+  }
+
+  /** Sampling: the first N per minute overall, and at most a tenth of those per IP. */
+  async function sampled(ip: string): Promise<boolean> {
+    if (config.recordsPerMinute <= 0) return false;
+    const minute = Math.floor(now() / 60_000);
+    const perIp = await kv.incr(`hookgate:rejection-records:${minute}:${ip}`, 60_000);
+    if (perIp > Math.max(1, Math.ceil(config.recordsPerMinute / 10))) return false;
+    return (await kv.incr(`hookgate:rejection-records:${minute}`, 60_000)) <= config.recordsPerMinute;
+  }
+
+  async function keep(r: RejectedRequest): Promise<void> {
+    if (!(await sampled(r.ip))) return;
+    const prefix = r.bodyPrefix?.subarray(0, BODY_PREFIX_BYTES) ?? new Uint8Array(0);
+    await rpc.call("hookgate_record_rejection", {
+      p_provider: r.provider,
+      p_reason: r.reason,
+      p_status: r.status,
+      p_client_ip: r.ip,
+      p_headers: safeHeaders(r.headers),
+      p_body_prefix_base64: Buffer.from(prefix.buffer, prefix.byteOffset, prefix.byteLength).toString("base64"),
+      p_body_bytes: r.bodyBytes ?? null,
+      p_retention_seconds: config.retentionSeconds,
+    });
+  }
+
+  const quietly = (step: string, work: Promise<void>) =>
+    work.catch((error: unknown) => log.warn("rejection bookkeeping failed", { step, ...errorFields(error) }));
+
+  return {
+    window,
+    async record(r) {
+      await Promise.all([
+        quietly("count", tally(r).then(() => (r.signatureFailure ? alertOnBurst() : undefined))),
+        quietly("record", keep(r)),
+      ]);
+    },
+  };
+}

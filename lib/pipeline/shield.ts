@@ -1,0 +1,116 @@
+// The abuse protection around one webhook request: the rate-limit check (started when
+// the body is read, so the KV round trip overlaps it) and, for a rejected request, the
+// bookkeeping after the answer (failure count, KV tally, alert, sampled record).
+import { alertsFor } from "../alerts/index.js";
+import type { Alerts } from "../alerts/alerts.js";
+import type { Gateway } from "../gateway.js";
+import { after } from "../http/after.js";
+import type { RequestContext } from "../http/endpoint.js";
+import { Rejection, toRejection } from "../http/errors.js";
+import { readBody } from "./body.js";
+import { clientIp } from "./client-ip.js";
+import { createLimits, limitedHeaders, limitsConfig, type Admission, type Limits } from "./limits.js";
+import { BODY_PREFIX_BYTES, createRejections, rejectionsConfig, type Rejections } from "./rejections.js";
+
+export interface Shield {
+  readonly limits: Limits;
+  readonly rejections: Rejections;
+  guard(request: Request, provider: string, context: RequestContext): Guard;
+}
+
+export interface Guard {
+  /** Reads the raw body while the rate limits are checked; a full limit throws 429. */
+  body(limitBytes: number): Promise<Uint8Array>;
+  /** Books a rejection after the answer (anything else thrown is left alone). */
+  rejected(error: unknown): void;
+}
+
+/** Why a request was limited, as logged and counted. */
+const LIMITED_REASON = { ip: "ip_limit", source: "source_limit", failed_verifications: "failed_verification_limit" } as const;
+
+export function createShield(parts: { limits: Limits; rejections: Rejections; now?: () => number }): Shield {
+  const { limits, rejections } = parts;
+  const now = parts.now ?? Date.now;
+  return {
+    limits,
+    rejections,
+    guard(request, provider, context) {
+      const ip = clientIp(request.headers);
+      let body: Uint8Array | undefined;
+      let bodyBytes: number | undefined;
+      return {
+        async body(limitBytes) {
+          const admission = limits.admit(ip, provider);
+          try {
+            body = await readBody(request, limitBytes);
+            bodyBytes = body.byteLength;
+          } finally {
+            enforce(await admission, context, now);
+          }
+          return body;
+        },
+        rejected(error) {
+          const { rejection, unexpected } = toRejection(error);
+          if (unexpected || rejection.kind === "not_configured" || rejection.kind === "unavailable") return;
+          const signatureFailure = rejection.kind === "unauthorized";
+          after("rejection", async () => {
+            await Promise.all([
+              signatureFailure ? limits.failedVerification(ip) : undefined,
+              rejections.record({
+                provider,
+                reason: rejection.reason,
+                status: rejection.status,
+                ip,
+                signatureFailure,
+                headers: request.headers,
+                bodyPrefix: body?.subarray(0, BODY_PREFIX_BYTES),
+                bodyBytes,
+              }),
+            ]);
+          });
+        },
+      };
+    },
+  };
+}
+
+function enforce(admission: Admission, context: RequestContext, now: () => number): void {
+  if (admission.outcome === "failed_open") {
+    context.note({ rate_limit: `failed_open:${admission.reason}` });
+    return;
+  }
+  if (admission.outcome === "limited") {
+    throw new Rejection("rate_limited", `too many requests (${admission.limit} limit); retry later`, limitedHeaders(admission.state, now()), LIMITED_REASON[admission.limit]);
+  }
+}
+
+const byGateway = new WeakMap<Gateway, Promise<Shield>>();
+
+/** The gateway's shield, built once from its config and KV. */
+export function shieldFor(gateway: Gateway): Promise<Shield> {
+  let shield = byGateway.get(gateway);
+  if (!shield) {
+    shield = buildShield(gateway);
+    byGateway.set(gateway, shield);
+    shield.catch(() => byGateway.delete(gateway));
+  }
+  return shield;
+}
+
+/** Makes `shield` the one this gateway uses (tests: an injected clock). */
+export function useShield(gateway: Gateway, shield: Shield): void {
+  byGateway.set(gateway, Promise.resolve(shield));
+}
+
+export async function buildShield(gateway: Gateway, options: { now?: () => number; alerts?: Alerts } = {}): Promise<Shield> {
+  const env = gateway.config.env;
+  const limits = await createLimits(gateway.kv, limitsConfig(env), options.now);
+  const rejections = createRejections({
+    kv: gateway.kv,
+    rpc: gateway.store.rpc,
+    alerts: options.alerts ?? alertsFor(gateway),
+    config: rejectionsConfig(env),
+    now: options.now,
+  });
+  return createShield({ limits, rejections, now: options.now });
+}

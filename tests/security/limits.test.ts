@@ -1,0 +1,124 @@
+// Rate limits, on every KV hookgate runs on: process memory, real Redis over TCP, and
+// the real @upstash/redis client through a local Upstash REST server to that Redis.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { settled } from "../../lib/http/after.js";
+import type { Endpoint } from "../../lib/http/endpoint.js";
+import type { Gateway } from "../../lib/gateway.js";
+import { memoryKv } from "../../lib/kv/memory.js";
+import { redisKv } from "../../lib/kv/redis.js";
+import { webhook } from "../../lib/pipeline/ingest.js";
+import { buildShield, useShield } from "../../lib/pipeline/shield.js";
+import { clickup } from "../../lib/providers/clickup.js";
+import { testGateway } from "../support/gateway.js";
+import { availableKvs, fileStore, forgedRequest, REDIS_URL, SECRET, validRequest, type KvUnderTest } from "./support.js";
+
+describe.each(availableKvs)("rate limits on $name KV", (under: KvUnderTest) => {
+  let opened: Awaited<ReturnType<KvUnderTest["open"]>>;
+  let gateway: Gateway;
+  let fn: Endpoint;
+
+  async function start(env: Record<string, string>): Promise<void> {
+    opened = await under.open();
+    gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, ...env }, { kv: opened.kv, store: await fileStore() });
+    fn = webhook(clickup, async () => gateway);
+  }
+  afterEach(async () => {
+    await settled();
+    await gateway.close();
+    await opened.close();
+  });
+
+  it("answers 429 with Retry-After and RateLimit-* once an IP fills its window; other IPs go on", async () => {
+    await start({ RATE_LIMIT_PER_IP: "3/1h" });
+    for (let i = 0; i < 3; i++) expect((await fn.fetch(validRequest("198.51.100.1"))).status).toBe(200);
+
+    const limited = await fn.fetch(validRequest("198.51.100.1"));
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({ error: "rate_limited", reason: "ip_limit" });
+    const retryAfter = Number(limited.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    expect(limited.headers.get("ratelimit-limit")).toBe("3");
+    expect(limited.headers.get("ratelimit-remaining")).toBe("0");
+    expect(limited.headers.get("ratelimit-reset")).toBe(String(retryAfter));
+
+    expect((await fn.fetch(validRequest("198.51.100.2"))).status).toBe(200);
+  });
+
+  it("after the failed-verification limit an IP gets 429 even when signed; another IP is accepted", async () => {
+    await start({ RATE_LIMIT_FAILED_VERIFICATIONS: "3/5m" });
+    for (let i = 0; i < 3; i++) {
+      expect((await fn.fetch(forgedRequest("203.0.113.9"))).status).toBe(401);
+      await settled(); // failures are counted after the answer
+    }
+    const blocked = await fn.fetch(validRequest("203.0.113.9"));
+    expect(blocked.status).toBe(429);
+    expect(await blocked.json()).toMatchObject({ reason: "failed_verification_limit" });
+    expect(Number(blocked.headers.get("retry-after"))).toBeLessThanOrEqual(300);
+
+    expect((await fn.fetch(validRequest("203.0.113.10"))).status).toBe(200);
+  });
+
+  it("limits a source when RATE_LIMIT_PER_SOURCE names it, whatever the IP", async () => {
+    await start({ RATE_LIMIT_PER_SOURCE: "clickup=2/1h" });
+    expect((await fn.fetch(validRequest("192.0.2.1"))).status).toBe(200);
+    expect((await fn.fetch(validRequest("192.0.2.2"))).status).toBe(200);
+    const limited = await fn.fetch(validRequest("192.0.2.3"));
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({ reason: "source_limit" });
+  });
+
+  it("RATE_LIMIT_PER_IP=off lets every request through", async () => {
+    await start({ RATE_LIMIT_PER_IP: "off", RATE_LIMIT_FAILED_VERIFICATIONS: "off" });
+    for (let i = 0; i < 5; i++) expect((await fn.fetch(validRequest("198.51.100.7"))).status).toBe(200);
+  });
+
+  it.runIf(under.name === "upstash")("makes one KV round trip before answering an accepted webhook", async () => {
+    await start({ RATE_LIMIT_PER_SOURCE: "*=1000/1m" });
+    // The first request of an instance teaches it the scripts (an EVAL each); after
+    // that, the IP limit, the failure check and the source limit share one HTTP request.
+    expect((await fn.fetch(validRequest("198.51.100.20"))).status).toBe(200);
+    await settled();
+    const before = opened.upstash!.requests;
+    for (let i = 0; i < 5; i++) expect((await fn.fetch(validRequest("198.51.100.20"))).status).toBe(200);
+    await settled();
+    expect(opened.upstash!.requests - before).toBe(5);
+  });
+});
+
+describe("the failed-verification window", () => {
+  it("lifts when the window passes (injected clock)", async () => {
+    let now = Date.UTC(2026, 10, 22, 4, 0, 0);
+    const clock = () => now;
+    const gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, RATE_LIMIT_FAILED_VERIFICATIONS: "2/5m" }, { kv: memoryKv(clock), store: await fileStore() });
+    useShield(gateway, await buildShield(gateway, { now: clock }));
+    const fn = webhook(clickup, async () => gateway);
+
+    for (let i = 0; i < 2; i++) {
+      expect((await fn.fetch(forgedRequest("203.0.113.50"))).status).toBe(401);
+      await settled();
+    }
+    const blocked = await fn.fetch(validRequest("203.0.113.50"));
+    expect(blocked.status).toBe(429);
+    const wait = Number(blocked.headers.get("retry-after"));
+
+    now += (wait - 1) * 1000;
+    expect((await fn.fetch(validRequest("203.0.113.50"))).status).toBe(429);
+    now += 1000;
+    expect((await fn.fetch(validRequest("203.0.113.50"))).status).toBe(200);
+    await gateway.close();
+  });
+});
+
+describe.skipIf(!REDIS_URL)("@upstash/ratelimit's scripts on plain Redis", () => {
+  it("regression: Redis rejects the allow-key-locking shebang, and the TCP transport runs the script anyway", async () => {
+    const kv = redisKv(REDIS_URL!);
+    const script = "#!lua flags=allow-key-locking\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])";
+    const key = `test:${crypto.randomUUID()}:shebang`;
+    await expect(kv.client.eval(script, 1, key, 2)).rejects.toThrow(/allow-key-locking/);
+    expect(await kv.script!(script, [key], [2])).toBe(2);
+    expect(await kv.script!(script, [key], [3])).toBe(5); // now by SHA1
+    await kv.del(key);
+    await kv.close();
+  });
+});
