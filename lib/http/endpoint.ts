@@ -27,6 +27,9 @@ const SECURITY_HEADERS = {
   "cache-control": "no-store",
   "referrer-policy": "no-referrer",
   "x-frame-options": "DENY",
+  // Nothing hookgate answers needs to load anything: a page that does (the admin
+  // dashboard) sets its own, narrower-than-default policy with a nonce.
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 };
 
 export function endpoint(route: string, methods: readonly string[], handler: Handler): Endpoint {
