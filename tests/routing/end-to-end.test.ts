@@ -169,21 +169,26 @@ describe.each(STORES)("ClickUp routing end to end on $name", ({ name, skip }) =>
     expect(api.takeEchoes()).toEqual([]);
   });
 
-  it.skipIf(skip)("a person setting the Market later routes the ticket again, adding only the new owner", async () => {
+  it.skipIf(skip)("a person setting the Market later routes the Ops rule again, and leaves the CX assignment as people left it", async () => {
     const { id, payload } = taskCreated({ customer: "Acme Hotels", market: null });
     await send(payload);
     expect(writes()).toEqual([
       ["PUT", `/api/v2/task/${id}`, { assignees: { add: [ANA], rem: [] } }],
       ["POST", `/api/v2/task/${id}/tag/${NEEDS_OPS_ROUTING}`, {}],
     ]);
-    api.takeEchoes();
     api.calls.splice(0);
-
+    // Someone takes Ana off the ticket in ClickUp, then sets its market.
+    api.task(id)!.assignees = [];
     await send(api.humanSetsMarket(id, "Porto"));
-    // The "Needs Ops Routing" tag stays: hookgate never removes what is there.
+
+    // Only the Ops rule applies: Ana is not put back, and the tag stays (nothing is removed).
     expect(writes()).toEqual([["PUT", `/api/v2/task/${id}`, { assignees: { add: [PIA], rem: [] } }]]);
-    expect(api.task(id)!.assignees.map((a) => a.id)).toEqual([ANA, PIA]);
+    expect(api.task(id)!.assignees.map((a) => a.id)).toEqual([PIA]);
     const [latest] = await routingDecisions(h.gateway.store.rpc, { taskId: id });
-    expect(latest).toMatchObject({ event_type: "taskUpdated", market: "Porto", assignees: [ANA, PIA] });
+    expect(latest).toMatchObject({ event_type: "taskUpdated", market: "Porto", assignees: [PIA], tags: [] });
+    expect(latest!.reasons.map((r) => [r.rule, r.branch, r.applied])).toEqual([
+      ["cx", "vip_customer_owner", false],
+      ["ops", "market_owner", true],
+    ]);
   });
 });

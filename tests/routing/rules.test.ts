@@ -71,6 +71,20 @@ describe("the decision: both rules, every ticket", () => {
     expect(decision.reasons.map((r) => r.action)).toEqual([{ assign: ANA }, { assign: ANA }]);
   });
 
+  it.each([
+    // apply, assignees, tags, applied (cx, ops)
+    [["cx"], [ANA], [], [true, false]],
+    [["ops"], [], [NEEDS_OPS_ROUTING], [false, true]],
+    [[], [], [], [false, false]],
+  ] as const)("applies only the rules asked (%j); the other is still decided and recorded", (apply, assignees, tags, applied) => {
+    const decision = decide({ customer: "Acme Hotels", market: "Faro" }, directory, apply);
+    expect(decision).toMatchObject({ assignees, tags });
+    expect(decision.reasons.map((r) => [r.branch, r.applied])).toEqual([
+      ["vip_customer_owner", applied[0]],
+      ["market_without_owner", applied[1]],
+    ]);
+  });
+
   it("decides from an empty directory (nothing seeded yet) by tagging both", () => {
     const decision = decide({ customer: "Acme Hotels", market: "Lisbon" }, { customers: [], markets: [] });
     expect(decision).toMatchObject({ assignees: [], tags: [NEEDS_CX_ROUTING, NEEDS_OPS_ROUTING] });

@@ -19,10 +19,11 @@ const customField = (custom_field: Record<string, unknown>) => ({ field: "custom
 
 describe("route trigger", () => {
   it.each([
-    ["a task created in a routed list", created, { route: true, why: "task_created" }],
-    ["the Market field changed (sample)", marketChanged, { route: true, why: "routing_field_changed" }],
-    ["the Customer field changed, by name in another case", update([customField({ id: "c1", name: "customer" })]), { route: true, why: "routing_field_changed" }],
-    ["a routing field among other changes", update([{ field: "status" }, customField({ id: "c1", name: "Customer" })]), { route: true, why: "routing_field_changed" }],
+    ["a task created in a routed list", created, { route: true, why: "task_created", rules: ["cx", "ops"] }],
+    ["the Market field changed (sample)", marketChanged, { route: true, why: "routing_field_changed", rules: ["ops"] }],
+    ["the Customer field changed, by name in another case", update([customField({ id: "c1", name: "customer" })]), { route: true, why: "routing_field_changed", rules: ["cx"] }],
+    ["a routing field among other changes", update([{ field: "status" }, customField({ id: "c1", name: "Customer" })]), { route: true, why: "routing_field_changed", rules: ["cx"] }],
+    ["both routing fields changed", update([customField({ name: "Market" }), customField({ name: "Customer" })]), { route: true, why: "routing_field_changed", rules: ["cx", "ops"] }],
     ["another custom field changed", update([customField({ id: "p1", name: "Priority score" })]), { route: false, why: "no_routing_field_changed" }],
     ["the status changed", update([{ field: "status" }]), { route: false, why: "no_routing_field_changed" }],
     ["an update without history items", { event: "taskUpdated", task_id: "t", webhook_id: "w" }, { route: false, why: "no_routing_field_changed" }],
@@ -38,7 +39,7 @@ describe("route trigger", () => {
     const byId = clickupRoutingSettings(
       loadConfig({ CLICKUP_ROUTED_LIST_IDS: ROUTED, CLICKUP_API_TOKEN: "pk_x", CLICKUP_MARKET_FIELD: "0a52c486-5f05-403b-b4fd-c512ff05131c" }),
     );
-    expect(trigger(marketChanged, byId)).toEqual({ route: true, why: "routing_field_changed" });
+    expect(trigger(marketChanged, byId)).toEqual({ route: true, why: "routing_field_changed", rules: ["ops"] });
   });
 
   it("routes nothing while no list is configured", () => {

@@ -12,9 +12,10 @@ import type { ActionContext, ActionDestination, AttemptOutcome, DeliveryEvent } 
 import { StoreError } from "../../store/port.js";
 import { clickupApi, type ClickUpApi } from "./api.js";
 import { lookupDirectory, recordDecision } from "./directory.js";
-import { decide } from "./rules.js";
+import { BOTH_RULES, decide } from "./rules.js";
 import { clickupRoutingSettings, type ClickUpApiSettings } from "./settings.js";
 import { ClickUpTask, currentAssignees, hasTag, taskFacts } from "./task.js";
+import { trigger } from "./trigger.js";
 
 export const CLICKUP_ROUTER = "clickup-router";
 
@@ -72,8 +73,10 @@ async function route(
     return { kind: "delivered", response: JSON.stringify({ routed: false, task_id: taskId, list_id: listId }) };
   }
 
+  // The route's trigger says which rules this event applies (an update: the changed field's).
+  const triggered = trigger(event.payload, settings);
   const facts = taskFacts(task.value, settings.fields);
-  const decision = decide(facts, await lookupDirectory(gateway.store.rpc, facts));
+  const decision = decide(facts, await lookupDirectory(gateway.store.rpc, facts), triggered.route ? triggered.rules : BOTH_RULES);
   await recordDecision(gateway.store.rpc, { eventId: event.id, deliveryId, taskId, listId, facts, decision, attempt });
 
   const present = currentAssignees(task.value);

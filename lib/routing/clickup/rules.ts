@@ -47,9 +47,18 @@ export type OpsBranch =
 
 export type RoutingAction = { assign: UserId } | { tag: string };
 
+export type Rule = "cx" | "ops";
+export const BOTH_RULES: readonly Rule[] = ["cx", "ops"];
+
+interface ReasonBase {
+  action: RoutingAction;
+  text: string;
+  /** False when this routing applies only the other rule (an update that changed only the other field). */
+  applied: boolean;
+}
 export type Reason =
-  | { rule: "cx"; branch: CxBranch; action: RoutingAction; customer: string | null; text: string }
-  | { rule: "ops"; branch: OpsBranch; action: RoutingAction; market: string | null; text: string };
+  | (ReasonBase & { rule: "cx"; branch: CxBranch; customer: string | null })
+  | (ReasonBase & { rule: "ops"; branch: OpsBranch; market: string | null });
 
 export interface Decision {
   /** Users to add, once each (the CX and Ops owner may be the same person). */
@@ -60,12 +69,18 @@ export interface Decision {
   reasons: [Reason & { rule: "cx" }, Reason & { rule: "ops" }];
 }
 
-export function decide(task: TaskFacts, directory: Directory): Decision {
-  const cx = decideCx(task.customer, directory);
-  const ops = decideOps(task.market, directory);
+/**
+ * Decides both rules; `apply` says whose actions this routing carries out. A new
+ * ticket gets both; an update gets only the rule whose field changed, so a CX owner a
+ * person removed is not put back because someone later set the market.
+ */
+export function decide(task: TaskFacts, directory: Directory, apply: readonly Rule[] = BOTH_RULES): Decision {
+  const cx = { ...decideCx(task.customer, directory), applied: apply.includes("cx") };
+  const ops = { ...decideOps(task.market, directory), applied: apply.includes("ops") };
   const assignees: UserId[] = [];
   const tags: string[] = [];
-  for (const { action } of [cx, ops]) {
+  for (const { action, applied } of [cx, ops]) {
+    if (!applied) continue;
     if ("assign" in action) {
       if (!assignees.includes(action.assign)) assignees.push(action.assign);
     } else if (!tags.includes(action.tag)) {
@@ -75,7 +90,7 @@ export function decide(task: TaskFacts, directory: Directory): Decision {
   return { assignees, tags, reasons: [cx, ops] };
 }
 
-function decideCx(name: string | null, directory: Directory): Reason & { rule: "cx" } {
+function decideCx(name: string | null, directory: Directory): Omit<Reason & { rule: "cx" }, "applied"> {
   const reason = (branch: CxBranch, action: RoutingAction, text: string) =>
     ({ rule: "cx", branch, action, customer: name, text }) as const;
   const needsRouting = { tag: NEEDS_CX_ROUTING };
@@ -90,7 +105,7 @@ function decideCx(name: string | null, directory: Directory): Reason & { rule: "
     : reason("customer_owner", { assign: customer.cxOwner }, `customer "${customer.name}": its CX owner`);
 }
 
-function decideOps(name: string | null, directory: Directory): Reason & { rule: "ops" } {
+function decideOps(name: string | null, directory: Directory): Omit<Reason & { rule: "ops" }, "applied"> {
   const reason = (branch: OpsBranch, action: RoutingAction, text: string) =>
     ({ rule: "ops", branch, action, market: name, text }) as const;
   const needsRouting = { tag: NEEDS_OPS_ROUTING };

@@ -8,6 +8,7 @@
 // those echoes never start a second round.
 // https://developer.clickup.com/docs/webhooktaskpayloads
 import { z } from "zod";
+import type { Rule } from "./rules.js";
 import type { ClickUpRoutingSettings } from "./settings.js";
 import { matchesField } from "./task.js";
 
@@ -25,7 +26,8 @@ const TaskWebhook = z.looseObject({
 });
 
 export type Trigger =
-  | { route: true; why: "task_created" | "routing_field_changed" }
+  /** `rules`: whose decision to apply (both on creation; on an update, those whose field changed). */
+  | { route: true; why: "task_created" | "routing_field_changed"; rules: Rule[] }
   | {
       route: false;
       why: "routing_off" | "not_a_task_event" | "list_not_routed" | "no_routing_field_changed";
@@ -46,14 +48,13 @@ export function trigger(payload: unknown, settings: ClickUpRoutingSettings): Tri
     return { route: false, why: "list_not_routed" };
   }
 
-  if (hook.data.event === "taskCreated") return { route: true, why: "task_created" };
-  const routingFieldChanged = items.some(
-    (item) =>
-      item.field === "custom_field" &&
-      item.custom_field !== undefined &&
-      (matchesField(item.custom_field, settings.fields.customer) || matchesField(item.custom_field, settings.fields.market)),
-  );
-  return routingFieldChanged ? { route: true, why: "routing_field_changed" } : { route: false, why: "no_routing_field_changed" };
+  if (hook.data.event === "taskCreated") return { route: true, why: "task_created", rules: ["cx", "ops"] };
+  const changed = (name: string) =>
+    items.some((item) => item.field === "custom_field" && item.custom_field !== undefined && matchesField(item.custom_field, name));
+  const rules: Rule[] = [];
+  if (changed(settings.fields.customer)) rules.push("cx");
+  if (changed(settings.fields.market)) rules.push("ops");
+  return rules.length > 0 ? { route: true, why: "routing_field_changed", rules } : { route: false, why: "no_routing_field_changed" };
 }
 
 /** The route predicate: `when` of the ClickUp router's route (hookgate.routes.ts). */
