@@ -2,6 +2,7 @@
 // shared by every request it serves (module scope is a cache, never the truth).
 import { loadConfig, type Config } from "./config/env.js";
 import { openKv } from "./kv/open.js";
+import { watchDeliverySignals } from "./operations/watch.js";
 import type { Kv } from "./kv/port.js";
 import { onUnexpectedError } from "./http/endpoint.js";
 import { setLogLevel } from "./observability/log.js";
@@ -56,11 +57,20 @@ export async function openGateway(config: Config, parts: GatewayParts = {}): Pro
 }
 
 let shared: Promise<Gateway> | undefined;
+let unwatch: (() => void) | undefined;
+
+/** The instance's gateway turns the delivery engine's signals into alerts (lib/operations/watch.ts). */
+function watched(gateway: Gateway): Gateway {
+  unwatch?.();
+  unwatch = watchDeliverySignals(gateway);
+  return gateway;
+}
 
 /** The instance's gateway, from the environment. A failed open is retried by the next request. */
 export function sharedGateway(): Promise<Gateway> {
   shared ??= Promise.resolve()
     .then(() => openGateway(loadConfig()))
+    .then(watched)
     .catch((error: unknown) => {
       shared = undefined;
       throw error;
@@ -70,5 +80,9 @@ export function sharedGateway(): Promise<Gateway> {
 
 /** Makes `gateway` the one every api/ route uses (the local server, whole-function tests). */
 export function useGateway(gateway: Gateway | undefined): void {
-  shared = gateway ? Promise.resolve(gateway) : undefined;
+  if (!gateway) {
+    unwatch?.();
+    unwatch = undefined;
+  }
+  shared = gateway ? Promise.resolve(watched(gateway)) : undefined;
 }

@@ -55,6 +55,13 @@ const base = {
   REJECTION_RETENTION_DAYS: z.coerce.number().int().positive().default(7),
   SENTRY_DSN: z.url().optional(),
   SENTRY_ENVIRONMENT: z.string().optional(),
+  // Operations (lib/operations): metrics, retention, health alerts.
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+  ALERT_SUCCESS_RATE_BELOW: z.coerce.number().gt(0).max(1).default(0.95),
+  ALERT_SUCCESS_MIN_ATTEMPTS: z.coerce.number().int().positive().default(20),
+  ALERT_PENDING_AGE_MINUTES: z.coerce.number().int().positive().default(60),
 };
 
 const secretVars = Object.fromEntries(providers.map((p) => [p.secretEnv, list.optional()]));

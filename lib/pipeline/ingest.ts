@@ -32,6 +32,8 @@ export function webhook(provider: Provider, gateway: () => Promise<Gateway> = sh
 }
 
 export async function ingest(gateway: Gateway, provider: Provider, request: Request, context: RequestContext, guard: Guard): Promise<Response> {
+  // The ack latency in the metrics (lib/operations) runs from here to the record committed.
+  const started = performance.now();
   const { config, store } = gateway;
   const secrets = config.secrets[provider.name] ?? [];
   // Only a provider that declares `unsignedEnv`, with that variable on, may run unsigned.
@@ -69,6 +71,7 @@ export async function ingest(gateway: Gateway, provider: Provider, request: Requ
     headers,
     destinations: gateway.route(provider.name, event),
     leaseSeconds: IMMEDIATE_ATTEMPT_LEASE_SECONDS,
+    elapsedMs: performance.now() - started,
   });
   context.note({
     outcome: recorded.duplicate ? "duplicate" : "accepted",

@@ -13,6 +13,8 @@ export interface NewEvent {
   destinations: readonly string[];
   /** How long the new deliveries stay leased for the attempt made after the answer. */
   leaseSeconds: number;
+  /** Milliseconds spent on the request before this call: the store adds its own time to make the ack latency. */
+  elapsedMs?: number;
 }
 
 export interface CreatedDelivery {
@@ -51,6 +53,7 @@ export function createStore(rpc: Rpc): Store {
         p_headers: event.headers,
         p_destinations: event.destinations,
         p_lease_seconds: event.leaseSeconds,
+        p_elapsed_ms: event.elapsedMs === undefined ? null : Math.round(event.elapsedMs),
       }),
     ping: async () => {
       await rpc.call("hookgate_ping", {});

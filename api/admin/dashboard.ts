@@ -1,0 +1,3 @@
+import { dashboardEndpoint } from "../../lib/operations/dashboard.js";
+
+export default dashboardEndpoint();

@@ -1,0 +1,3 @@
+import { eventEndpoint } from "../../lib/operations/admin.js";
+
+export default eventEndpoint();

@@ -1,0 +1,3 @@
+import { eventsEndpoint } from "../../lib/operations/admin.js";
+
+export default eventsEndpoint();

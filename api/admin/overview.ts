@@ -1,0 +1,3 @@
+import { overviewEndpoint } from "../../lib/operations/admin.js";
+
+export default overviewEndpoint();

@@ -1,0 +1,3 @@
+import { routingEndpoint } from "../../lib/operations/admin.js";
+
+export default routingEndpoint();

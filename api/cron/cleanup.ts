@@ -1,0 +1,3 @@
+import { cleanupEndpoint } from "../../lib/operations/routes.js";
+
+export default cleanupEndpoint();

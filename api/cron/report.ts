@@ -1,0 +1,3 @@
+import { reportEndpoint } from "../../lib/operations/routes.js";
+
+export default reportEndpoint();

@@ -1,0 +1,3 @@
+import { watchEndpoint } from "../../lib/operations/routes.js";
+
+export default watchEndpoint();

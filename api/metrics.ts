@@ -1,0 +1,3 @@
+import { metricsEndpoint } from "../lib/operations/routes.js";
+
+export default metricsEndpoint();

@@ -1,0 +1,430 @@
+-- hookgate operations: the numbers (metrics, dashboard, weekly report), the admin
+-- views of events, and retention in bounded batches.
+--
+-- Every figure an operator sees comes from hookgate_metrics, so /api/metrics, the
+-- dashboard, the CLI and the alerts cannot disagree. Windows are relative to p_now
+-- (the database clock by default), so tests pass a fixed time.
+
+-- How long the gateway took to acknowledge each event (request arrival to the record
+-- committed; see hookgate_ingest below), and how many repeats of it were acknowledged.
+alter table hookgate.events
+  add column ack_ms     integer,
+  add column duplicates integer not null default 0;
+
+-- Success rates and the report read attempts by time.
+create index delivery_attempts_attempted_at on hookgate.delivery_attempts (attempted_at);
+-- Deleting a delivery sets the routing decision's delivery_id to null: without this
+-- index every deleted delivery would scan the decisions table.
+create index clickup_routing_decisions_delivery on hookgate.clickup_routing_decisions (delivery_id);
+-- "Oldest pending delivery" reads the unfinished ones by age.
+create index deliveries_unfinished_created on hookgate.deliveries (created_at)
+  where status in ('pending', 'in_flight');
+
+-- hookgate_ingest, as in 20261122000000_hookgate_core.sql, plus:
+--   p_elapsed_ms: what the gateway spent on the request before this call; the time the
+--     function itself takes is added, so ack_ms is arrival → committed (the answer
+--     follows at once; only the return trip is missing).
+--   a duplicate increments the event's `duplicates` instead of only reading its id.
+-- p_elapsed_ms has no default, so a call naming the ten original arguments still
+-- resolves to the original signature (kept below, forwarding here) without ambiguity.
+create function public.hookgate_ingest(
+  p_source        text,
+  p_provider      text,
+  p_dedup_key     text,
+  p_event_type    text,
+  p_verified      boolean,
+  p_body_base64   text,
+  p_payload       jsonb,
+  p_headers       jsonb,
+  p_destinations  jsonb,
+  p_lease_seconds integer,
+  p_elapsed_ms    integer
+) returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_event_id   uuid;
+  v_deliveries jsonb;
+begin
+  insert into hookgate.events (source, provider, dedup_key, event_type, verified, raw_body, payload, headers, ack_ms)
+  values (p_source, p_provider, p_dedup_key, p_event_type, p_verified,
+          decode(p_body_base64, 'base64'), p_payload, coalesce(p_headers, '{}'::jsonb),
+          p_elapsed_ms + ceil(extract(epoch from clock_timestamp() - statement_timestamp()) * 1000)::integer)
+  on conflict (source, dedup_key) do nothing
+  returning id into v_event_id;
+
+  if v_event_id is null then
+    update hookgate.events
+       set duplicates = duplicates + 1
+     where source = p_source and dedup_key = p_dedup_key
+    returning id into v_event_id;
+    return jsonb_build_object('event_id', v_event_id, 'duplicate', true, 'deliveries', '[]'::jsonb);
+  end if;
+
+  with created as (
+    insert into hookgate.deliveries (event_id, destination, status, lease_until)
+    select v_event_id, d.destination, 'in_flight', now() + make_interval(secs => p_lease_seconds)
+      from jsonb_array_elements_text(coalesce(p_destinations, '[]'::jsonb)) as d (destination)
+    returning id, destination
+  )
+  select coalesce(jsonb_agg(jsonb_build_object('id', id, 'destination', destination) order by id), '[]'::jsonb)
+    into v_deliveries
+    from created;
+
+  return jsonb_build_object('event_id', v_event_id, 'duplicate', false, 'deliveries', v_deliveries);
+end
+$$;
+
+create or replace function public.hookgate_ingest(
+  p_source        text,
+  p_provider      text,
+  p_dedup_key     text,
+  p_event_type    text,
+  p_verified      boolean,
+  p_body_base64   text,
+  p_payload       jsonb,
+  p_headers       jsonb,
+  p_destinations  jsonb,
+  p_lease_seconds integer
+) returns jsonb
+language sql
+security definer
+set search_path = ''
+as $$
+  select public.hookgate_ingest(p_source, p_provider, p_dedup_key, p_event_type, p_verified, p_body_base64,
+                                p_payload, p_headers, p_destinations, p_lease_seconds, null::integer);
+$$;
+
+-- Every operational number, computed from the tables in one call:
+--   events       received per provider and outcome (accepted, duplicate, rejected:<reason>)
+--                over the last 15 minutes and 24 hours. Rejections come from the sampled
+--                rejected_requests table, so they are a lower bound.
+--   latency      the ack latency histogram (cumulative buckets in ms) over 24 h, and p50/p95/p99
+--   deliveries   current deliveries per destination and status
+--   attempts     attempts per destination and outcome over 15 minutes and 24 hours
+--   success      delivered attempts / all attempts, over 15 minutes and 24 hours
+--   dead_letters, oldest_pending_seconds
+--   hourly       per provider, for each of the last 24 hours (0 = the latest): events,
+--                attempts, delivered attempts (the dashboard's charts)
+create function public.hookgate_metrics(p_now timestamptz default null)
+returns jsonb
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+declare
+  v_now    timestamptz := coalesce(p_now, now());
+  v_15m    timestamptz := coalesce(p_now, now()) - interval '15 minutes';
+  v_24h    timestamptz := coalesce(p_now, now()) - interval '24 hours';
+  v_events jsonb;
+  v_latency jsonb;
+  v_deliveries jsonb;
+  v_attempts jsonb;
+  v_hourly jsonb;
+  v_dead bigint;
+  v_oldest timestamptz;
+begin
+  with recent as (
+    select provider, received_at >= v_15m as in_15m, duplicates
+      from hookgate.events
+     where received_at >= v_24h and received_at <= v_now
+  ), counted as (
+    select provider, 'accepted' as outcome, count(*) filter (where in_15m) as c15, count(*) as c24 from recent group by provider
+    union all
+    select provider, 'duplicate', coalesce(sum(duplicates) filter (where in_15m), 0), coalesce(sum(duplicates), 0)
+      from recent group by provider having sum(duplicates) > 0
+    union all
+    select provider, 'rejected:' || reason, count(*) filter (where received_at >= v_15m), count(*)
+      from hookgate.rejected_requests
+     where received_at >= v_24h and received_at <= v_now
+     group by provider, reason
+  )
+  select coalesce(jsonb_agg(jsonb_build_object('provider', provider, 'outcome', outcome, 'last_15m', c15, 'last_24h', c24)
+                            order by provider, outcome), '[]'::jsonb)
+    into v_events
+    from counted;
+
+  select jsonb_build_object(
+           'count', count(ack_ms),
+           'sum_ms', coalesce(sum(ack_ms), 0),
+           'buckets', jsonb_build_array(
+             jsonb_build_object('le_ms', 5, 'count', count(*) filter (where ack_ms <= 5)),
+             jsonb_build_object('le_ms', 10, 'count', count(*) filter (where ack_ms <= 10)),
+             jsonb_build_object('le_ms', 25, 'count', count(*) filter (where ack_ms <= 25)),
+             jsonb_build_object('le_ms', 50, 'count', count(*) filter (where ack_ms <= 50)),
+             jsonb_build_object('le_ms', 100, 'count', count(*) filter (where ack_ms <= 100)),
+             jsonb_build_object('le_ms', 250, 'count', count(*) filter (where ack_ms <= 250)),
+             jsonb_build_object('le_ms', 500, 'count', count(*) filter (where ack_ms <= 500)),
+             jsonb_build_object('le_ms', 1000, 'count', count(*) filter (where ack_ms <= 1000)),
+             jsonb_build_object('le_ms', 2500, 'count', count(*) filter (where ack_ms <= 2500)),
+             jsonb_build_object('le_ms', 5000, 'count', count(*) filter (where ack_ms <= 5000)),
+             jsonb_build_object('le_ms', 10000, 'count', count(*) filter (where ack_ms <= 10000))),
+           'p50_ms', percentile_cont(0.5) within group (order by ack_ms),
+           'p95_ms', percentile_cont(0.95) within group (order by ack_ms),
+           'p99_ms', percentile_cont(0.99) within group (order by ack_ms),
+           'p95_15m_ms', percentile_cont(0.95) within group (order by ack_ms) filter (where received_at >= v_15m))
+    into v_latency
+    from hookgate.events
+   where received_at >= v_24h and received_at <= v_now and ack_ms is not null;
+
+  select coalesce(jsonb_agg(jsonb_build_object('destination', destination, 'status', status, 'count', c)
+                            order by destination, status), '[]'::jsonb)
+    into v_deliveries
+    from (select destination, status, count(*) as c from hookgate.deliveries group by destination, status) s;
+
+  select coalesce(jsonb_agg(jsonb_build_object('destination', destination, 'outcome', outcome, 'last_15m', c15, 'last_24h', c24)
+                            order by destination, outcome), '[]'::jsonb)
+    into v_attempts
+    from (select d.destination, a.outcome,
+                 count(*) filter (where a.attempted_at >= v_15m) as c15, count(*) as c24
+            from hookgate.delivery_attempts a
+            join hookgate.deliveries d on d.id = a.delivery_id
+           where a.attempted_at >= v_24h and a.attempted_at <= v_now
+           group by d.destination, a.outcome) s;
+
+  with buckets as (
+    select provider, floor(extract(epoch from v_now - received_at) / 3600)::integer as hour, count(*) as events
+      from hookgate.events
+     where received_at > v_24h and received_at <= v_now
+     group by 1, 2
+  ), tries as (
+    select e.provider, floor(extract(epoch from v_now - a.attempted_at) / 3600)::integer as hour,
+           count(*) as attempts, count(*) filter (where a.outcome = 'delivered') as delivered
+      from hookgate.delivery_attempts a
+      join hookgate.deliveries d on d.id = a.delivery_id
+      join hookgate.events e on e.id = d.event_id
+     where a.attempted_at > v_24h and a.attempted_at <= v_now
+     group by 1, 2
+  )
+  select coalesce(jsonb_agg(jsonb_build_object('provider', provider, 'hour', hour,
+                                               'events', coalesce(b.events, 0),
+                                               'attempts', coalesce(t.attempts, 0),
+                                               'delivered', coalesce(t.delivered, 0))
+                            order by provider, hour), '[]'::jsonb)
+    into v_hourly
+    from buckets b full join tries t using (provider, hour);
+
+  select count(*) into v_dead from hookgate.deliveries where status = 'dead';
+  select min(created_at) into v_oldest from hookgate.deliveries where status in ('pending', 'in_flight');
+
+  return jsonb_build_object(
+    'now', v_now,
+    'events', v_events,
+    'latency', v_latency,
+    'deliveries', v_deliveries,
+    'attempts', v_attempts,
+    'success', jsonb_build_object(
+      'last_15m', (select jsonb_build_object('attempts', coalesce(sum((x->>'last_15m')::bigint), 0),
+                                             'delivered', coalesce(sum((x->>'last_15m')::bigint) filter (where x->>'outcome' = 'delivered'), 0))
+                     from jsonb_array_elements(v_attempts) x),
+      'last_24h', (select jsonb_build_object('attempts', coalesce(sum((x->>'last_24h')::bigint), 0),
+                                             'delivered', coalesce(sum((x->>'last_24h')::bigint) filter (where x->>'outcome' = 'delivered'), 0))
+                     from jsonb_array_elements(v_attempts) x)),
+    'dead_letters', v_dead,
+    'oldest_pending_seconds', case when v_oldest is null then null
+                                   else greatest(0, extract(epoch from v_now - v_oldest)) end,
+    'hourly', v_hourly);
+end
+$$;
+
+-- The weekly report: the week ending at p_now and the one before it.
+create function public.hookgate_report(p_now timestamptz default null, p_top integer default 5)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  with weeks as (
+    select 'this_week' as week, coalesce(p_now, now()) - interval '7 days' as since, coalesce(p_now, now()) as until
+    union all
+    select 'last_week', coalesce(p_now, now()) - interval '14 days', coalesce(p_now, now()) - interval '7 days'
+  )
+  select jsonb_object_agg(w.week, jsonb_build_object(
+           'since', w.since,
+           'until', w.until,
+           'events', (select count(*) from hookgate.events e where e.received_at >= w.since and e.received_at < w.until),
+           'p95_ms', (select percentile_cont(0.95) within group (order by e.ack_ms)
+                        from hookgate.events e
+                       where e.received_at >= w.since and e.received_at < w.until and e.ack_ms is not null),
+           'attempts', (select count(*) from hookgate.delivery_attempts a
+                         where a.attempted_at >= w.since and a.attempted_at < w.until),
+           'delivered', (select count(*) from hookgate.delivery_attempts a
+                          where a.attempted_at >= w.since and a.attempted_at < w.until and a.outcome = 'delivered'),
+           'dead_lettered', (select count(*) from hookgate.deliveries d
+                              where d.status = 'dead' and d.dead_at >= w.since and d.dead_at < w.until),
+           'top_failing', (select coalesce(jsonb_agg(jsonb_build_object('destination', f.destination, 'failed', f.failed, 'attempts', f.attempts)
+                                                     order by f.failed desc, f.destination), '[]'::jsonb)
+                             from (select d.destination,
+                                          count(*) filter (where a.outcome <> 'delivered') as failed,
+                                          count(*) as attempts
+                                     from hookgate.delivery_attempts a
+                                     join hookgate.deliveries d on d.id = a.delivery_id
+                                    where a.attempted_at >= w.since and a.attempted_at < w.until
+                                    group by d.destination
+                                   having count(*) filter (where a.outcome <> 'delivered') > 0
+                                    order by 2 desc, 1
+                                    limit greatest(coalesce(p_top, 5), 1)) f)))
+    from weeks w;
+$$;
+
+-- Events, newest first, filtered; a page at a time. The cursor is the last row's
+-- (received_at, id). An event's status sums up its deliveries: dead if any is dead,
+-- else pending if any is unfinished, else delivered, or `none` when it has none.
+create function public.hookgate_list_events(
+  p_provider        text default null,
+  p_event_type      text default null,
+  p_status          text default null,
+  p_dedup_key       text default null,
+  p_since           timestamptz default null,
+  p_until           timestamptz default null,
+  p_limit           integer default 50,
+  p_before_received timestamptz default null,
+  p_before_id       uuid default null
+) returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  with page as (
+    select e.id, e.provider, e.event_type, e.dedup_key, e.verified, e.received_at, e.ack_ms, e.duplicates,
+           s.status, s.deliveries
+      from hookgate.events e
+      cross join lateral (
+        select count(*) as deliveries,
+               case when count(*) = 0 then 'none'
+                    when bool_or(d.status = 'dead') then 'dead'
+                    when bool_or(d.status in ('pending', 'in_flight')) then 'pending'
+                    else 'delivered' end as status
+          from hookgate.deliveries d where d.event_id = e.id) s
+     where (p_provider is null or e.provider = p_provider)
+       and (p_event_type is null or e.event_type = p_event_type)
+       and (p_dedup_key is null or e.dedup_key = p_dedup_key)
+       and (p_since is null or e.received_at >= p_since)
+       and (p_until is null or e.received_at < p_until)
+       and (p_status is null or s.status = p_status)
+       and (p_before_received is null
+            or e.received_at < p_before_received
+            or (e.received_at = p_before_received and p_before_id is not null and e.id < p_before_id))
+     order by e.received_at desc, e.id desc
+     limit least(greatest(coalesce(p_limit, 50), 1), 500)
+  )
+  select jsonb_build_object(
+    'items', coalesce(jsonb_agg(jsonb_build_object(
+               'id', p.id, 'provider', p.provider, 'event_type', p.event_type, 'dedup_key', p.dedup_key,
+               'verified', p.verified, 'received_at', p.received_at, 'ack_ms', p.ack_ms,
+               'duplicates', p.duplicates, 'status', p.status, 'deliveries', p.deliveries)
+             order by p.received_at desc, p.id desc), '[]'::jsonb),
+    'full', count(*) >= least(greatest(coalesce(p_limit, 50), 1), 500))
+    from page p;
+$$;
+
+-- One event with its deliveries and every attempt of each (oldest first), the body in
+-- base64 (at most 64 KiB of it; body_bytes says how long it was).
+create function public.hookgate_get_event(p_id uuid)
+returns jsonb
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select jsonb_build_object(
+           'id', e.id, 'source', e.source, 'provider', e.provider, 'event_type', e.event_type,
+           'dedup_key', e.dedup_key, 'verified', e.verified, 'received_at', e.received_at,
+           'ack_ms', e.ack_ms, 'duplicates', e.duplicates, 'headers', e.headers, 'payload', e.payload,
+           'body_bytes', octet_length(e.raw_body),
+           'body_base64', translate(encode(substring(e.raw_body from 1 for 65536), 'base64'), E'\n', ''),
+           'deliveries', (select coalesce(jsonb_agg(jsonb_build_object(
+                             'id', d.id, 'destination', d.destination, 'status', d.status, 'attempts', d.attempts,
+                             'next_attempt_at', d.next_attempt_at, 'last_status', d.last_status,
+                             'last_error_class', d.last_error_class, 'last_error', d.last_error,
+                             'delivered_at', d.delivered_at, 'dead_at', d.dead_at, 'replays', d.replays,
+                             'created_at', d.created_at,
+                             'log', (select coalesce(jsonb_agg(jsonb_build_object(
+                                              'attempt', a.attempt, 'attempted_at', a.attempted_at,
+                                              'duration_ms', a.duration_ms, 'outcome', a.outcome, 'status', a.status,
+                                              'error_class', a.error_class, 'error', a.error, 'response', a.response)
+                                            order by a.id), '[]'::jsonb)
+                                       from hookgate.delivery_attempts a where a.delivery_id = d.id))
+                           order by d.id), '[]'::jsonb)
+                            from hookgate.deliveries d where d.event_id = e.id))
+    from hookgate.events e
+   where e.id = p_id;
+$$;
+
+-- Retention, one bounded batch per call (the cleanup cron calls it until nothing is
+-- left or its time is nearly up). An event goes, with its deliveries and their
+-- attempts, when it was received longer ago than its retention (never less than the
+-- dedup window: a provider retrying within it must still be recognised as a repeat)
+-- and none of its deliveries is pending, in flight, or a dead letter still kept.
+-- Returns how many rows went, and whether the batch was full (more may be waiting).
+create function public.hookgate_cleanup(
+  p_retention_seconds  integer,
+  p_dead_seconds       integer,
+  p_dedup_seconds      integer,
+  p_batch              integer,
+  p_now                timestamptz default null
+) returns jsonb
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  v_now         timestamptz := coalesce(p_now, now());
+  v_cutoff      timestamptz := coalesce(p_now, now()) - make_interval(secs => greatest(p_retention_seconds, p_dedup_seconds));
+  v_dead_cutoff timestamptz := coalesce(p_now, now()) - make_interval(secs => p_dead_seconds);
+  v_batch       integer := least(greatest(coalesce(p_batch, 1000), 1), 50000);
+  v_candidates  uuid[];
+  v_events      uuid[];
+  v_attempts    integer;
+  v_deliveries  integer;
+  v_deleted     integer;
+begin
+  -- Oldest first, skipping events another cleanup holds.
+  v_candidates := array(
+    select e.id
+      from hookgate.events e
+     where e.received_at < v_cutoff
+       and not exists (select 1 from hookgate.deliveries d
+                        where d.event_id = e.id
+                          and (d.status in ('pending', 'in_flight') or (d.status = 'dead' and d.dead_at >= v_dead_cutoff)))
+     order by e.received_at
+     limit v_batch
+       for update of e skip locked);
+
+  -- Lock their deliveries, then look again: a replay may have made one pending since.
+  -- A replay that comes after the lock waits, and then finds nothing to replay.
+  perform 1 from hookgate.deliveries d where d.event_id = any(v_candidates) for update;
+  v_events := array(
+    select c.id
+      from unnest(v_candidates) as c (id)
+     where not exists (select 1 from hookgate.deliveries d
+                        where d.event_id = c.id
+                          and (d.status in ('pending', 'in_flight') or (d.status = 'dead' and d.dead_at >= v_dead_cutoff))));
+
+  delete from hookgate.delivery_attempts a
+   using hookgate.deliveries d
+   where a.delivery_id = d.id and d.event_id = any(v_events);
+  get diagnostics v_attempts = row_count;
+
+  delete from hookgate.deliveries d where d.event_id = any(v_events);
+  get diagnostics v_deliveries = row_count;
+
+  delete from hookgate.events e where e.id = any(v_events);
+  get diagnostics v_deleted = row_count;
+
+  return jsonb_build_object(
+    'events', v_deleted,
+    'deliveries', v_deliveries,
+    'attempts', v_attempts,
+    'more', coalesce(array_length(v_candidates, 1), 0) >= v_batch,
+    'cutoff', v_cutoff,
+    'dead_cutoff', v_dead_cutoff);
+end
+$$;
+
+select hookgate.secure_functions();
