@@ -42,13 +42,14 @@ describe.each(STORES)("ClickUp router action on $name", ({ name, skip }) => {
   });
 
   /** A recorded taskCreated event for a task the fake ClickUp holds, and a run of the router on it. */
-  async function created(task: SeedTask) {
-    api.addTask(task);
+  async function created(task: SeedTask, { carryTask = false } = {}) {
+    const seeded = api.addTask(task);
     const payload = {
       event: "taskCreated",
       task_id: task.id,
       webhook_id: "w",
       history_items: [{ id: String(++seq), field: "task_creation", parent_id: ROUTED_LIST }],
+      ...(carryTask ? { task: seeded } : {}),
     };
     const body = new TextEncoder().encode(JSON.stringify(payload));
     const recorded = await h.gateway.store.ingest({
@@ -128,6 +129,13 @@ describe.each(STORES)("ClickUp router action on $name", ({ name, skip }) => {
     expect(await run()).toMatchObject({ kind: "delivered" });
     expect(writes()).toEqual([["POST", `/api/v2/task/t-partial/tag/${NEEDS_OPS_ROUTING}`, {}]]);
     expect(api.task("t-partial")!.assignees.map((a) => a.id)).toEqual([ANA]);
+  });
+
+  it.skipIf(skip)("uses a task the payload carries with its custom fields, without reading it again", async () => {
+    const { run } = await created({ id: "t-carried", listId: ROUTED_LIST, customer: "Blue Harbor", market: "Lisbon" }, { carryTask: true });
+    expect(await run()).toMatchObject({ kind: "delivered" });
+    expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual(["PUT /api/v2/task/t-carried"]);
+    expect(writes()).toEqual([["PUT", "/api/v2/task/t-carried", { assignees: { add: [BEN, OLA], rem: [] } }]]);
   });
 
   it.skipIf(skip)("does nothing for a task that has left the routed lists", async () => {

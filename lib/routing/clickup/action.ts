@@ -13,7 +13,7 @@ import { StoreError } from "../../store/port.js";
 import { clickupApi, type ClickUpApi } from "./api.js";
 import { lookupDirectory, recordDecision } from "./directory.js";
 import { BOTH_RULES, decide } from "./rules.js";
-import { clickupRoutingSettings, type ClickUpApiSettings } from "./settings.js";
+import { clickupRoutingSettings } from "./settings.js";
 import { ClickUpTask, currentAssignees, hasTag, taskFacts } from "./task.js";
 import { trigger } from "./trigger.js";
 
@@ -28,19 +28,13 @@ const RoutedWebhook = z.looseObject({
   task: z.unknown().optional(),
 });
 
-export interface ClickUpRouterOptions {
-  /** The API client; by default one built from the gateway's config. */
-  api?: (settings: ClickUpApiSettings) => ClickUpApi;
-}
-
-export function clickupRouter(options: ClickUpRouterOptions = {}): ActionDestination {
-  const makeApi = options.api ?? ((settings) => clickupApi(settings));
+export function clickupRouter(): ActionDestination {
   return {
     kind: "action",
     name: CLICKUP_ROUTER,
     async run(event, context) {
       try {
-        return await route(event, context, makeApi);
+        return await route(event, context);
       } catch (error) {
         if (error instanceof StoreError) {
           return { kind: "retry", error: error.message, errorClass: "store_unavailable" };
@@ -54,7 +48,6 @@ export function clickupRouter(options: ClickUpRouterOptions = {}): ActionDestina
 async function route(
   event: DeliveryEvent,
   { gateway, deliveryId, attempt, signal }: ActionContext,
-  makeApi: (settings: ClickUpApiSettings) => ClickUpApi,
 ): Promise<AttemptOutcome> {
   const settings = clickupRoutingSettings(gateway.config);
   const hook = RoutedWebhook.safeParse(event.payload);
@@ -62,7 +55,7 @@ async function route(
     return { kind: "dead", error: "not a ClickUp task webhook: no task_id", errorClass: "clickup_bad_event" };
   }
   const taskId = hook.data.task_id;
-  const api = makeApi(settings.api);
+  const api = clickupApi(settings.api);
 
   const task = await currentTask(api, taskId, hook.data.task, signal);
   if (!task.ok) return task.failure;
