@@ -45,8 +45,8 @@ describe.skipIf(!DATABASE_URL)("rejected requests in PostgreSQL", () => {
   });
 
   it("is callable by service_role only", async () => {
-    const [{ anon }] = await db.sql<{ anon: boolean }[]>`
+    const [row] = await db.sql<{ anon: boolean }[]>`
       select has_function_privilege('public', 'public.hookgate_record_rejection(text,text,integer,text,jsonb,text,integer,integer)', 'execute') as anon`;
-    expect(anon).toBe(false);
+    expect(row?.anon).toBe(false);
   });
 });
