@@ -4,9 +4,11 @@
 // put hookgate behind one (README, Security).
 // https://vercel.com/docs/headers/request-headers#x-forwarded-for
 
+export const UNKNOWN_IP = "unknown";
+
 export function clientIp(headers: Headers): string {
   const real = headers.get("x-real-ip")?.trim();
   if (real) return real.slice(0, 64);
   const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded ? forwarded.slice(0, 64) : "unknown";
+  return forwarded ? forwarded.slice(0, 64) : UNKNOWN_IP;
 }

@@ -11,6 +11,7 @@ import type { Env } from "../config/env.js";
 import type { Kv } from "../kv/port.js";
 import { errorFields, log } from "../observability/log.js";
 import { increment } from "../observability/counters.js";
+import { UNKNOWN_IP } from "./client-ip.js";
 import { windowCounters, type WindowCounter, type WindowState } from "./windows.js";
 
 export type LimitName = "ip" | "source" | "failed_verifications";
@@ -65,14 +66,17 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
 
   return {
     async admit(ip, source) {
-      const known = blockedUntil.get(ip);
-      if (known && known.resetAt > now()) return { outcome: "limited", limit: "failed_verifications", state: known };
-      if (known) blockedUntil.delete(ip);
+      const blocked = blockedUntil.get(ip);
+      if (blocked && blocked.resetAt > now()) return { outcome: "limited", limit: "failed_verifications", state: blocked };
+      if (blocked) blockedUntil.delete(ip);
 
       const bySource = sourceCounter(source);
       const checks: [LimitName, Promise<WindowState>][] = [];
-      if (failures) checks.push(["failed_verifications", failures.peek(ip)]);
-      if (perIp) checks.push(["ip", perIp.hit(ip)]);
+      // Without a client IP (no proxy set one) every client would share one window:
+      // only the per-source limits apply then.
+      const known = ip !== UNKNOWN_IP;
+      if (failures && known) checks.push(["failed_verifications", failures.peek(ip)]);
+      if (perIp && known) checks.push(["ip", perIp.hit(ip)]);
       if (bySource) checks.push(["source", bySource.hit(source)]);
       if (checks.length === 0) return { outcome: "allowed" };
 
@@ -86,7 +90,7 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
     },
 
     async failedVerification(ip) {
-      if (!failures) return;
+      if (!failures || ip === UNKNOWN_IP) return;
       const answer = await withTimeout(failures.hit(ip), config.timeoutMs);
       if (!answer.ok) {
         failedOpen(answer.reason, answer.detail);

@@ -122,3 +122,13 @@ describe.skipIf(!REDIS_URL)("@upstash/ratelimit's scripts on plain Redis", () =>
     await kv.close();
   });
 });
+
+describe("a request without a client IP", () => {
+  it("is not held to a per-IP window every such client would share", async () => {
+    const gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, RATE_LIMIT_PER_IP: "2/1h" }, { store: await fileStore() });
+    const fn = webhook(clickup, async () => gateway);
+    for (let i = 0; i < 4; i++) expect((await fn.fetch(validRequest("198.51.100.80", { headers: { "x-real-ip": null } }))).status).toBe(200);
+    await settled();
+    await gateway.close();
+  });
+});
