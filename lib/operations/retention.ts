@@ -50,7 +50,7 @@ export interface CleanupReport {
   durationMs: number;
 }
 
-const MIN_BATCH = 100;
+const MIN_BATCH = 10;
 const MAX_BATCH = 20_000;
 
 export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: CleanupOptions): Promise<CleanupReport> {

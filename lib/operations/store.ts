@@ -148,7 +148,7 @@ export function operationsStore(rpc: Rpc): OperationsStore {
       return rpc.call<StoreReport>("hookgate_report", { p_now: now?.toISOString() ?? null, p_top: top });
     },
     async listEvents(filter, { limit = 50, after } = {}) {
-      const page = await rpc.call<{ items: EventSummary[]; full: boolean }>("hookgate_list_events", {
+      const page = await rpc.call<{ items: EventSummary[]; more: boolean }>("hookgate_list_events", {
         p_provider: filter.provider ?? null,
         p_event_type: filter.type ?? null,
         p_status: filter.status ?? null,
@@ -161,7 +161,7 @@ export function operationsStore(rpc: Rpc): OperationsStore {
       });
       const items = page.items;
       const last = items.at(-1);
-      return { items, next: page.full && last ? { receivedAt: last.received_at, id: last.id } : null };
+      return { items, next: page.more && last ? { receivedAt: last.received_at, id: last.id } : null };
     },
     async getEvent(id) {
       return (await rpc.call<EventDetail | null>("hookgate_get_event", { p_id: id })) ?? null;

@@ -292,7 +292,8 @@ set search_path = ''
 as $$
   with page as (
     select e.id, e.provider, e.event_type, e.dedup_key, e.verified, e.received_at, e.ack_ms, e.duplicates,
-           s.status, s.deliveries
+           s.status, s.deliveries,
+           row_number() over (order by e.received_at desc, e.id desc) as n
       from hookgate.events e
       cross join lateral (
         select count(*) as deliveries,
@@ -311,15 +312,17 @@ as $$
             or e.received_at < p_before_received
             or (e.received_at = p_before_received and p_before_id is not null and e.id < p_before_id))
      order by e.received_at desc, e.id desc
-     limit least(greatest(coalesce(p_limit, 50), 1), 500)
+     -- one more than the page, to know whether another follows
+     limit least(greatest(coalesce(p_limit, 50), 1), 500) + 1
   )
   select jsonb_build_object(
     'items', coalesce(jsonb_agg(jsonb_build_object(
                'id', p.id, 'provider', p.provider, 'event_type', p.event_type, 'dedup_key', p.dedup_key,
                'verified', p.verified, 'received_at', p.received_at, 'ack_ms', p.ack_ms,
                'duplicates', p.duplicates, 'status', p.status, 'deliveries', p.deliveries)
-             order by p.received_at desc, p.id desc), '[]'::jsonb),
-    'full', count(*) >= least(greatest(coalesce(p_limit, 50), 1), 500))
+             order by p.received_at desc, p.id desc)
+             filter (where p.n <= least(greatest(coalesce(p_limit, 50), 1), 500)), '[]'::jsonb),
+    'more', count(*) > least(greatest(coalesce(p_limit, 50), 1), 500))
     from page p;
 $$;
 
