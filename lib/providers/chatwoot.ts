@@ -6,7 +6,7 @@
 // when the operator sets CHATWOOT_ALLOW_UNSIGNED=true, and are stored unverified.
 import { z } from "zod";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
-import { anyMatch, decodeHex, hmac, signatureVerdict } from "./signature.js";
+import { decodeHex, hmac, hmacMatches, signatureVerdict } from "./signature.js";
 import { secondsOutsideWindow } from "./timestamp.js";
 import type { Provider } from "./types.js";
 
@@ -38,7 +38,7 @@ export const chatwoot: Provider = {
     if (stale) return { ok: false, reason: stale };
     const signature = header.startsWith(PREFIX) ? decodeHex(header.slice(PREFIX.length)) : null;
     if (!signature) return { ok: false, reason: "malformed_signature" };
-    const valid = anyMatch(secrets, (secret) => hmac("sha256", secret, `${timestamp}.`, request.body), [signature]);
+    const valid = hmacMatches("sha256", secrets, [signature], `${timestamp}.`, request.body);
     return signatureVerdict(valid);
   },
 

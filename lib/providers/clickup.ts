@@ -4,7 +4,7 @@
 // produce one (the pipeline guarantees that: every other failure has its own code).
 import { z } from "zod";
 import { accepted, parseJson } from "./payload.js";
-import { anyMatch, decodeHex, hmac, sha256Hex, signatureVerdict } from "./signature.js";
+import { decodeHex, hmac, hmacMatches, sha256Hex, signatureVerdict } from "./signature.js";
 import type { Provider } from "./types.js";
 
 const ClickUpWebhook = z.looseObject({
@@ -25,7 +25,7 @@ export const clickup: Provider = {
     if (!header) return { ok: false, reason: "missing_signature" };
     const signature = decodeHex(header.trim());
     if (!signature) return { ok: false, reason: "malformed_signature" };
-    const valid = anyMatch(secrets, (secret) => hmac("sha256", secret, request.body), [signature]);
+    const valid = hmacMatches("sha256", secrets, [signature], request.body);
     return signatureVerdict(valid);
   },
 

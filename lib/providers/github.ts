@@ -4,7 +4,7 @@
 // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
 import { z } from "zod";
 import { accepted, bodyIdentity, isFormRequest, parseForm, parseJson, type Checked } from "./payload.js";
-import { anyMatch, decodeHex, hmac, signatureVerdict } from "./signature.js";
+import { decodeHex, hmac, hmacMatches, signatureVerdict } from "./signature.js";
 import type { Provider } from "./types.js";
 
 const SIGNATURE = "x-hub-signature-256";
@@ -26,7 +26,7 @@ export const github: Provider = {
     if (!header) return { ok: false, reason: "missing_signature" };
     const signature = header.startsWith(PREFIX) ? decodeHex(header.slice(PREFIX.length)) : null;
     if (!signature) return { ok: false, reason: "malformed_signature" };
-    const valid = anyMatch(secrets, (secret) => hmac("sha256", secret, request.body), [signature]);
+    const valid = hmacMatches("sha256", secrets, [signature], request.body);
     return signatureVerdict(valid);
   },
 

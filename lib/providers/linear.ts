@@ -3,8 +3,8 @@
 // cannot refresh it), else the `Linear-Timestamp` header; refused outside ±60 s.
 // https://linear.app/developers/webhooks#securing-webhooks
 import { z } from "zod";
-import { accepted, bodyIdentity, bodyText, parseJson } from "./payload.js";
-import { anyMatch, decodeHex, hmac } from "./signature.js";
+import { accepted, bodyIdentity, bodyText, checked, parseJson } from "./payload.js";
+import { decodeHex, hmac, hmacMatches } from "./signature.js";
 import { outsideWindow, readInteger } from "./timestamp.js";
 import type { Provider, WebhookRequest } from "./types.js";
 
@@ -31,7 +31,7 @@ export const linear: Provider = {
     if (!header) return { ok: false, reason: "missing_signature" };
     const signature = decodeHex(header.trim());
     if (!signature) return { ok: false, reason: "malformed_signature" };
-    const valid = anyMatch(secrets, (secret) => hmac("sha256", secret, request.body), [signature]);
+    const valid = hmacMatches("sha256", secrets, [signature], request.body);
     if (!valid) return { ok: false, reason: "bad_signature" };
     // Read only after the signature holds: the body is then Linear's own.
     const stale = outsideWindow(sentAt(request), request.receivedAt, WINDOW);
@@ -52,7 +52,8 @@ export const linear: Provider = {
   },
 
   parse(request) {
-    const parsed = parseJson(request.body, LinearWebhook);
+    const json = verifiedJson.get(request.body);
+    const parsed = json === undefined ? parseJson(request.body, LinearWebhook) : checked(LinearWebhook, json);
     if (!parsed.ok) return parsed;
     const hook = parsed.value;
     return accepted({
@@ -63,12 +64,16 @@ export const linear: Provider = {
   },
 };
 
+// The JSON verify read for the timestamp, by body, so parse() does not read it again.
+const verifiedJson = new WeakMap<Uint8Array, unknown>();
+
 /** Milliseconds since the epoch: the body's webhookTimestamp, else the header. */
 function sentAt(request: WebhookRequest): number | null {
   const text = bodyText(request.body);
   if (text !== null) {
     try {
       const body: unknown = JSON.parse(text);
+      verifiedJson.set(request.body, body);
       if (typeof body === "object" && body !== null && "webhookTimestamp" in body) {
         const value = body.webhookTimestamp;
         return typeof value === "number" && Number.isSafeInteger(value) ? value : null;

@@ -1,17 +1,16 @@
 // Reading a verified body. Bodies are decoded strictly: a provider never sends
 // invalid UTF-8, so a body that is not is malformed rather than silently repaired.
+import { isUtf8 } from "node:buffer";
 import type { z } from "zod";
 import { sha256Hex } from "./signature.js";
 import type { Parsed, ProviderEvent } from "./types.js";
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
+/** The body as text, or null when it is not UTF-8 (a leading byte-order mark is dropped). */
 export function bodyText(body: Uint8Array): string | null {
-  try {
-    return utf8.decode(body);
-  } catch {
-    return null;
-  }
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (!isUtf8(bytes)) return null;
+  const text = bytes.toString("utf8");
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** A body read against a schema: its value, or why it is not what the provider sends. */
@@ -73,7 +72,8 @@ export function parseFormBody<T>(body: Uint8Array, schema: z.ZodType<T>): Checke
   return checked(schema, formObject(params));
 }
 
-function checked<T>(schema: z.ZodType<T>, value: unknown): Checked<T> {
+/** An already-parsed value checked against a schema of the fields hookgate reads. */
+export function checked<T>(schema: z.ZodType<T>, value: unknown): Checked<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];

@@ -5,7 +5,7 @@
 // A delivery is retried 8 times over 4 hours with the same event id.
 import { z } from "zod";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
-import { anyMatch, decodeBase64, hmac, signatureVerdict } from "./signature.js";
+import { decodeBase64, hmac, hmacMatches, signatureVerdict } from "./signature.js";
 import type { Provider } from "./types.js";
 
 const ShopifyPayload = z.looseObject({ id: z.union([z.number(), z.string()]).optional() });
@@ -37,7 +37,7 @@ export const shopify: Provider = {
     if (!value) return { ok: false, reason: "missing_signature" };
     const signature = decodeBase64(value.trim());
     if (!signature) return { ok: false, reason: "malformed_signature" };
-    const valid = anyMatch(secrets, (secret) => hmac("sha256", secret, request.body), [signature]);
+    const valid = hmacMatches("sha256", secrets, [signature], request.body);
     return signatureVerdict(valid);
   },
 

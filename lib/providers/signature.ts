@@ -8,7 +8,7 @@ type Bytes = Uint8Array | string;
 
 export function hmac(algorithm: Algorithm, key: Bytes, ...parts: Bytes[]): Buffer {
   const mac = createHmac(algorithm, key);
-  for (const part of parts) mac.update(part);
+  for (let i = 0; i < parts.length; i++) mac.update(parts[i]!);
   return mac.digest();
 }
 
@@ -16,12 +16,17 @@ export function sha256Hex(data: Bytes): string {
   return createHash("sha256").update(data).digest("hex");
 }
 
-const HEX = /^(?:[0-9a-fA-F]{2})+$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-/** Hex to bytes, or null when the text is not exactly hex (Buffer.from would silently truncate). */
+/**
+ * Hex to bytes, or null when the text is not exactly hex. Buffer.from stops at the
+ * first pair that is not hex, so the text is hex exactly when every character was
+ * decoded (checked this way, not by a regex: this is on every request's path).
+ */
 export function decodeHex(text: string): Buffer | null {
-  return text.length > 0 && HEX.test(text) ? Buffer.from(text, "hex") : null;
+  if (text.length === 0 || text.length % 2 !== 0) return null;
+  const bytes = Buffer.from(text, "hex");
+  return bytes.length * 2 === text.length ? bytes : null;
 }
 
 /** Canonical padded base64 to bytes, or null (Buffer.from would silently skip bad characters). */
@@ -63,4 +68,22 @@ export function decodeAll(texts: readonly string[], decode: (text: string) => Bu
 /** The verification a signature comparison amounts to. */
 export function signatureVerdict(valid: boolean): Verification {
   return valid ? { ok: true, verified: true } : { ok: false, reason: "bad_signature" };
+}
+
+/**
+ * True when any candidate equals the HMAC of `parts` under any of the keys: anyMatch
+ * for the common case, with no closure made per request (this is the hot path).
+ */
+export function hmacMatches(
+  algorithm: Algorithm,
+  keys: readonly Bytes[],
+  candidates: readonly Uint8Array[],
+  ...parts: Bytes[]
+): boolean {
+  let matched = false;
+  for (let k = 0; k < keys.length; k++) {
+    const expected = hmac(algorithm, keys[k]!, ...parts);
+    for (let c = 0; c < candidates.length; c++) matched = sameBytes(expected, candidates[c]!) || matched;
+  }
+  return matched;
 }

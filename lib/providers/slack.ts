@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { answer } from "./answer.js";
 import { accepted, bodyIdentity, formObject, isFormRequest, parseForm, parseJson } from "./payload.js";
-import { anyMatch, decodeHex, hmac, signatureVerdict } from "./signature.js";
+import { decodeHex, hmac, hmacMatches, signatureVerdict } from "./signature.js";
 import { secondsOutsideWindow } from "./timestamp.js";
 import type { Parsed, Provider, WebhookRequest } from "./types.js";
 
@@ -46,7 +46,7 @@ export const slack: Provider = {
     if (stale) return { ok: false, reason: stale };
     const signature = header.startsWith("v0=") ? decodeHex(header.slice(3).trim()) : null;
     if (!signature) return { ok: false, reason: "malformed_signature" };
-    const valid = anyMatch(secrets, (secret) => hmac("sha256", secret, `v0:${timestamp}:`, request.body), [signature]);
+    const valid = hmacMatches("sha256", secrets, [signature], `v0:${timestamp}:`, request.body);
     return signatureVerdict(valid);
   },
 

@@ -5,7 +5,7 @@
 // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
 import { z } from "zod";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
-import { anyMatch, decodeAll, decodeBase64, hmac, signatureVerdict } from "./signature.js";
+import { decodeAll, decodeBase64, hmac, hmacMatches, signatureVerdict } from "./signature.js";
 import { secondsOutsideWindow } from "./timestamp.js";
 import type { Provider } from "./types.js";
 
@@ -16,12 +16,16 @@ const StandardPayload = z.looseObject({ type: z.string().min(1).optional() });
 
 /** The three headers, from whichever family the sender used. */
 function headersOf(headers: Headers): { id: string | null; timestamp: string | null; signature: string | null } {
-  const prefix = headers.has("webhook-signature") ? "webhook" : "svix";
-  return {
-    id: headers.get(`${prefix}-id`),
-    timestamp: headers.get(`${prefix}-timestamp`),
-    signature: headers.get(`${prefix}-signature`),
-  };
+  const signature = headers.get("webhook-signature");
+  if (signature !== null) return { id: headers.get("webhook-id"), timestamp: headers.get("webhook-timestamp"), signature };
+  return { id: headers.get("svix-id"), timestamp: headers.get("svix-timestamp"), signature: headers.get("svix-signature") };
+}
+
+/** The base64 of each `v1,<base64>` entry of a space-separated list (other versions are skipped). */
+function v1Signatures(list: string): string[] {
+  const found: string[] = [];
+  for (const entry of list.split(" ")) if (entry.startsWith("v1,")) found.push(entry.slice(3));
+  return found;
 }
 
 // Decoded keys by secret string: decoding once per secret, not per request.
@@ -49,13 +53,9 @@ export const standard: Provider = {
     if (!signature || !id) return { ok: false, reason: "missing_signature" };
     const stale = secondsOutsideWindow(timestamp, request.receivedAt, WINDOW);
     if (stale) return { ok: false, reason: stale };
-    const v1 = signature
-      .split(" ")
-      .filter((entry) => entry.startsWith("v1,"))
-      .map((entry) => entry.slice(3));
-    const candidates = decodeAll(v1, decodeBase64);
+    const candidates = decodeAll(v1Signatures(signature), decodeBase64);
     if (!candidates || candidates.length === 0) return { ok: false, reason: "malformed_signature" };
-    const valid = anyMatch(secrets, (secret) => hmac("sha256", signingKey(secret), `${id}.${timestamp}.`, request.body), candidates);
+    const valid = hmacMatches("sha256", secrets.map(signingKey), candidates, `${id}.${timestamp}.`, request.body);
     return signatureVerdict(valid);
   },
 

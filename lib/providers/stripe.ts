@@ -4,7 +4,7 @@
 // https://docs.stripe.com/webhooks#verify-manually
 import { z } from "zod";
 import { accepted, parseJson } from "./payload.js";
-import { anyMatch, decodeAll, decodeHex, hmac, signatureVerdict } from "./signature.js";
+import { decodeAll, decodeHex, hmac, hmacMatches, signatureVerdict } from "./signature.js";
 import { secondsOutsideWindow } from "./timestamp.js";
 import type { Provider } from "./types.js";
 
@@ -41,7 +41,7 @@ export const stripe: Provider = {
     if (stale) return { ok: false, reason: stale };
     const signatures = decodeAll(v1, decodeHex);
     if (!signatures) return { ok: false, reason: "malformed_signature" };
-    const valid = anyMatch(secrets, (secret) => hmac("sha256", secret, `${t}.`, request.body), signatures);
+    const valid = hmacMatches("sha256", secrets, signatures, `${t}.`, request.body);
     return signatureVerdict(valid);
   },
 

@@ -10,8 +10,8 @@
 // signs the URL alone, and the body must hash to that value.
 import { z } from "zod";
 import { answer } from "./answer.js";
-import { accepted, bodyIdentity, formObject, parseForm, parseJson } from "./payload.js";
-import { anyMatch, decodeBase64, decodeHex, hmac, sameBytes, sha256Hex } from "./signature.js";
+import { accepted, bodyIdentity, bodyText, formObject, parseForm, parseJson } from "./payload.js";
+import { decodeBase64, decodeHex, hmac, hmacMatches, sameBytes, sha256Hex } from "./signature.js";
 import type { Provider, Verification, WebhookRequest } from "./types.js";
 
 const SIGNATURE = "x-twilio-signature";
@@ -47,9 +47,10 @@ export const twilio: Provider = {
     const params = bodyHash === null ? signedParams(request.body) : "";
     if (params === null) return { ok: false, reason: "bad_signature" };
 
-    const signedWith = (url: string) => anyMatch(secrets, (secret) => hmac("sha1", secret, url, params), [signature]);
     // The URL as received first; the other port spelling only when that fails.
-    const valid = signedWith(request.url) || signedWith(togglePort(request.url));
+    const valid =
+      hmacMatches("sha1", secrets, [signature], request.url + params) ||
+      hmacMatches("sha1", secrets, [signature], togglePort(request.url) + params);
     if (!valid) return { ok: false, reason: "bad_signature" };
     return bodyHash === null ? verified : bodyMatches(request.body, bodyHash);
   },
@@ -59,7 +60,7 @@ export const twilio: Provider = {
     const params = json ? "" : (signedParams(body) ?? "");
     return {
       "content-type": json ? "application/json" : "application/x-www-form-urlencoded",
-      [SIGNATURE]: hmac("sha1", secret, url, params).toString("base64"),
+      [SIGNATURE]: hmac("sha1", secret, url + params).toString("base64"),
       [IDEMPOTENCY]: id ?? `${crypto.randomUUID()}-${Date.now()}`,
     };
   },
@@ -124,11 +125,19 @@ function bodyMatches(body: Uint8Array, bodyHash: string): Verification {
  */
 function signedParams(body: Uint8Array): string | null {
   if (body.length === 0) return "";
-  const form = parseForm(body);
-  if (form === null) return null;
+  const text = bodyText(body);
+  if (text === null) return null;
+  const form = new URLSearchParams(text);
+  form.sort(); // by name, in code-unit order, keeping a repeated name's values in order
+  const entries = [...form];
   let data = "";
-  for (const name of [...new Set(form.keys())].sort()) {
-    for (const value of [...new Set(form.getAll(name))].sort()) data += name + value;
+  for (let i = 0; i < entries.length; ) {
+    const name = entries[i]![0];
+    let end = i + 1;
+    while (end < entries.length && entries[end]![0] === name) end++;
+    if (end === i + 1) data += name + entries[i]![1];
+    else for (const value of [...new Set(entries.slice(i, end).map((e) => e[1]))].sort()) data += name + value;
+    i = end;
   }
   return data;
 }

@@ -14,6 +14,7 @@ import { createStore } from "../../lib/store/store.js";
 import { testGateway } from "../support/gateway.js";
 import { sample, signedRequest, TEST_URL_BASE } from "../support/requests.js";
 import { apiRoutes } from "../../scripts/routes.js";
+import { SAMPLE_FOR } from "./samples.js";
 
 /** A secret per provider, in the form its provider issues (Standard Webhooks: whsec_ + base64). */
 const SECRETS: Record<string, string> = {
@@ -28,18 +29,6 @@ const SECRETS: Record<string, string> = {
   linear: "linear-fn-secret",
 };
 
-/** The sample each provider's table row sends. */
-const SAMPLES: Record<string, string> = {
-  clickup: "taskCreated.json",
-  twilio: "inbound-sms.txt",
-  chatwoot: "message_created.json",
-  stripe: "payment_intent.succeeded.json",
-  github: "issues-opened.json",
-  slack: "event_callback.json",
-  shopify: "orders-create.json",
-  standard: "invoice.paid.json",
-  linear: "issue-create.json",
-};
 
 const BODY_LIMIT = 8192;
 const env = {
@@ -82,7 +71,7 @@ const call = (provider: Provider, request: Request) => functions.get(provider.na
 const valid = (provider: Provider, options: { body?: string | Uint8Array; id?: string; url?: string } = {}) =>
   signedRequest(provider, {
     secret: SECRETS[provider.name]!,
-    body: options.body ?? sample(provider.name, SAMPLES[provider.name]!),
+    body: options.body ?? sample(provider.name, SAMPLE_FOR[provider.name]!),
     id: options.id,
     url: options.url,
   });
@@ -157,7 +146,7 @@ describe.each(providers.map((p) => [p.name, p] as const))("%s", (name, provider)
 
   it.each(GARBAGE_HEADERS.map((v) => [JSON.stringify(v.slice(0, 30)), v]))("answers 401, never 5xx, to every signature header set to %s", async (_, value) => {
     const headers = Object.fromEntries(signatureHeaders().map((h) => [h, value]));
-    const response = await call(provider, new Request(`${TEST_URL_BASE}/api/webhooks/${name}`, { method: "POST", headers, body: sample(name, SAMPLES[name]!) }));
+    const response = await call(provider, new Request(`${TEST_URL_BASE}/api/webhooks/${name}`, { method: "POST", headers, body: sample(name, SAMPLE_FOR[name]!) }));
     expect(response.status).toBe(401);
   });
 
