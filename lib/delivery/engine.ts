@@ -148,7 +148,9 @@ export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): D
     const tried = admission.state === "probe" ? group.slice(0, 1) : group;
     const waiting = admission.state === "probe" ? group.slice(1) : [];
     const attempted = await Promise.all(tried.map((delivery) => attemptOne(destination, delivery)));
-    await breaker.report(name, destination.breaker, admission, attempted.map((a) => a.record.outcome === "delivered"));
+    // The breaker counts what says the destination is unwell: timeouts, network errors,
+    // 408/429/5xx. A deliberate 4xx is an answer from a healthy destination.
+    await breaker.report(name, destination.breaker, admission, attempted.map((a) => a.outcome?.kind !== "retry"));
     const probeWait = new Date(now.getTime() + Math.min(5_000, destination.breaker.cooldownMs));
     return [...attempted, ...waiting.map((delivery) => deferred(delivery, probeWait))];
   }
