@@ -1,0 +1,91 @@
+// The breaker's decision (pure), and its shared state across two KV clients on real Redis.
+import { afterAll, describe, expect, it } from "vitest";
+import { DEFAULT_BREAKER_POLICY, kvBreaker, shouldOpen, type Breaker } from "../../lib/delivery/breaker.js";
+import { onDeliverySignal, type DeliverySignal } from "../../lib/delivery/signals.js";
+import { memoryKv } from "../../lib/kv/memory.js";
+import type { Kv } from "../../lib/kv/port.js";
+import { redisKv } from "../../lib/kv/redis.js";
+import { setLogLevel } from "../../lib/observability/log.js";
+import { manualClock } from "./support.js";
+
+setLogLevel("silent");
+
+const REDIS_URL = process.env.REDIS_URL;
+const policy = DEFAULT_BREAKER_POLICY;
+const probeTtl = 15_000;
+
+describe("shouldOpen", () => {
+  it("opens on consecutive failures or on the window's failure rate", () => {
+    expect(shouldOpen({ consecutiveFailures: 4, windowFailed: 4, windowTotal: 100 }, policy)).toBeNull();
+    expect(shouldOpen({ consecutiveFailures: 5, windowFailed: 5, windowTotal: 100 }, policy)).toBe("consecutive_failures");
+    expect(shouldOpen({ consecutiveFailures: 1, windowFailed: 10, windowTotal: 20 }, policy)).toBe("failure_rate");
+    // Too few attempts in the window to judge a rate.
+    expect(shouldOpen({ consecutiveFailures: 1, windowFailed: 9, windowTotal: 10 }, policy)).toBeNull();
+  });
+});
+
+/** Shared behaviour, on whichever pair of KV clients (the memory pair is one store, shared). */
+async function opensForBothWithOneProbe(kvA: Kv, kvB: Kv, prefix: string) {
+  const clock = manualClock();
+  const signals: DeliverySignal[] = [];
+  const stop = onDeliverySignal((signal) => void signals.push(signal));
+  try {
+    const a: Breaker = kvBreaker(kvA, { prefix, clock: clock.now });
+    const b: Breaker = kvBreaker(kvB, { prefix, clock: clock.now });
+
+    await a.report("svc", policy, { state: "closed" }, [false, false, true, false, false]);
+    expect(await b.admit("svc", policy, probeTtl)).toEqual({ state: "closed" });
+    await b.report("svc", policy, { state: "closed" }, [false, false, false]);
+
+    // Five in a row (two from A, three from B): open, for both, and announced once.
+    expect(await a.admit("svc", policy, probeTtl)).toMatchObject({ state: "open" });
+    expect(await b.admit("svc", policy, probeTtl)).toMatchObject({ state: "open" });
+    expect(signals.filter((s) => s.type === "breaker_opened")).toHaveLength(1);
+
+    // After the cooldown, of many callers on both clients exactly one probes.
+    clock.advance(policy.cooldownMs);
+    const admissions = await Promise.all([a, b, a, b, a, b].map((breaker) => breaker.admit("svc", policy, probeTtl)));
+    expect(admissions.filter((x) => x.state === "probe")).toHaveLength(1);
+    expect(admissions.filter((x) => x.state === "open")).toHaveLength(5);
+
+    // A failed probe keeps it open for another cooldown; a good one closes it for both.
+    await a.report("svc", policy, { state: "probe" }, [false]);
+    expect(await b.admit("svc", policy, probeTtl)).toMatchObject({ state: "open" });
+    clock.advance(policy.cooldownMs);
+    expect(await b.admit("svc", policy, probeTtl)).toEqual({ state: "probe" });
+    await b.report("svc", policy, { state: "probe" }, [true]);
+    expect(await a.admit("svc", policy, probeTtl)).toEqual({ state: "closed" });
+    expect(signals.map((s) => s.type)).toEqual(["breaker_opened", "breaker_closed"]);
+
+    // Closed means counted afresh: four more failures do not reopen it.
+    await a.report("svc", policy, { state: "closed" }, [false, false, false, false]);
+    expect(await b.admit("svc", policy, probeTtl)).toEqual({ state: "closed" });
+  } finally {
+    stop();
+  }
+}
+
+describe("the breaker in KV", () => {
+  it("opens, probes once and closes (memory KV, one process)", async () => {
+    const kv = memoryKv();
+    await opensForBothWithOneProbe(kv, kv, "mem:");
+  });
+
+  it("fails open, and says so, when KV cannot be reached", async () => {
+    const broken: Kv = { ...memoryKv(), get: () => Promise.reject(new Error("down")) };
+    expect(await kvBreaker(broken).admit("svc", policy, probeTtl)).toEqual({ state: "closed", reason: "kv_unavailable" });
+  });
+
+  describe.skipIf(!REDIS_URL)("on real Redis, across two clients", () => {
+    const clients: Kv[] = [];
+    afterAll(async () => {
+      await Promise.all(clients.map((c) => c.close()));
+    });
+
+    it("opens for both, and lets one probe through", async () => {
+      const [a, b] = [redisKv(REDIS_URL!), redisKv(REDIS_URL!)];
+      clients.push(a, b);
+      await opensForBothWithOneProbe(a, b, `hookgate-test:${process.pid}:${Date.now()}:`);
+    });
+  });
+});
