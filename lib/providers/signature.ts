@@ -82,7 +82,9 @@ export function hmacMatches(
 ): boolean {
   let matched = false;
   for (let k = 0; k < keys.length; k++) {
-    const expected = hmac(algorithm, keys[k]!, ...parts);
+    const mac = createHmac(algorithm, keys[k]!);
+    for (let p = 0; p < parts.length; p++) mac.update(parts[p]!);
+    const expected = mac.digest();
     for (let c = 0; c < candidates.length; c++) matched = sameBytes(expected, candidates[c]!) || matched;
   }
   return matched;

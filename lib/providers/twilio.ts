@@ -129,16 +129,25 @@ function signedParams(body: Uint8Array): string | null {
   if (text === null) return null;
   const form = new URLSearchParams(text);
   form.sort(); // by name, in code-unit order, keeping a repeated name's values in order
-  const entries = [...form];
   let data = "";
-  for (let i = 0; i < entries.length; ) {
-    const name = entries[i]![0];
-    let end = i + 1;
-    while (end < entries.length && entries[end]![0] === name) end++;
-    if (end === i + 1) data += name + entries[i]![1];
-    else for (const value of [...new Set(entries.slice(i, end).map((e) => e[1]))].sort()) data += name + value;
-    i = end;
+  let name: string | undefined;
+  let values: string[] = [];
+  for (const [key, value] of form) {
+    if (key !== name) {
+      if (name !== undefined) data += signedValues(name, values);
+      name = key;
+      values = [];
+    }
+    values.push(value);
   }
+  return name === undefined ? data : data + signedValues(name, values);
+}
+
+/** `name + value` for each distinct value of one name, sorted. */
+function signedValues(name: string, values: string[]): string {
+  if (values.length === 1) return name + values[0]!;
+  let data = "";
+  for (const value of [...new Set(values)].sort()) data += name + value;
   return data;
 }
 

@@ -3,7 +3,7 @@
 // bodySHA256), what hookgate signs it validates, and every tampering is refused.
 import twilioSdk from "twilio";
 import { describe, expect, it } from "vitest";
-import { twilio } from "../../lib/providers/twilio.js";
+import { togglePort, twilio } from "../../lib/providers/twilio.js";
 import { sample } from "../support/requests.js";
 import { accepted, encode, flipByte, rejected, verify, webhookRequest } from "./helpers.js";
 
@@ -156,5 +156,19 @@ describe("Twilio messages", () => {
     expect(response?.headers.get("content-type")).toMatch(/^text\/xml/);
     expect(response?.headers.get("hookgate-duplicate")).toBe("true");
     expect(await response?.text()).toMatch(/<Response\/>$/);
+  });
+});
+
+describe("the other port spelling of a URL (togglePort)", () => {
+  it.each([
+    ["https://h.example/x?y=1", "https://h.example:443/x?y=1"],
+    ["https://h.example:443/x", "https://h.example/x"],
+    ["http://h.example/x", "http://h.example:80/x"],
+    ["https://user:p%40ss@h.example/x", "https://user:p%40ss@h.example:443/x"],
+    ["https://[2001:db8::1]/x", "https://[2001:db8::1]:443/x"],
+    ["https://[2001:db8::1]:8443/x", "https://[2001:db8::1]/x"],
+    ["not a url", "not a url"],
+  ])("%s ↔ %s", (url, other) => {
+    expect(togglePort(url)).toBe(other);
   });
 });
