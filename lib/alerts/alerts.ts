@@ -3,7 +3,7 @@
 // function instance through the KV, so an attack or a flapping breaker sends one
 // message, not hundreds. Without Slack configured an alert is a log line only.
 import type { Kv } from "../kv/port.js";
-import { errorFields, log } from "../observability/log.js";
+import { errorFields, log, type LogFields } from "../observability/log.js";
 import { increment } from "../observability/counters.js";
 import { formatAlert, type AlertMessage } from "./format.js";
 import type { AlertChannel } from "./slack.js";
@@ -17,6 +17,8 @@ export interface AlertOptions {
   scope?: string;
   /** This call's cooldown, instead of the kind's. */
   cooldownMs?: number;
+  /** Extra fields for the alert's own log lines, such as the request id that raised it. */
+  logFields?: LogFields;
 }
 
 export interface Alerts {
@@ -69,7 +71,7 @@ export function createAlerts(config: AlertsConfig): Alerts {
     async alert(kind, message, options = {}) {
       const cooldownMs = options.cooldownMs ?? config.cooldowns?.[kind] ?? config.defaultCooldownMs;
       const key = keyOf(kind, options.scope);
-      const fields = { kind, scope: options.scope, title: message.title };
+      const fields = { ...options.logFields, kind, scope: options.scope, title: message.title };
       if (!(await claim(key, cooldownMs))) {
         log.info("alert suppressed by cooldown", fields);
         return { sent: false, reason: "cooldown" };

@@ -9,7 +9,7 @@
 import type { RateSpec } from "../config/rate-spec.js";
 import type { Env } from "../config/env.js";
 import type { Kv } from "../kv/port.js";
-import { errorFields, log } from "../observability/log.js";
+import { errorFields, log, type LogFields } from "../observability/log.js";
 import { increment } from "../observability/counters.js";
 import { UNKNOWN_IP } from "./client-ip.js";
 import { windowCounters, type WindowCounter, type WindowState } from "./windows.js";
@@ -23,10 +23,10 @@ export type Admission =
   | { outcome: "failed_open"; reason: "timeout" | "error"; detail: string };
 
 export interface Limits {
-  /** The one pre-verification check. Never throws. */
-  admit(ip: string, source: string): Promise<Admission>;
+  /** The one pre-verification check. Never throws. `logFields` (a request id) go on its warnings. */
+  admit(ip: string, source: string, logFields?: LogFields): Promise<Admission>;
   /** Counts a failed verification (after the answer). Never throws. */
-  failedVerification(ip: string): Promise<void>;
+  failedVerification(ip: string, logFields?: LogFields): Promise<void>;
 }
 
 export interface LimitsConfig {
@@ -65,7 +65,7 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
   const blockedUntil = new Map<string, WindowState>();
 
   return {
-    async admit(ip, source) {
+    async admit(ip, source, logFields = {}) {
       const blocked = blockedUntil.get(ip);
       if (blocked && blocked.resetAt > now()) return { outcome: "limited", limit: "failed_verifications", state: blocked };
       if (blocked) blockedUntil.delete(ip);
@@ -81,7 +81,7 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
       if (checks.length === 0) return { outcome: "allowed" };
 
       const answer = await withTimeout(Promise.all(checks.map(([, state]) => state)), config.timeoutMs);
-      if (!answer.ok) return failedOpen(answer.reason, answer.detail);
+      if (!answer.ok) return failedOpen(answer.reason, answer.detail, logFields);
       for (const [i, [limit]] of checks.entries()) {
         const state = answer.value[i]!;
         if (!state.allowed) return { outcome: "limited", limit, state };
@@ -89,11 +89,11 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
       return { outcome: "allowed" };
     },
 
-    async failedVerification(ip) {
+    async failedVerification(ip, logFields = {}) {
       if (!failures || ip === UNKNOWN_IP) return;
       const answer = await withTimeout(failures.hit(ip), config.timeoutMs);
       if (!answer.ok) {
-        failedOpen(answer.reason, answer.detail);
+        failedOpen(answer.reason, answer.detail, logFields);
         return;
       }
       if (answer.value.remaining === 0) {
@@ -139,12 +139,12 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<Timed<T>> {
 const WARN_EVERY_MS = 60_000;
 const lastWarned = new Map<string, number>();
 
-function failedOpen(reason: "timeout" | "error", detail: string): Admission {
+function failedOpen(reason: "timeout" | "error", detail: string, logFields: LogFields): Admission {
   increment("hookgate_rate_limit_failed_open_total", { reason });
   const last = lastWarned.get(reason) ?? 0;
   if (Date.now() - last >= WARN_EVERY_MS) {
     lastWarned.set(reason, Date.now());
-    log.warn("rate limiter failed open", { reason, detail });
+    log.warn("rate limiter failed open", { ...logFields, reason, detail: detail.slice(0, 200) });
   }
   return { outcome: "failed_open", reason, detail };
 }

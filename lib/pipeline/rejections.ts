@@ -20,6 +20,8 @@ export interface RejectedRequest {
   /** The first bytes of the body, when it was read. */
   bodyPrefix?: Uint8Array;
   bodyBytes?: number;
+  /** The rejected request's id, on any log line its bookkeeping writes. */
+  requestId?: string;
 }
 
 export interface RejectionsConfig {
@@ -93,7 +95,7 @@ export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; confi
     };
   }
 
-  async function alertOnBurst(): Promise<void> {
+  async function alertOnBurst(requestId: string | undefined): Promise<void> {
     if (await alerts.coolingDown(SIGNATURE_FAILURES)) return;
     const summary = await window();
     if (summary.signatureFailures <= config.threshold) return;
@@ -112,7 +114,7 @@ export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; confi
           "one provider from few IPs usually means a rotated or mis-set secret; many IPs or providers, an attack. " +
           "Each IP gets 429 once it fills RATE_LIMIT_FAILED_VERIFICATIONS.",
       },
-    });
+    }, { logFields: { request_id: requestId } });
   }
 
   /** Sampling: the first N per minute overall, and at most a tenth of those per IP. */
@@ -139,14 +141,13 @@ export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; confi
     });
   }
 
-  const quietly = (step: string, work: Promise<void>) =>
-    work.catch((error: unknown) => log.warn("rejection bookkeeping failed", { step, ...errorFields(error) }));
-
   return {
     window,
     async record(r) {
+      const quietly = (step: string, work: Promise<void>) =>
+        work.catch((error: unknown) => log.warn("rejection bookkeeping failed", { request_id: r.requestId, step, ...errorFields(error) }));
       await Promise.all([
-        quietly("count", tally(r).then(() => (r.signatureFailure ? alertOnBurst() : undefined))),
+        quietly("count", tally(r).then(() => (r.signatureFailure ? alertOnBurst(r.requestId) : undefined))),
         quietly("record", keep(r)),
       ]);
     },

@@ -40,7 +40,7 @@ export function createShield(parts: { limits: Limits; rejections: Rejections; no
       let bodyBytes: number | undefined;
       return {
         async body(limitBytes) {
-          const admission = limits.admit(ip, provider);
+          const admission = limits.admit(ip, provider, { request_id: context.requestId });
           try {
             body = await readBody(request, limitBytes);
             bodyBytes = body.byteLength;
@@ -55,7 +55,7 @@ export function createShield(parts: { limits: Limits; rejections: Rejections; no
           const signatureFailure = rejection.kind === "unauthorized";
           after("rejection", async () => {
             await Promise.all([
-              signatureFailure ? limits.failedVerification(ip) : undefined,
+              signatureFailure ? limits.failedVerification(ip, { request_id: context.requestId }) : undefined,
               rejections.record({
                 provider,
                 reason: rejection.reason,
@@ -65,6 +65,7 @@ export function createShield(parts: { limits: Limits; rejections: Rejections; no
                 headers: request.headers,
                 bodyPrefix: body?.subarray(0, BODY_PREFIX_BYTES),
                 bodyBytes,
+                requestId: context.requestId,
               }),
             ]);
           });
