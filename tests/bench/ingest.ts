@@ -4,7 +4,7 @@
 import autocannon from "autocannon";
 import { buildSync } from "esbuild";
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
 import { clickup } from "../../lib/providers/clickup.js";
@@ -38,7 +38,7 @@ function start(script: string, port: number, env: Record<string, string> = {}): 
 
 let sequence = 0;
 /** A fresh signed taskCreated per request: every one is a new event, none a duplicate. */
-function uniqueRequest(path: string): autocannon.Request {
+function uniqueRequest(path: string, clientIp?: string): autocannon.Request {
   return {
     method: "POST" as const,
     path,
@@ -51,17 +51,17 @@ function uniqueRequest(path: string): autocannon.Request {
         history_items: [{ id: `${process.pid}${sequence}`, field: "task_creation", date: String(Date.now()) }],
       });
       const headers = clickup.sign({ body: Buffer.from(body), secret: SECRET, url: "", now: new Date() });
-      return { ...request, body, headers };
+      return { ...request, body, headers: clientIp ? { ...headers, "x-real-ip": clientIp } : headers };
     },
   };
 }
 
-async function drive(port: number, path: string, options: { overallRate?: number } = {}) {
+async function drive(port: number, path: string, { clientIp, ...options }: { overallRate?: number; clientIp?: string } = {}) {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
     duration: SECONDS,
-    requests: [uniqueRequest(path)],
+    requests: [uniqueRequest(path, clientIp)],
     ...options,
   });
   const failures = result.non2xx + result.errors + result.timeouts;
@@ -72,6 +72,47 @@ const format = (r: Awaited<ReturnType<typeof drive>>) =>
   `${r.rps.toFixed(0).padStart(6)} req/s   p50 ${String(r.p50).padStart(3)} ms   p99 ${String(r.p99).padStart(3)} ms   (${r.total} requests, ${r.failures} failed)`;
 
 const children: ChildProcess[] = [];
+
+/**
+ * `npm run bench:ingest -- --ratelimit`: the same gateway on Redis (REDIS_URL, default
+ * the local one) with the rate limiter off, then on (limits too high ever to refuse,
+ * so every request pays for the check), alternated three times; medians compared.
+ */
+async function rateLimiterCost(): Promise<void> {
+  const redis = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const modes = {
+    off: { RATE_LIMIT_PER_IP: "off", RATE_LIMIT_FAILED_VERIFICATIONS: "off" },
+    on: { RATE_LIMIT_PER_IP: "1000000000/10s", RATE_LIMIT_FAILED_VERIFICATIONS: "20/5m" },
+  };
+  const rps: Record<keyof typeof modes, number[]> = { off: [], on: [] };
+  const cpu: Record<keyof typeof modes, number[]> = { off: [], on: [] };
+  let port = 3910;
+  for (const mode of ["off", "on", "off", "on", "off", "on"] as const) {
+    port += 1;
+    const server = await start("scripts/serve.ts", port, { REDIS_URL: redis, ...modes[mode] });
+    children.push(server);
+    await drive(port, "/api/webhooks/clickup", { overallRate: 200, clientIp: "198.51.100.1" });
+    const cpuBefore = cpuMillis(server.pid!);
+    const run = await drive(port, "/api/webhooks/clickup", { clientIp: "198.51.100.1" });
+    const perRequest = ((cpuMillis(server.pid!) - cpuBefore) * 1000) / run.total;
+    console.log(`rate limiter ${mode.padEnd(3)} (Redis) ${format(run)}   gateway CPU ${perRequest.toFixed(0)} µs/request`);
+    rps[mode].push(run.rps);
+    cpu[mode].push(perRequest);
+    server.kill();
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const loss = 1 - median(rps.on) / median(rps.off);
+  const cpuShare = median(cpu.on) / median(cpu.off) - 1;
+  console.log(`rate limiter cost     ${(loss * 100).toFixed(1)} % of throughput (medians)   (target ≤ 10 %)`);
+  console.log(`                      ${(cpuShare * 100).toFixed(1)} % more gateway CPU per request (medians)`);
+}
+
+/** The process's user + system CPU time so far, from /proc (Linux). */
+function cpuMillis(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
 try {
   console.log(`bench:ingest — ${CONNECTIONS} connections, ${SECONDS} s per run, PostgreSQL database ${database}\n`);
   const gateway = await start("scripts/serve.ts", 3901);
@@ -91,6 +132,8 @@ try {
   console.log(`ceiling  (max)        ${format(ceiling)}`);
   console.log(`ratio ingest/ceiling  ${(ingest.rps / ceiling.rps).toFixed(2)}   (target ≥ 0.80)`);
   console.log(`ingest at 500 req/s   ${format(steady)}   (target p99 ≤ 25 ms)`);
+
+  if (process.argv.includes("--ratelimit")) await rateLimiterCost();
 
   console.log("\ncold import of each bundled function (node, fresh process; Sentry not configured):");
   // Inside the project, so the bundles resolve node_modules as a deployment would.
