@@ -129,6 +129,7 @@ function shell(nonce: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>hookgate</title>
 <style nonce="${nonce}">${STYLE}</style>
 </head>
@@ -173,7 +174,7 @@ export function renderPanel(o: Overview): string {
   ].join("");
 
   return `<div class="tiles">${tiles}</div>
-<section><h2>Volume and delivery success per provider, last 24 hours</h2><div class="charts">${charts(o)}</div></section>
+<section><h2>Volume and delivery success per provider, last 24 hours</h2><p class="empty">Bars: webhooks per hour. Line: share of delivery attempts that succeeded, per hour (top 100%, bottom 0%).</p><div class="charts">${charts(o)}</div></section>
 <div class="two">
 <section><h2>Dead letters</h2>${deadLetters(o)}</section>
 <section><h2>Circuit breakers</h2>${breakers(o)}</section>
@@ -215,7 +216,7 @@ function chart(provider: string, hours: Overview["metrics"]["hourly"]): string {
   const rate = attempts > 0 ? delivered / attempts : null;
   return `<div class="chart" data-provider="${escapeHtml(provider)}">
 <h3>${escapeHtml(provider)}</h3>
-<div class="sub"><span data-metric="provider_events">${number(events)}</span> webhooks · success <span class="${rateClass(rate)}" data-metric="provider_success">${percent(rate)}</span> of ${number(attempts)} attempts</div>
+<div class="sub"><span data-metric="provider_events">${number(events)}</span> ${events === 1 ? "webhook" : "webhooks"} · success <span class="${rateClass(rate)}" data-metric="provider_success">${percent(rate)}</span> of ${number(attempts)} attempts</div>
 <svg class="spark" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(`${provider}: ${events} webhooks in 24 hours, bars per hour; line: delivery success`)}">
 <line class="axis" x1="${PAD}" y1="${H - PAD}" x2="${W}" y2="${H - PAD}"/>
 <text x="0" y="10">${number(max)}</text><text x="${PAD}" y="${H - 4}">24 h ago</text><text x="${W - 34}" y="${H - 4}">now</text>

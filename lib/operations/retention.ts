@@ -37,6 +37,8 @@ export interface CleanupOptions {
   /** The store's clock by default; tests pass a time. */
   now?: Date;
   clock?: () => number;
+  /** Told of every batch (the benchmark prints them). */
+  onBatch?: (batch: { table: "events" | "rejected_requests"; size: number; deleted: number; ms: number }) => void;
 }
 
 export interface CleanupReport {
@@ -76,6 +78,7 @@ export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: Cleanu
       p_batch: batch,
     });
     slowest = Math.max(slowest, clock() - t0);
+    options.onBatch?.({ table: "rejected_requests", size: batch, deleted, ms: clock() - t0 });
     report.batches++;
     report.rejections += deleted;
     more = deleted >= batch;
@@ -90,6 +93,7 @@ export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: Cleanu
     const result = await store.cleanupBatch(policy, batch, options.now);
     const took = clock() - t0;
     slowest = Math.max(slowest, took);
+    options.onBatch?.({ table: "events", size: batch, deleted: result.events, ms: took });
     report.batches++;
     report.events += result.events;
     report.deliveries += result.deliveries;

@@ -365,6 +365,22 @@ $$;
 -- dedup window: a provider retrying within it must still be recognised as a repeat)
 -- and none of its deliveries is pending, in flight, or a dead letter still kept.
 -- Returns how many rows went, and whether the batch was full (more may be waiting).
+-- True when every delivery of the event is delivered, or dead since before p_dead_cutoff
+-- (and when it has none). Looked up per event through the (event_id, destination)
+-- index: as an anti-join, the planner may instead scan every unfinished delivery for
+-- each event, which a backlog of pending deliveries makes quadratic.
+create function hookgate.deliveries_finished(p_event_id uuid, p_dead_cutoff timestamptz)
+returns boolean
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(bool_and(d.status = 'delivered' or (d.status = 'dead' and d.dead_at < p_dead_cutoff)), true)
+    from hookgate.deliveries d
+   where d.event_id = p_event_id;
+$$;
+revoke all on function hookgate.deliveries_finished(uuid, timestamptz) from public;
+
 create function public.hookgate_cleanup(
   p_retention_seconds  integer,
   p_dead_seconds       integer,
@@ -392,9 +408,7 @@ begin
     select e.id
       from hookgate.events e
      where e.received_at < v_cutoff
-       and not exists (select 1 from hookgate.deliveries d
-                        where d.event_id = e.id
-                          and (d.status in ('pending', 'in_flight') or (d.status = 'dead' and d.dead_at >= v_dead_cutoff)))
+       and hookgate.deliveries_finished(e.id, v_dead_cutoff)
      order by e.received_at
      limit v_batch
        for update of e skip locked);
@@ -405,9 +419,7 @@ begin
   v_events := array(
     select c.id
       from unnest(v_candidates) as c (id)
-     where not exists (select 1 from hookgate.deliveries d
-                        where d.event_id = c.id
-                          and (d.status in ('pending', 'in_flight') or (d.status = 'dead' and d.dead_at >= v_dead_cutoff))));
+     where hookgate.deliveries_finished(c.id, v_dead_cutoff));
 
   delete from hookgate.delivery_attempts a
    using hookgate.deliveries d
