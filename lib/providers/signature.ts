@@ -61,7 +61,11 @@ export function anyMatch(
  * but none decoded (a malformed header), an empty list when there were none.
  */
 export function decodeAll(texts: readonly string[], decode: (text: string) => Buffer | null): Buffer[] | null {
-  const decoded = texts.map(decode).filter((b): b is Buffer => b !== null);
+  const decoded: Buffer[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const bytes = decode(texts[i]!);
+    if (bytes !== null) decoded.push(bytes);
+  }
   return decoded.length === 0 && texts.length > 0 ? null : decoded;
 }
 
