@@ -50,25 +50,25 @@ declare
   v_until  timestamptz := coalesce(p_now, now()) + make_interval(secs => p_lease_seconds);
   v_result jsonb;
 begin
-  with due as (
-    select d.id
-      from hookgate.deliveries d
-     where d.status in ('pending', 'in_flight')
-       and d.next_attempt_at <= v_now
-       and (d.lease_until is null or d.lease_until <= v_now)
-       and (p_destinations is null or d.destination in (select jsonb_array_elements_text(p_destinations)))
-     order by d.next_attempt_at, d.id
-     limit greatest(p_limit, 0)
-       for update skip locked
-  ), claimed as (
+  -- The ids come from an index scan in due order (deliveries_due), locked with skip
+  -- locked; the update then finds them by primary key, however large the table grows.
+  with claimed as (
     update hookgate.deliveries d
        set status = 'in_flight',
            lease_until = v_until,
            -- a leased delivery leaves the due range until its lease ends
            next_attempt_at = v_until,
            updated_at = now()
-      from due
-     where d.id = due.id
+     where d.id = any (array(
+             select x.id
+               from hookgate.deliveries x
+              where x.status in ('pending', 'in_flight')
+                and x.next_attempt_at <= v_now
+                and (x.lease_until is null or x.lease_until <= v_now)
+                and (p_destinations is null or x.destination in (select jsonb_array_elements_text(p_destinations)))
+              order by x.next_attempt_at
+              limit greatest(p_limit, 0)
+                for update skip locked))
     returning d.id, d.event_id, d.destination, d.attempts
   )
   select coalesce(jsonb_agg(jsonb_build_object(
