@@ -42,6 +42,11 @@ describe("Twilio form webhooks signed by the twilio SDK", () => {
     expect(check(sdkSignature(url, form), { body: reordered })).toEqual(accepted);
   });
 
+  it("are accepted with escaped, non-ASCII and empty values", () => {
+    const form = "Body=Caf%C3%A9+%F0%9F%98%80+100%25&From=whatsapp%3A%2B14155550123&Empty=&To=a%2Bb";
+    expect(check(sdkSignature(url, form), { body: form })).toEqual(accepted);
+  });
+
   it("are accepted with the query string Twilio was configured with", () => {
     const configured = `${url}?tenant=acme&mode=sms%20only`;
     expect(check(sdkSignature(configured, body), { url: configured })).toEqual(accepted);
