@@ -23,22 +23,36 @@ export function memoryKv(now: () => number = Date.now): Kv {
     }
     return entry;
   };
+  // Expired keys nobody reads again (per-minute, per-IP counters) are swept whenever
+  // the maps have doubled since the last sweep: memory stays bounded by what is live.
+  let sweepAt = 1024;
+  const grew = () => {
+    if (entries.size + hashes.size < sweepAt) return;
+    const t = now();
+    for (const map of [entries, hashes] as Map<string, { expiresAt: number }>[]) {
+      for (const [key, entry] of map) if (entry.expiresAt <= t) map.delete(key);
+    }
+    sweepAt = Math.max(1024, (entries.size + hashes.size) * 2);
+  };
   return {
     transport: "memory",
     ping: async () => {},
     get: async (key) => live(entries, key)?.value ?? null,
     set: async (key, value, { px, nx } = {}) => {
+      grew();
       if (nx && live(entries, key)) return false;
       entries.set(key, { value, expiresAt: px ? now() + px : Infinity });
       return true;
     },
     incr: async (key, windowMs) => {
+      grew();
       const entry = live(entries, key);
       const value = Number(entry?.value ?? 0) + 1;
       entries.set(key, { value: String(value), expiresAt: entry?.expiresAt ?? now() + windowMs });
       return value;
     },
     incrBy: async (key, amount, windowMs) => {
+      grew();
       const entry = live(entries, key);
       const value = Number(entry?.value ?? 0) + amount;
       entries.set(key, { value: String(value), expiresAt: entry?.expiresAt ?? now() + windowMs });
@@ -49,6 +63,7 @@ export function memoryKv(now: () => number = Date.now): Kv {
       hashes.delete(key);
     },
     hincrby: async (key, increments, windowMs) => {
+      grew();
       let hash = live(hashes, key);
       if (!hash) hashes.set(key, (hash = { fields: new Map(), expiresAt: now() + windowMs }));
       for (const [field, by] of Object.entries(increments)) hash.fields.set(field, (hash.fields.get(field) ?? 0) + by);

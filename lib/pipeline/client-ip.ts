@@ -6,9 +6,12 @@
 
 export const UNKNOWN_IP = "unknown";
 
+/** IPv4 or IPv6 text (with an optional zone): anything else is not an address. */
+const ADDRESS = /^(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-f:.]{2,45}(?:%[\w.-]{1,16})?)$/i;
+
 export function clientIp(headers: Headers): string {
   const real = headers.get("x-real-ip")?.trim();
-  if (real) return real.slice(0, 64);
   const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded ? forwarded.slice(0, 64) : UNKNOWN_IP;
+  const candidate = real || forwarded;
+  return candidate && ADDRESS.test(candidate) ? candidate.toLowerCase() : UNKNOWN_IP;
 }

@@ -45,8 +45,8 @@ export function limitsConfig(env: Env): LimitsConfig {
   };
 }
 
-/** Bounded: this instance's memory of IPs it already knows to be blocked. */
-const BLOCKED_IPS_KEPT = 10_000;
+/** Bounded: this instance's memory of windows it already knows to be full. */
+const FULL_WINDOWS_KEPT = 10_000;
 
 export async function createLimits(kv: Kv, config: LimitsConfig, now: () => number = Date.now): Promise<Limits> {
   const counter = await windowCounters(kv, now);
@@ -60,31 +60,45 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
     if (!c) perSource.set(source, (c = counter(`source:${source}`, spec)));
     return c;
   };
-  // A cache of the shared truth: an IP this instance saw fill its failure window is
-  // answered 429 without asking the KV again until that window ends.
-  const blockedUntil = new Map<string, WindowState>();
+  // A cache of the shared truth: a window this instance saw full (an IP's, a source's,
+  // an IP's failures) is answered 429 without asking the KV again until it ends, so
+  // a flood from one client costs no KV calls at all.
+  const full = new Map<string, { limit: LimitName; state: WindowState }>();
+  const remember = (limit: LimitName, id: string, state: WindowState) => {
+    if (full.size >= FULL_WINDOWS_KEPT) full.clear();
+    full.set(`${limit} ${id}`, { limit, state: { ...state, allowed: false } });
+  };
+  const knownFull = (limit: LimitName, id: string) => {
+    const entry = full.get(`${limit} ${id}`);
+    if (entry && entry.state.resetAt > now()) return entry;
+    if (entry) full.delete(`${limit} ${id}`);
+    return undefined;
+  };
 
   return {
     async admit(ip, source, logFields = {}) {
-      const blocked = blockedUntil.get(ip);
-      if (blocked && blocked.resetAt > now()) return { outcome: "limited", limit: "failed_verifications", state: blocked };
-      if (blocked) blockedUntil.delete(ip);
-
-      const bySource = sourceCounter(source);
-      const checks: [LimitName, Promise<WindowState>][] = [];
       // Without a client IP (no proxy set one) every client would share one window:
       // only the per-source limits apply then.
       const known = ip !== UNKNOWN_IP;
-      if (failures && known) checks.push(["failed_verifications", failures.peek(ip)]);
-      if (perIp && known) checks.push(["ip", perIp.hit(ip)]);
-      if (bySource) checks.push(["source", bySource.hit(source)]);
+      const cached =
+        (known && (knownFull("failed_verifications", ip) ?? knownFull("ip", ip))) || knownFull("source", source);
+      if (cached) return { outcome: "limited", ...cached };
+
+      const bySource = sourceCounter(source);
+      const checks: [LimitName, string, Promise<WindowState>][] = [];
+      if (failures && known) checks.push(["failed_verifications", ip, failures.peek(ip)]);
+      if (perIp && known) checks.push(["ip", ip, perIp.hit(ip)]);
+      if (bySource) checks.push(["source", source, bySource.hit(source)]);
       if (checks.length === 0) return { outcome: "allowed" };
 
-      const answer = await withTimeout(Promise.all(checks.map(([, state]) => state)), config.timeoutMs);
+      const answer = await withTimeout(Promise.all(checks.map(([, , state]) => state)), config.timeoutMs);
       if (!answer.ok) return failedOpen(answer.reason, answer.detail, logFields);
-      for (const [i, [limit]] of checks.entries()) {
+      for (const [i, [limit, id]] of checks.entries()) {
         const state = answer.value[i]!;
-        if (!state.allowed) return { outcome: "limited", limit, state };
+        if (!state.allowed) {
+          remember(limit, id, state);
+          return { outcome: "limited", limit, state };
+        }
       }
       return { outcome: "allowed" };
     },
@@ -96,10 +110,7 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
         failedOpen(answer.reason, answer.detail, logFields);
         return;
       }
-      if (answer.value.remaining === 0) {
-        if (blockedUntil.size >= BLOCKED_IPS_KEPT) blockedUntil.clear();
-        blockedUntil.set(ip, { ...answer.value, allowed: false });
-      }
+      if (answer.value.remaining === 0) remember("failed_verifications", ip, answer.value);
     },
   };
 }

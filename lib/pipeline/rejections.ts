@@ -22,6 +22,8 @@ export interface RejectedRequest {
   bodyBytes?: number;
   /** The rejected request's id, on any log line its bookkeeping writes. */
   requestId?: string;
+  /** How many rejections this record stands for (429s are booked in batches); 1 by default. */
+  count?: number;
 }
 
 export interface RejectionsConfig {
@@ -69,9 +71,10 @@ export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; confi
   const bucketKey = (bucket: number) => `hookgate:rejections:${bucketMs}:${bucket}`;
 
   async function tally(r: RejectedRequest): Promise<void> {
-    const fields: Record<string, number> = { total: 1, [`reason:${r.reason}`]: 1, [`provider:${r.provider}`]: 1, [`ip:${r.ip}`]: 1 };
+    const n = r.count ?? 1;
+    const fields: Record<string, number> = { total: n, [`reason:${r.reason}`]: n, [`provider:${r.provider}`]: n, [`ip:${r.ip}`]: n };
     if (r.signatureFailure) {
-      Object.assign(fields, { sig: 1, [`sig_reason:${r.reason}`]: 1, [`sig_provider:${r.provider}`]: 1, [`sig_ip:${r.ip}`]: 1 });
+      Object.assign(fields, { sig: n, [`sig_reason:${r.reason}`]: n, [`sig_provider:${r.provider}`]: n, [`sig_ip:${r.ip}`]: n });
     }
     await kv.hincrby(bucketKey(Math.floor(now() / bucketMs)), fields, config.windowMs + bucketMs);
   }

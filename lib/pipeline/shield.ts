@@ -28,9 +28,30 @@ export interface Guard {
 /** Why a request was limited, as logged and counted. */
 const LIMITED_REASON = { ip: "ip_limit", source: "source_limit", failed_verifications: "failed_verification_limit" } as const;
 
+/**
+ * A client over a limit may send thousands of requests a second; each of its 429s is
+ * booked, but at most once per this many ms per IP per instance, the ones in between
+ * added to the next booking. A flood then costs no KV call before the answer (the
+ * limiter remembers full windows) and few after it.
+ */
+const LIMITED_BOOKING_MS = 10_000;
+const LIMITED_IPS_KEPT = 10_000;
+
 export function createShield(parts: { limits: Limits; rejections: Rejections; now?: () => number }): Shield {
   const { limits, rejections } = parts;
   const now = parts.now ?? Date.now;
+  const limitedBookings = new Map<string, { until: number; pending: number }>();
+  /** How many 429s to book now for this IP, or 0 to hold this one for later. */
+  const limitedToBook = (ip: string): number => {
+    const entry = limitedBookings.get(ip);
+    if (entry && entry.until > now()) {
+      entry.pending += 1;
+      return 0;
+    }
+    if (limitedBookings.size >= LIMITED_IPS_KEPT) limitedBookings.clear();
+    limitedBookings.set(ip, { until: now() + LIMITED_BOOKING_MS, pending: 0 });
+    return 1 + (entry?.pending ?? 0);
+  };
   return {
     limits,
     rejections,
@@ -53,6 +74,8 @@ export function createShield(parts: { limits: Limits; rejections: Rejections; no
           const { rejection, unexpected } = toRejection(error);
           if (unexpected || rejection.kind === "not_configured" || rejection.kind === "unavailable") return;
           const signatureFailure = rejection.kind === "unauthorized";
+          const count = rejection.kind === "rate_limited" ? limitedToBook(ip) : 1;
+          if (count === 0) return;
           after("rejection", async () => {
             await Promise.all([
               signatureFailure ? limits.failedVerification(ip, { request_id: context.requestId }) : undefined,
@@ -66,6 +89,7 @@ export function createShield(parts: { limits: Limits; rejections: Rejections; no
                 bodyPrefix: body?.subarray(0, BODY_PREFIX_BYTES),
                 bodyBytes,
                 requestId: context.requestId,
+                count,
               }),
             ]);
           });

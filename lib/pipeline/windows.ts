@@ -89,6 +89,11 @@ export function memoryWindow(spec: RateSpec, now: () => number = Date.now): Wind
     if (!entry || entry.bucket !== bucket) {
       if (counts.size >= MEMORY_WINDOW_KEYS) {
         for (const [key, e] of counts) if (e.bucket !== bucket) counts.delete(key);
+        // Still full (many clients in one window): the oldest entries go first.
+        for (const key of counts.keys()) {
+          if (counts.size < MEMORY_WINDOW_KEYS) break;
+          counts.delete(key);
+        }
       }
       entry = { bucket, count: 0 };
       if (add > 0) counts.set(id, entry);

@@ -7,6 +7,7 @@ import type { Gateway } from "../../lib/gateway.js";
 import { memoryKv } from "../../lib/kv/memory.js";
 import { redisKv } from "../../lib/kv/redis.js";
 import { webhook } from "../../lib/pipeline/ingest.js";
+import { clientIp } from "../../lib/pipeline/client-ip.js";
 import { buildShield, useShield } from "../../lib/pipeline/shield.js";
 import { clickup } from "../../lib/providers/clickup.js";
 import { testGateway } from "../support/gateway.js";
@@ -73,6 +74,16 @@ describe.each(availableKvs)("rate limits on $name KV", (under: KvUnderTest) => {
     for (let i = 0; i < 5; i++) expect((await fn.fetch(validRequest("198.51.100.7"))).status).toBe(200);
   });
 
+  it.runIf(under.name === "upstash")("answers a flood from a limited IP without KV calls, booking its 429s in batches", async () => {
+    await start({ RATE_LIMIT_PER_IP: "2/1h" });
+    for (let i = 0; i < 3; i++) await fn.fetch(validRequest("198.51.100.40"));
+    await settled();
+    const before = opened.upstash!.requests;
+    for (let i = 0; i < 50; i++) expect((await fn.fetch(validRequest("198.51.100.40"))).status).toBe(429);
+    await settled();
+    expect(opened.upstash!.requests - before).toBe(0);
+  });
+
   it.runIf(under.name === "upstash")("makes one KV round trip before answering an accepted webhook", async () => {
     await start({ RATE_LIMIT_PER_SOURCE: "*=1000/1m" });
     // The first request of an instance teaches it the scripts (an EVAL each); after
@@ -130,5 +141,18 @@ describe("a request without a client IP", () => {
     for (let i = 0; i < 4; i++) expect((await fn.fetch(validRequest("198.51.100.80", { headers: { "x-real-ip": null } }))).status).toBe(200);
     await settled();
     await gateway.close();
+  });
+});
+
+describe("the client IP", () => {
+  it.each([
+    [{ "x-real-ip": "203.0.113.7" }, "203.0.113.7"],
+    [{ "x-forwarded-for": "203.0.113.8, 10.0.0.1" }, "203.0.113.8"],
+    [{ "x-real-ip": "2001:DB8::1", "x-forwarded-for": "203.0.113.9" }, "2001:db8::1"],
+    [{ "x-real-ip": "not an address; drop table" }, "unknown"],
+    [{ "x-forwarded-for": "x".repeat(500) }, "unknown"],
+    [{}, "unknown"],
+  ])("from %j is %s", (headers, ip) => {
+    expect(clientIp(new Headers(headers as Record<string, string>))).toBe(ip);
   });
 });
