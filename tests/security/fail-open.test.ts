@@ -68,6 +68,27 @@ describe("the limiter fails open", () => {
     expect(logs.records().some((r) => r.msg === "rate limiter failed open")).toBe(true);
   });
 
+  it.skipIf(!process.env.REDIS_URL)("answers without waiting when Redis is slow (reason: timeout)", async () => {
+    const port = await freePort();
+    redis = await startRedis(port);
+    logs = captureStdout();
+    gateway = await testGateway(
+      { CLICKUP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "info", RATE_LIMIT_TIMEOUT_MS: "100" },
+      { kv: redisKv(`redis://127.0.0.1:${port}`), store: await fileStore() },
+    );
+    const fn = webhook(clickup, async () => gateway!);
+    expect((await fn.fetch(validRequest("198.51.100.75"))).status).toBe(200); // connected, scripts cached
+
+    // A Redis of its own, so pausing it holds no one else's commands.
+    const admin = redisKv(`redis://127.0.0.1:${port}`);
+    await admin.client.call("CLIENT", "PAUSE", "5000", "ALL");
+    const before = counterValue("hookgate_rate_limit_failed_open_total", { reason: "timeout" });
+    expect((await fn.fetch(validRequest("198.51.100.75"))).status).toBe(200);
+    expect(counterValue("hookgate_rate_limit_failed_open_total", { reason: "timeout" }) - before).toBe(1);
+    expect(requestLines().at(-1)?.rate_limit).toBe("failed_open:timeout");
+    admin.client.disconnect();
+  });
+
   it.skipIf(!process.env.REDIS_URL)("keeps accepting when Redis stops mid-run", async () => {
     const port = await freePort();
     redis = await startRedis(port);
