@@ -9,10 +9,10 @@
 // Upstash understands the `#!lua flags=allow-key-locking` shebang its ratelimit scripts
 // carry; the Redis behind this server does not, so EVAL/EVALSHA are translated here
 // the way Upstash itself would accept them (the script's own SHA1 keeps working).
-import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
+import { forPlainRedis, sha1 } from "../../lib/kv/lua.js";
 
 export interface UpstashRestServer {
   url: string;
@@ -100,12 +100,11 @@ export async function startUpstashRest(redisUrl: string, token = "upstash-test-t
 
 /** Maps Upstash-flavoured scripts (and their SHA1s) to what plain Redis accepts. */
 function upstashScripts() {
-  const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
   const bySha = new Map<string, string>();
   const strip = (source: string) => {
-    const plain = source.replace(/^#!lua flags=[^\n]*/, "#!lua");
-    bySha.set(sha1(source), sha1(plain));
-    return plain;
+    const plain = forPlainRedis(source);
+    bySha.set(sha1(source), plain.sha);
+    return plain.source;
   };
   return {
     translate(command: Command): Command {
