@@ -1,0 +1,8 @@
+// Every CLI command, loaded only when run. Adding one: a file in this folder that
+// exports `command: Command`, and a line here.
+import type { Command } from "../command.js";
+
+export const commands: Record<string, () => Promise<{ command: Command }>> = {
+  dlq: () => import("./dlq.js"),
+  replay: () => import("./replay.js"),
+};
