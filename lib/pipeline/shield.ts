@@ -66,6 +66,8 @@ export function createShield(parts: { limits: Limits; rejections: Rejections; no
             body = await readBody(request, limitBytes);
             bodyBytes = body.byteLength;
           } finally {
+            // Even when the body was refused (413), a full limit answers: 429 tells the
+            // client when to come back, and the limiter's promise never rejects.
             enforce(await admission, context, now);
           }
           return body;
