@@ -23,6 +23,7 @@ function headersOf(headers: Headers): { id: string | null; timestamp: string | n
 
 /** The base64 of each `v1,<base64>` entry of a space-separated list (other versions are skipped). */
 function v1Signatures(list: string): string[] {
+  if (list.indexOf(" ") === -1) return list.startsWith("v1,") ? [list.slice(3)] : []; // the usual single entry
   const found: string[] = [];
   for (const entry of list.split(" ")) if (entry.startsWith("v1,")) found.push(entry.slice(3));
   return found;

@@ -17,8 +17,8 @@ import { SAMPLE_FOR } from "../providers/samples.js";
 const SECRET = "bench-secret-3f9a1c7e5b2d";
 const STANDARD_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-const ROUNDS = 15;
-const ROUND_MS = 60;
+const ROUNDS = 31;
+const ROUND_MS = 20;
 
 type Run = () => unknown;
 type RunAsync = () => Promise<unknown>;
