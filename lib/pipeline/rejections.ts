@@ -103,9 +103,9 @@ export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; confi
     const summary = await window();
     if (summary.signatureFailures <= config.threshold) return;
     const top = (pairs: [string, number][]) => pairs.slice(0, 3).map(([name, n]) => `${name} ×${n}`).join(", ");
-    const minutes = Math.round(config.windowMs / 60_000);
+    const span = config.windowMs >= 120_000 ? `${Math.round(config.windowMs / 60_000)} min` : `${Math.round(config.windowMs / 1000)} s`;
     await alerts.alert(SIGNATURE_FAILURES, {
-      title: `${summary.signatureFailures} webhook signature failures in the last ${minutes} min`,
+      title: `${summary.signatureFailures} webhook signature failures in the last ${span}`,
       severity: "critical",
       fields: {
         "Failures": summary.signatureFailures,
