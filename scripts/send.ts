@@ -18,7 +18,7 @@ if (!secret) {
   process.exit(2);
 }
 
-const base = process.env.HOOKGATE_URL ?? `http://localhost:${config.port}`;
+const base = config.env.HOOKGATE_URL ?? `http://localhost:${config.port}`;
 const url = `${base.replace(/\/+$/, "")}/api/webhooks/${provider.name}`;
 const body = readFileSync(file);
 // The gateway checks URL signatures (Twilio) against PUBLIC_BASE_URL when it is set.
