@@ -34,6 +34,12 @@ export interface CleanupOptions {
   /** Rows per batch to start with; adjusted to keep each batch near `batchTargetMs`. */
   batch?: number;
   batchTargetMs?: number;
+  /**
+   * After each batch, rest this many times as long as it took (1: the store spends at
+   * most half its time here), so ingest on the same database keeps its latency.
+   */
+  restRatio?: number;
+  sleep?: (ms: number) => Promise<void>;
   /** The store's clock by default; tests pass a time. */
   now?: Date;
   clock?: () => number;
@@ -59,7 +65,9 @@ export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: Cleanu
   const clock = options.clock ?? Date.now;
   const started = clock();
   const store = operationsStore(rpc);
-  const target = options.batchTargetMs ?? 1_000;
+  const target = options.batchTargetMs ?? 500;
+  const restRatio = options.restRatio ?? 1;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const report: CleanupReport = { events: 0, deliveries: 0, attempts: 0, rejections: 0, batches: 0, stoppedBy: "idle", durationMs: 0 };
   // The time the slowest batch took: no batch starts unless one that long still fits.
   let slowest = 0;
@@ -99,6 +107,7 @@ export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: Cleanu
     report.deliveries += result.deliveries;
     report.attempts += result.attempts;
     more = result.more;
+    if (more && restRatio > 0) await sleep(took * restRatio);
     // Keep each transaction short: grow while fast, shrink when slow.
     if (took < target / 2) batch = clamp(batch * 2);
     else if (took > target) batch = clamp(Math.floor(batch / 2));

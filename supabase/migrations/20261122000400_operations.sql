@@ -398,38 +398,37 @@ declare
   v_dead_cutoff timestamptz := coalesce(p_now, now()) - make_interval(secs => p_dead_seconds);
   v_batch       integer := least(greatest(coalesce(p_batch, 1000), 1), 50000);
   v_candidates  uuid[];
-  v_events      uuid[];
   v_attempts    integer;
   v_deliveries  integer;
   v_deleted     integer;
 begin
-  -- Oldest first, skipping events another cleanup holds.
   v_candidates := array(
     select e.id
       from hookgate.events e
      where e.received_at < v_cutoff
        and hookgate.deliveries_finished(e.id, v_dead_cutoff)
      order by e.received_at
-     limit v_batch
-       for update of e skip locked);
+     limit v_batch);
 
-  -- Lock their deliveries, then look again: a replay may have made one pending since.
-  -- A replay that comes after the lock waits, and then finds nothing to replay.
-  perform 1 from hookgate.deliveries d where d.event_id = any(v_candidates) for update;
-  v_events := array(
-    select c.id
-      from unnest(v_candidates) as c (id)
-     where hookgate.deliveries_finished(c.id, v_dead_cutoff));
+  -- Their finished deliveries, with the attempts of each. Each row's condition is
+  -- checked again as it is deleted (and a concurrent change is waited for), so a
+  -- delivery a replay made pending meanwhile stays, and keeps its event below. No
+  -- explicit row locks: they would double the writes of a delete-heavy transaction.
+  with gone as (
+    delete from hookgate.deliveries d
+     where d.event_id = any(v_candidates)
+       and (d.status = 'delivered' or (d.status = 'dead' and d.dead_at < v_dead_cutoff))
+    returning d.id
+  ), gone_attempts as (
+    delete from hookgate.delivery_attempts a using gone where a.delivery_id = gone.id
+    returning 1
+  )
+  select (select count(*) from gone), (select count(*) from gone_attempts) into v_deliveries, v_attempts;
 
-  delete from hookgate.delivery_attempts a
-   using hookgate.deliveries d
-   where a.delivery_id = d.id and d.event_id = any(v_events);
-  get diagnostics v_attempts = row_count;
-
-  delete from hookgate.deliveries d where d.event_id = any(v_events);
-  get diagnostics v_deliveries = row_count;
-
-  delete from hookgate.events e where e.id = any(v_events);
+  -- The events left with no delivery (deliveries_finished is true of none).
+  delete from hookgate.events e
+   where e.id = any(v_candidates)
+     and hookgate.deliveries_finished(e.id, v_dead_cutoff);
   get diagnostics v_deleted = row_count;
 
   return jsonb_build_object(

@@ -125,7 +125,7 @@ for (const factory of targets) {
       expect(stopped).toMatchObject({ events: 0, batches: 0, stoppedBy: "deadline" });
       // A clock where each batch appears to take 1 s and 5 s remain: two batches fit, then it stops.
       const ticking = () => (now += 500);
-      const partial = await cleanup(target.store.rpc, defaults, { deadline: new Date(now + 5_500), clock: ticking, batch: 10, batchTargetMs: 1_000 });
+      const partial = await cleanup(target.store.rpc, defaults, { deadline: new Date(now + 5_500), clock: ticking, batch: 10, batchTargetMs: 1_000, restRatio: 0 });
       expect(partial.stoppedBy).toBe("deadline");
       expect(partial.events).toBeGreaterThan(0);
       expect(partial.events).toBeLessThan(30);

@@ -5,4 +5,8 @@ import type { Command } from "../command.js";
 export const commands: Record<string, () => Promise<{ command: Command }>> = {
   dlq: () => import("./dlq.js"),
   replay: () => import("./replay.js"),
+  status: () => import("./status.js"),
+  events: () => import("./events.js"),
+  event: () => import("./event.js"),
+  routing: () => import("./routing.js"),
 };
