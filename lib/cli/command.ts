@@ -1,6 +1,9 @@
 // What every CLI command is: a name, one line of help, its usage, and a run that
 // returns the exit code (0 done, 1 failed, 2 misused). Commands write through `io`, so
 // tests run them in-process.
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 export interface Io {
   out(line: string): void;
   err(line: string): void;
@@ -19,3 +22,22 @@ export interface Command {
 export class UsageError extends Error {
   override name = "UsageError";
 }
+
+/** node:util parseArgs with positionals, a bad option turned into a UsageError. */
+export function parseOptions<const T extends OptionsConfig>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true as const, strict: true as const });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The filters shared by the delivery commands (dlq, replay). */
+export const deliveryFilterOptions = {
+  destination: { type: "string" },
+  provider: { type: "string" },
+  type: { type: "string" },
+  since: { type: "string" },
+  until: { type: "string" },
+  json: { type: "boolean" },
+} as const satisfies OptionsConfig;

@@ -1,7 +1,6 @@
 // `hookgate dlq`: reads the dead-letter queue.
-import { parseArgs } from "node:util";
 import { openAdmin, timeOption } from "../admin.js";
-import { UsageError, type Command } from "../command.js";
+import { deliveryFilterOptions, parseOptions, UsageError, type Command } from "../command.js";
 
 const usage = `usage:
   npx hookgate dlq [list] [--destination <name>] [--provider <name>] [--type <event type>]
@@ -16,7 +15,7 @@ export const command: Command = {
   summary: "list dead letters, or show one with its attempt log",
   usage,
   async run(args, io) {
-    const { values, positionals } = parse(args);
+    const { values, positionals } = parseOptions(args, { ...deliveryFilterOptions, limit: { type: "string" }, before: { type: "string" } });
     const [sub = "list", ...rest] = positionals;
     const admin = await openAdmin(io.env);
     try {
@@ -71,27 +70,6 @@ export const command: Command = {
     }
   },
 };
-
-function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        destination: { type: "string" },
-        provider: { type: "string" },
-        type: { type: "string" },
-        since: { type: "string" },
-        until: { type: "string" },
-        limit: { type: "string" },
-        before: { type: "string" },
-        json: { type: "boolean" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
-}
 
 function oneLine(text: string, max: number): string {
   const line = text.replace(/\s+/g, " ").trim();

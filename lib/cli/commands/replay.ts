@@ -1,8 +1,7 @@
 // `hookgate replay`: puts dead deliveries back to pending with a fresh schedule. A
 // replayed forward keeps its webhook-id, so the receiver can still dedup it.
-import { parseArgs } from "node:util";
 import { openAdmin, timeOption } from "../admin.js";
-import { UsageError, type Command } from "../command.js";
+import { deliveryFilterOptions, parseOptions, UsageError, type Command } from "../command.js";
 
 const usage = `usage:
   npx hookgate replay <delivery id>
@@ -17,26 +16,7 @@ export const command: Command = {
   summary: "replay one dead delivery, or every one matching filters (--dry-run counts)",
   usage,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          destination: { type: "string" },
-          provider: { type: "string" },
-          type: { type: "string" },
-          since: { type: "string" },
-          until: { type: "string" },
-          all: { type: "boolean" },
-          "dry-run": { type: "boolean" },
-          json: { type: "boolean" },
-        },
-      });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = parseOptions(args, { ...deliveryFilterOptions, all: { type: "boolean" }, "dry-run": { type: "boolean" } });
     if (positionals.length > 1) throw new UsageError("replay takes at most one delivery id");
     const id = positionals[0] === undefined ? undefined : Number(positionals[0]);
     if (id !== undefined && (!Number.isSafeInteger(id) || id <= 0)) throw new UsageError(`not a delivery id: ${positionals[0]}`);
