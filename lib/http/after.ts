@@ -2,6 +2,7 @@
 // function alive for it, and tracked here so the local server and tests can await it.
 import { waitUntil } from "@vercel/functions";
 import { errorFields, log } from "../observability/log.js";
+import { reportUnexpected } from "./endpoint.js";
 
 const pending = new Set<Promise<void>>();
 
@@ -10,7 +11,11 @@ export function after(label: string, task: () => Promise<unknown>): void {
     .then(task)
     .then(
       () => undefined,
-      (error: unknown) => log.error("after-answer work failed", { task: label, ...errorFields(error) }),
+      (error: unknown) => {
+        log.error("after-answer work failed", { task: label, ...errorFields(error) });
+        // A failing report must not report itself.
+        if (label !== "sentry") reportUnexpected(error, { task: label });
+      },
     )
     .finally(() => pending.delete(run));
   pending.add(run);

@@ -22,6 +22,11 @@ export function onUnexpectedError(reporter: typeof report): void {
   report = reporter;
 }
 
+/** Reports an unexpected error raised outside a request's frame (work after the answer). */
+export function reportUnexpected(error: unknown, context: LogFields): void {
+  report(error, context);
+}
+
 const SECURITY_HEADERS = {
   "x-content-type-options": "nosniff",
   "cache-control": "no-store",

@@ -44,7 +44,7 @@ function load(target: SentryTarget): Promise<SentryModule> {
 }
 
 /** Tags an error report carries (the names Sentry shows in its sidebar). */
-const TAGS = { provider: "provider", route: "route", event_id: "hookgate.event_id", request_id: "request_id" } as const;
+const TAGS = { provider: "provider", route: "route", event_id: "hookgate.event_id", request_id: "request_id", task: "task" } as const;
 
 /** The reporter endpoint() calls for unexpected errors: capture and flush after the answer. */
 export function sentryReporter(target: SentryTarget): (error: unknown, context: LogFields) => void {

@@ -70,3 +70,18 @@ describe("Sentry", () => {
     expect(sentry.events()).toHaveLength(before);
   });
 });
+
+describe("Sentry, after the answer", () => {
+  it("receives an unexpected error thrown by work after the answer, tagged with its task", async () => {
+    const { after } = await import("../../lib/http/after.js");
+    const before = sentry.events().length;
+    after("test-task", async () => {
+      throw new RangeError(`after-answer failure for ${EMAIL}`);
+    });
+    await settled();
+    const events = sentry.events().slice(before);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.tags).toMatchObject({ task: "test-task" });
+    expect(JSON.stringify(events[0])).not.toContain(EMAIL);
+  });
+});
