@@ -3,6 +3,7 @@
 import { waitUntil } from "@vercel/functions";
 import { errorFields, log } from "../observability/log.js";
 import { reportUnexpected } from "./endpoint.js";
+import { toRejection } from "./errors.js";
 
 const pending = new Set<Promise<void>>();
 
@@ -13,8 +14,8 @@ export function after(label: string, task: () => Promise<unknown>): void {
       () => undefined,
       (error: unknown) => {
         log.error("after-answer work failed", { task: label, ...errorFields(error) });
-        // A failing report must not report itself.
-        if (label !== "sentry") reportUnexpected(error, { task: label });
+        // Outages (an unreachable store) are not bugs, and a failing report must not report itself.
+        if (label !== "sentry" && toRejection(error).unexpected) reportUnexpected(error, { task: label });
       },
     )
     .finally(() => pending.delete(run));
