@@ -14,6 +14,9 @@ import { deliveryStore, type AttemptRecord, type DeliveryStore, type LeasedDeliv
 
 /** How long a claim holds a delivery: past the longest attempt (MAX_TIMEOUT_MS) with room to record. */
 export const LEASE_SECONDS = 60;
+/** Deliveries per claim, all attempted at once, and claims in progress together (bench:deliver). */
+export const DEFAULT_CONCURRENCY = 50;
+export const DEFAULT_LANES = 3;
 
 export interface EngineOptions {
   clock?: () => Date;
@@ -196,7 +199,7 @@ export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): D
   return {
     store,
     attempt,
-    async drain({ deadline, concurrency = 25, lanes = 2 } = {}) {
+    async drain({ deadline, concurrency = DEFAULT_CONCURRENCY, lanes = DEFAULT_LANES } = {}) {
       const total: DrainReport = { delivered: 0, retried: 0, dead: 0, deferred: 0, stale: 0, claimed: 0, batches: 0, stoppedBy: "idle" };
       let longest = 0;
       for (const destination of destinations.values()) longest = Math.max(longest, destination.timeoutMs);

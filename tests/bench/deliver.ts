@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import postgres from "postgres";
 import { loadConfig } from "../../lib/config/env.js";
-import { deliveryEngine } from "../../lib/delivery/engine.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_LANES, deliveryEngine } from "../../lib/delivery/engine.js";
 import { openGateway } from "../../lib/gateway.js";
 import { memoryKv } from "../../lib/kv/memory.js";
 import { forward } from "../../lib/routing/define.js";
@@ -36,8 +36,8 @@ if (process.argv[2] === "receiver") {
 
 async function main(): Promise<void> {
   const DELIVERIES = Number(process.env.BENCH_DELIVERIES ?? 10_000);
-  const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
-  const LANES = Number(process.env.BENCH_LANES ?? 3);
+  const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? DEFAULT_CONCURRENCY);
+  const LANES = Number(process.env.BENCH_LANES ?? DEFAULT_LANES);
   const ADMIN_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
   const database = `hookgate_bench_deliver_${process.pid}`;
