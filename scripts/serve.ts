@@ -4,6 +4,7 @@ import { serve } from "@hono/node-server";
 import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
 import { loadConfig } from "../lib/config/env.js";
+import { engineFor } from "../lib/delivery/engine.js";
 import { openGateway, useGateway } from "../lib/gateway.js";
 import { settled } from "../lib/http/after.js";
 import type { Endpoint } from "../lib/http/endpoint.js";
@@ -37,9 +38,22 @@ console.log(`hookgate listening on http://localhost:${config.port}`);
 console.log(`store: ${where}   kv: ${gateway.kv.transport}`);
 for (const path of routes.keys()) console.log(`  ${path}`);
 
+// One process is its own cron: retries come due here every few seconds, as
+// /api/cron/deliver would take them on Vercel.
+const LOCAL_DELIVER_EVERY_MS = 5_000;
+let draining: Promise<unknown> | undefined;
+const deliverTimer = setInterval(() => {
+  draining ??= engineFor(gateway)
+    .drain()
+    .catch((error: unknown) => log.error("local delivery run failed", { error: String(error) }))
+    .finally(() => (draining = undefined));
+}, LOCAL_DELIVER_EVERY_MS);
+
 async function shutdown(signal: string): Promise<void> {
   log.info("shutting down", { signal });
   server.close();
+  clearInterval(deliverTimer);
+  await draining;
   await settled(); // finish work started after answers before closing the store
   await gateway.close();
   process.exit(0);
