@@ -162,7 +162,11 @@ export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): D
     const report: AttemptReport = { delivered: 0, retried: 0, dead: 0, deferred: 0, stale: 0 };
     if (deliveries.length === 0) return report;
     const groups = new Map<string, LeasedDelivery[]>();
-    for (const delivery of deliveries) groups.set(delivery.destination, [...(groups.get(delivery.destination) ?? []), delivery]);
+    for (const delivery of deliveries) {
+      const group = groups.get(delivery.destination);
+      if (group) group.push(delivery);
+      else groups.set(delivery.destination, [delivery]);
+    }
     const attempted = (await Promise.all([...groups].map(([name, group]) => attemptGroup(name, group)))).flat();
 
     const { recorded, stale } = await store.record(attempted.map((a) => a.record));
