@@ -1,10 +1,12 @@
 // The breaker's decision (pure), and its shared state across two KV clients on real Redis.
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BREAKER_POLICY, kvBreaker, shouldOpen, type Breaker } from "../../lib/delivery/breaker.js";
 import { onDeliverySignal, type DeliverySignal } from "../../lib/delivery/signals.js";
 import { memoryKv } from "../../lib/kv/memory.js";
 import type { Kv } from "../../lib/kv/port.js";
 import { redisKv } from "../../lib/kv/redis.js";
+import { upstashKv } from "../../lib/kv/upstash.js";
+import { startUpstashRest, type UpstashRestServer } from "../support/upstash-rest.js";
 import { setLogLevel } from "../../lib/observability/log.js";
 import { manualClock } from "./support.js";
 
@@ -71,6 +73,24 @@ describe("the breaker in KV", () => {
     await opensForBothWithOneProbe(kv, kv, "mem:");
   });
 
+  it("opens on the failure rate of its window, announcing why", async () => {
+    const clock = manualClock(new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 1_000));
+    const signals: DeliverySignal[] = [];
+    const stop = onDeliverySignal((signal) => void signals.push(signal));
+    try {
+      const breaker = kvBreaker(memoryKv(() => clock.now().getTime()), { prefix: "rate:", clock: clock.now });
+      // Every other attempt fails: never 5 in a row, but half of 20 in the window.
+      const alternating = Array.from({ length: 18 }, (_, i) => i % 2 === 0);
+      await breaker.report("svc", policy, { state: "closed" }, alternating);
+      expect(await breaker.admit("svc", policy, probeTtl)).toEqual({ state: "closed" });
+      await breaker.report("svc", policy, { state: "closed" }, [true, false]);
+      expect(await breaker.admit("svc", policy, probeTtl)).toMatchObject({ state: "open" });
+      expect(signals).toMatchObject([{ type: "breaker_opened", reason: "failure_rate", windowFailed: 10, windowTotal: 20 }]);
+    } finally {
+      stop();
+    }
+  });
+
   it("fails open, and says so, when KV cannot be reached", async () => {
     const broken: Kv = { ...memoryKv(), get: () => Promise.reject(new Error("down")) };
     expect(await kvBreaker(broken).admit("svc", policy, probeTtl)).toEqual({ state: "closed", reason: "kv_unavailable" });
@@ -86,6 +106,19 @@ describe("the breaker in KV", () => {
       const [a, b] = [redisKv(REDIS_URL!), redisKv(REDIS_URL!)];
       clients.push(a, b);
       await opensForBothWithOneProbe(a, b, `hookgate-test:${process.pid}:${Date.now()}:`);
+    });
+  });
+
+  describe.skipIf(!REDIS_URL)("on Upstash (its REST protocol, in front of real Redis), across two clients", () => {
+    let server: UpstashRestServer;
+    beforeAll(async () => {
+      server = await startUpstashRest(REDIS_URL!);
+    });
+    afterAll(() => server?.close());
+
+    it("opens for both, and lets one probe through", async () => {
+      const [a, b] = [upstashKv(server.url, server.token), upstashKv(server.url, server.token)];
+      await opensForBothWithOneProbe(a, b, `hookgate-test:upstash:${process.pid}:${Date.now()}:`);
     });
   });
 });
