@@ -134,6 +134,18 @@ describe("an HTTP forward", () => {
   });
 });
 
+describe("the claim loop", () => {
+  it("stops claiming when an attempt begun now could outlast the deadline", async () => {
+    const { target, gateway, clock, worker } = await setup(() => ({ status: 200 }));
+    await seedDue(gateway.store, ["downstream"], 3);
+    // The longest timeout is 10 s, plus 5 s to record: 14 s left is not enough.
+    const tooLate = await worker.drain({ deadline: new Date(clock.now().getTime() + 14_000) });
+    expect(tooLate).toMatchObject({ claimed: 0, stoppedBy: "deadline" });
+    expect(target.requests).toHaveLength(0);
+    expect(await worker.drain({ deadline: new Date(clock.now().getTime() + 16_000) })).toMatchObject({ delivered: 3, stoppedBy: "idle" });
+  });
+});
+
 describe("the breaker (memory KV)", () => {
   it("opens after 5 consecutive failures, defers without using attempts, and closes on a good probe", async () => {
     let healthy = false;
