@@ -15,13 +15,16 @@ export function readiness(gateway: () => Promise<Gateway> = sharedGateway): Endp
         ready,
         store: { transport: gw.store.transport, ...store },
         kv: { transport: gw.kv.transport, ...kv },
-        providers: Object.fromEntries(
-          providers.map((p) => [p.name, (gw.config.secrets[p.name]?.length ?? 0) > 0 ? "configured" : "not configured"]),
-        ),
+        providers: Object.fromEntries(providers.map((p) => [p.name, providerState(gw, p.name)])),
       },
       { status: ready ? 200 : 503 },
     );
   });
+}
+
+function providerState(gw: Gateway, name: string): string {
+  if ((gw.config.secrets[name]?.length ?? 0) > 0) return "configured";
+  return gw.config.allowUnsigned[name] ? "configured (unsigned allowed)" : "not configured";
 }
 
 async function check(probe: () => Promise<void>): Promise<{ ok: boolean; error?: string }> {

@@ -199,4 +199,18 @@ describe("health and readiness", () => {
     });
     expect(JSON.stringify(body)).not.toContain(secret);
   });
+
+  it("counts a provider allowed to accept unsigned requests as configured", async () => {
+    const unsigned = await testGateway({ CHATWOOT_ALLOW_UNSIGNED: "true" }, { store: gateway.store });
+    useGateway(unsigned);
+    try {
+      const body = (await (await ready.fetch(new Request(`${TEST_URL_BASE}/api/ready`))).json()) as {
+        providers: Record<string, string>;
+      };
+      expect(body.providers.chatwoot).toBe("configured (unsigned allowed)");
+      expect(body.providers.stripe).toBe("not configured");
+    } finally {
+      useGateway(gateway);
+    }
+  });
 });
