@@ -4,8 +4,10 @@
 //
 // The hot path makes at most one KV round trip: the checks run concurrently, which
 // ioredis pipelines on its one connection and @upstash/redis batches into one HTTP
-// request. Counting a failure happens after the answer. When the KV is slow or down
-// the limiter fails open within RATE_LIMIT_TIMEOUT_MS and says why.
+// request. Each answer leaves an allowance, so a client's steady stream asks the KV
+// a few times a second (SYNC_MS), sending the requests counted meanwhile with the next
+// check. Counting a failure happens after the answer. When the KV is slow or down the
+// limiter fails open within RATE_LIMIT_TIMEOUT_MS and says why.
 import type { RateSpec } from "../config/rate-spec.js";
 import type { Env } from "../config/env.js";
 import type { Kv } from "../kv/port.js";
@@ -48,6 +50,13 @@ export function limitsConfig(env: Env): LimitsConfig {
 /** Bounded: this instance's memory of windows it already knows to be full. */
 const FULL_WINDOWS_KEPT = 10_000;
 
+/**
+ * How long an answer from the KV may stand in for the next ones from the same client
+ * to the same source: a block set by another instance is seen within this time.
+ */
+export const SYNC_MS = 250;
+const ALLOWANCES_KEPT = 10_000;
+
 export async function createLimits(kv: Kv, config: LimitsConfig, now: () => number = Date.now): Promise<Limits> {
   const counter = await windowCounters(kv, now);
   const perIp = config.perIp && counter("ip", config.perIp);
@@ -60,6 +69,10 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
     if (!c) perSource.set(source, (c = counter(`source:${source}`, spec)));
     return c;
   };
+  // On a shared KV, each answer leaves an allowance (see admit); in memory every check
+  // is as cheap as the allowance would be.
+  const batching = kv.script !== undefined;
+  const allowances = new Map<string, { left: number; until: number; unsent: number }>();
   // A cache of the shared truth: a window this instance saw full (an IP's, a source's,
   // an IP's failures) is answered 429 without asking the KV again until it ends, so
   // a flood from one client costs no KV calls at all.
@@ -85,11 +98,23 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
       if (cached) return { outcome: "limited", ...cached };
 
       const bySource = sourceCounter(source);
+      if (!(failures && known) && !(perIp && known) && !bySource) return { outcome: "allowed" };
+
+      // Within a recent answer's allowance: counted here, sent with the next check.
+      const key = `${ip} ${source}`;
+      const grant = allowances.get(key);
+      if (grant && grant.left > 0 && grant.until > now()) {
+        grant.left -= 1;
+        grant.unsent += 1;
+        return { outcome: "allowed" };
+      }
+      const count = 1 + (grant?.unsent ?? 0);
+      if (grant) grant.unsent = 0;
+
       const checks: [LimitName, string, Promise<WindowState>][] = [];
       if (failures && known) checks.push(["failed_verifications", ip, failures.peek(ip)]);
-      if (perIp && known) checks.push(["ip", ip, perIp.hit(ip)]);
-      if (bySource) checks.push(["source", source, bySource.hit(source)]);
-      if (checks.length === 0) return { outcome: "allowed" };
+      if (perIp && known) checks.push(["ip", ip, perIp.hit(ip, count)]);
+      if (bySource) checks.push(["source", source, bySource.hit(source, count)]);
 
       const answer = await withTimeout(Promise.all(checks.map(([, , state]) => state)), config.timeoutMs);
       if (!answer.ok) return failedOpen(answer.reason, answer.detail, logFields);
@@ -99,6 +124,16 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
           remember(limit, id, state);
           return { outcome: "limited", limit, state };
         }
+      }
+      if (batching) {
+        // Half of the smallest room left may be used before asking again, for at most
+        // SYNC_MS: a client's steady stream costs a few KV calls a second, not one
+        // per webhook, and instances together cannot overshoot by much.
+        const counted = answer.value.filter((_, i) => checks[i]![0] !== "failed_verifications");
+        const room = Math.min(...counted.map((state) => state.remaining));
+        const until = Math.min(now() + SYNC_MS, ...counted.map((state) => state.resetAt));
+        if (allowances.size >= ALLOWANCES_KEPT && !allowances.has(key)) allowances.clear();
+        allowances.set(key, { left: Number.isFinite(room) ? Math.floor(room / 2) : 0, until, unsent: 0 });
       }
       return { outcome: "allowed" };
     },

@@ -17,8 +17,8 @@ export interface WindowState {
 
 export interface WindowCounter {
   readonly spec: RateSpec;
-  /** Counts one request and says whether it fit. */
-  hit(id: string): Promise<WindowState>;
+  /** Counts `count` requests (default 1) and says whether they fit. */
+  hit(id: string, count?: number): Promise<WindowState>;
   /** The window's state without counting: allowed while fewer than `limit` were counted. */
   peek(id: string): Promise<WindowState>;
 }
@@ -44,8 +44,8 @@ function libraryWindow(Class: typeof Ratelimit, redis: unknown, prefix: string, 
   });
   return {
     spec,
-    hit: async (id) => {
-      const r = await ratelimit.limit(id);
+    hit: async (id, count = 1) => {
+      const r = await ratelimit.limit(id, { rate: count });
       return { allowed: r.success, limit: r.limit, remaining: r.remaining, resetAt: r.reset };
     },
     peek: async (id) => {
@@ -107,5 +107,5 @@ export function memoryWindow(spec: RateSpec, now: () => number = Date.now): Wind
       resetAt: (bucket + 1) * spec.windowMs,
     };
   };
-  return { spec, hit: async (id) => state(id, 1), peek: async (id) => state(id, 0) };
+  return { spec, hit: async (id, count = 1) => state(id, count), peek: async (id) => state(id, 0) };
 }

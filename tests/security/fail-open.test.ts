@@ -83,7 +83,8 @@ describe("the limiter fails open", () => {
     const admin = redisKv(`redis://127.0.0.1:${port}`);
     await admin.client.call("CLIENT", "PAUSE", "5000", "ALL");
     const before = counterValue("hookgate_rate_limit_failed_open_total", { reason: "timeout" });
-    expect((await fn.fetch(validRequest("198.51.100.75"))).status).toBe(200);
+    // Another client: one that has no allowance from the earlier answer.
+    expect((await fn.fetch(validRequest("198.51.100.76"))).status).toBe(200);
     expect(counterValue("hookgate_rate_limit_failed_open_total", { reason: "timeout" }) - before).toBe(1);
     expect(requestLines().at(-1)?.rate_limit).toBe("failed_open:timeout");
     admin.client.disconnect();

@@ -84,16 +84,25 @@ describe.each(availableKvs)("rate limits on $name KV", (under: KvUnderTest) => {
     expect(opened.upstash!.requests - before).toBe(0);
   });
 
-  it.runIf(under.name === "upstash")("makes one KV round trip before answering an accepted webhook", async () => {
-    await start({ RATE_LIMIT_PER_SOURCE: "*=1000/1m" });
-    // The first request of an instance teaches it the scripts (an EVAL each); after
-    // that, the IP limit, the failure check and the source limit share one HTTP request.
+  it.runIf(under.name === "upstash")("makes one KV round trip before a new client's answer, and none within its allowance", async () => {
+    await start({ RATE_LIMIT_PER_SOURCE: "*=100000/1m" });
+    // A clock that stands still: allowances last until they are used up.
+    useShield(gateway, await buildShield(gateway, { now: () => Date.UTC(2026, 10, 22, 4) }));
+    // The first request of an instance teaches it the scripts (an EVAL each).
     expect((await fn.fetch(validRequest("198.51.100.20"))).status).toBe(200);
     await settled();
-    const before = opened.upstash!.requests;
-    for (let i = 0; i < 5; i++) expect((await fn.fetch(validRequest("198.51.100.20"))).status).toBe(200);
+
+    // New clients: the IP limit, the failure check and the source limit share one HTTP request.
+    let before = opened.upstash!.requests;
+    for (let i = 0; i < 5; i++) expect((await fn.fetch(validRequest(`198.51.100.${21 + i}`))).status).toBe(200);
     await settled();
     expect(opened.upstash!.requests - before).toBe(5);
+
+    // A steady client: one check, then its allowance.
+    before = opened.upstash!.requests;
+    for (let i = 0; i < 20; i++) expect((await fn.fetch(validRequest("198.51.100.30"))).status).toBe(200);
+    await settled();
+    expect(opened.upstash!.requests - before).toBe(1);
   });
 });
 
