@@ -117,7 +117,10 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
       if (bySource) checks.push(["source", source, bySource.hit(source, count)]);
 
       const answer = await withTimeout(Promise.all(checks.map(([, , state]) => state)), config.timeoutMs);
-      if (!answer.ok) return failedOpen(answer.reason, answer.detail, logFields);
+      if (!answer.ok) {
+        if (grant) grant.unsent += count - 1; // not sent after all: they go with the next check
+        return failedOpen(answer.reason, answer.detail, logFields);
+      }
       for (const [i, [limit, id]] of checks.entries()) {
         const state = answer.value[i]!;
         if (!state.allowed) {
