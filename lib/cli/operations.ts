@@ -2,6 +2,7 @@
 // deployment's admin API (HOOKGATE_URL + ADMIN_TOKEN), or, when HOOKGATE_URL is unset,
 // the gateway this machine is configured for (its store, KV and routes). Both answer
 // with the admin API's JSON, and queries are checked by the API's own schema first.
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { z } from "zod";
 import { loadConfig } from "../config/env.js";
 import { openGateway } from "../gateway.js";
@@ -97,4 +98,13 @@ export function table(header: readonly string[], rows: readonly (readonly (strin
   const cells = [header, ...rows].map((row) => row.map((c) => (c === null || c === undefined ? "-" : String(c))));
   const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   return cells.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd());
+}
+
+/** node:util parseArgs, with a misuse reported as a UsageError (exit 2, with the usage). */
+export function options<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }

@@ -12,6 +12,8 @@ import { operationsStore, type EventCursor } from "./store.js";
 
 const uuid = z.uuid({ error: "must be an event id (a UUID)" });
 
+const STORE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
+
 /** Opaque to clients: base64url of the last row's (received_at, id). */
 export function encodeCursor(cursor: EventCursor): string {
   return Buffer.from(JSON.stringify([cursor.receivedAt, cursor.id])).toString("base64url");
@@ -22,7 +24,9 @@ export function decodeCursor(text: string): EventCursor | null {
     const value: unknown = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
     if (!Array.isArray(value) || value.length !== 2) return null;
     const [receivedAt, id] = value as unknown[];
-    if (typeof receivedAt !== "string" || Number.isNaN(Date.parse(receivedAt)) || !uuid.safeParse(id).success) return null;
+    // Kept as the store wrote it (microseconds): a Date would round it and skip rows.
+    if (typeof receivedAt !== "string" || !STORE_TIME.test(receivedAt) || Number.isNaN(Date.parse(receivedAt))) return null;
+    if (!uuid.safeParse(id).success) return null;
     return { receivedAt, id: id as string };
   } catch {
     return null;

@@ -31,12 +31,13 @@ export function retentionPolicy(env: Env): RetentionPolicy {
 export interface CleanupOptions {
   /** Stop starting batches once a batch begun now could end after this. */
   deadline: Date;
-  /** Rows per batch to start with; adjusted to keep each batch near `batchTargetMs`. */
+  /** Rows per batch to start with; adjusted to keep each batch near `batchTargetMs` (default 300). */
   batch?: number;
   batchTargetMs?: number;
   /**
-   * After each batch, rest this many times as long as it took (1: the store spends at
-   * most half its time here), so ingest on the same database keeps its latency.
+   * After each batch, rest this many times as long as it took (default 2: the store
+   * spends a third of its time here), so ingest on the same database keeps its latency
+   * (npm run bench:cleanup); the rest shrinks in proportion to the time left.
    */
   restRatio?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -65,8 +66,8 @@ export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: Cleanu
   const clock = options.clock ?? Date.now;
   const started = clock();
   const store = operationsStore(rpc);
-  const target = options.batchTargetMs ?? 500;
-  const restRatio = options.restRatio ?? 1;
+  const target = options.batchTargetMs ?? 300;
+  const restRatio = options.restRatio ?? 2;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const report: CleanupReport = { events: 0, deliveries: 0, attempts: 0, rejections: 0, batches: 0, stoppedBy: "idle", durationMs: 0 };
   // The time the slowest batch took: no batch starts unless one that long still fits.
@@ -107,7 +108,11 @@ export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: Cleanu
     report.deliveries += result.deliveries;
     report.attempts += result.attempts;
     more = result.more;
-    if (more && restRatio > 0) await sleep(took * restRatio);
+    if (more && restRatio > 0) {
+      // Rest less as the deadline nears: a large backlog still gets through in one run.
+      const left = Math.max(0, options.deadline.getTime() - clock()) / Math.max(1, options.deadline.getTime() - started);
+      await sleep(took * restRatio * left);
+    }
     // Keep each transaction short: grow while fast, shrink when slow.
     if (took < target / 2) batch = clamp(batch * 2);
     else if (took > target) batch = clamp(Math.floor(batch / 2));

@@ -41,7 +41,7 @@ try {
       with e as (
         insert into hookgate.events (source, provider, dedup_key, event_type, verified, received_at, raw_body, payload, headers, ack_ms)
         select 'stripe', 'stripe', 'old-' || n, 'charge.succeeded', true,
-               now() - interval '40 days' - make_interval(secs => n % 86400),
+               now() - interval '40 days' - make_interval(secs => ${EVENTS} - n), -- in arrival order, one a second, as a real table fills
                convert_to('{"id":"evt_' || n || '","object":"event","type":"charge.succeeded"}', 'UTF8'),
                jsonb_build_object('id', 'evt_' || n), '{"content-type":"application/json"}', 12
           from generate_series(${from}, ${to}) n

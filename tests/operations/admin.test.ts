@@ -120,6 +120,10 @@ describe("GET /api/admin/events", () => {
     const cursor = { receivedAt: "2026-11-20T12:00:00.123456+00:00", id: "0f6e2b1c-9d8a-4c3b-8a7f-6e5d4c3b2a19" };
     expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
     expect(decodeCursor(Buffer.from('["x","y"]').toString("base64url"))).toBeNull();
+    const forged = (time: string) => Buffer.from(JSON.stringify([time, cursor.id])).toString("base64url");
+    expect(decodeCursor(forged("2026-13-45T00:00:00Z"))).toBeNull();
+    expect(decodeCursor(forged("now"))).toBeNull();
+    expect(decodeCursor(forged("2026-11-20T12:00:00Z; drop table x"))).toBeNull();
   });
 });
 

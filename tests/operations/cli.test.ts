@@ -1,18 +1,14 @@
 // `npx hookgate status | events | event | routing`: against a deployment's admin API
 // (a local server running the real endpoints) and straight to a local store.
-import { serve, type ServerType } from "@hono/node-server";
 import { mkdtempSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../lib/cli/main.js";
 import type { Gateway } from "../../lib/gateway.js";
-import type { Endpoint } from "../../lib/http/endpoint.js";
 import { eventEndpoint, eventsEndpoint, overviewEndpoint, routingEndpoint } from "../../lib/operations/admin.js";
 import { pgliteRpc } from "../../lib/store/pglite.js";
-import { testGateway } from "../support/gateway.js";
-import { routingTo, seedSql, targets, type Target } from "./harness.js";
+import { seedSql, seededGateway, serveRoutes } from "./harness.js";
 
 const ADMIN_TOKEN = "admin-token-for-the-cli-012345";
 
@@ -24,28 +20,23 @@ async function run(argv: string[], env: Record<string, string | undefined>) {
 }
 
 describe("against a deployment (HOOKGATE_URL, ADMIN_TOKEN)", () => {
-  let target: Target;
   let gateway: Gateway;
-  let server: ServerType;
+  let server: { base: string; close(): Promise<void> };
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    target = await targets[0]!.open();
-    await target.exec(seedSql("now()"));
-    gateway = await testGateway({ ADMIN_TOKEN }, { store: target.store, routing: routingTo(["agent", "crm"]) });
+    ({ gateway } = await seededGateway({ ADMIN_TOKEN }));
     const open = async () => gateway;
-    const routes = new Map<string, Endpoint>([
-      ["/api/admin/overview", overviewEndpoint(open)],
-      ["/api/admin/events", eventsEndpoint(open)],
-      ["/api/admin/event", eventEndpoint(open)],
-      ["/api/admin/routing", routingEndpoint(open)],
-    ]);
-    server = serve({ port: 0, hostname: "127.0.0.1", fetch: (r) => routes.get(new URL(r.url).pathname)?.fetch(r) ?? new Response("{}", { status: 404 }) });
-    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-    env = { HOOKGATE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, ADMIN_TOKEN };
+    server = await serveRoutes({
+      "/api/admin/overview": overviewEndpoint(open),
+      "/api/admin/events": eventsEndpoint(open),
+      "/api/admin/event": eventEndpoint(open),
+      "/api/admin/routing": routingEndpoint(open),
+    });
+    env = { HOOKGATE_URL: server.base, ADMIN_TOKEN };
   });
   afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
     await gateway.close();
   });
 

@@ -2,21 +2,17 @@
 // the page from a local server, takes the token once, shows the same numbers as the
 // admin API, replays a dead letter with its button, and leaves a screenshot.
 // Skipped, saying so, where /usr/bin/chromium is absent (.ci/run installs it when it can).
-import { serve, type ServerType } from "@hono/node-server";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../lib/gateway.js";
-import type { Endpoint } from "../../lib/http/endpoint.js";
 import { replayEndpoint } from "../../lib/delivery/operator.js";
 import { overviewEndpoint, type Overview } from "../../lib/operations/admin.js";
 import { dashboardEndpoint } from "../../lib/operations/dashboard.js";
 import { percent } from "../../lib/operations/watch.js";
-import { testGateway } from "../support/gateway.js";
-import { routingTo, seedSql, targets, type Target } from "./harness.js";
+import { seededGateway, serveRoutes, type Target } from "./harness.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ADMIN_TOKEN = "admin-token-for-the-browser-0123";
@@ -27,7 +23,7 @@ if (!present) console.warn(`[hookgate tests] ${CHROMIUM} is absent: the dashboar
 describe.skipIf(!present)("the dashboard in Chromium", () => {
   let target: Target;
   let gateway: Gateway;
-  let server: ServerType;
+  let server: { base: string; close(): Promise<void> };
   let base: string;
   let context: BrowserContext;
   let page: Page;
@@ -35,22 +31,14 @@ describe.skipIf(!present)("the dashboard in Chromium", () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    target = await targets[0]!.open();
-    await target.exec(seedSql("now()"));
-    gateway = await testGateway({ ADMIN_TOKEN }, { store: target.store, routing: routingTo(["agent", "crm"]) });
+    ({ target, gateway } = await seededGateway({ ADMIN_TOKEN }));
     const open = async () => gateway;
-    const routes = new Map<string, Endpoint>([
-      ["/api/admin/dashboard", dashboardEndpoint(open)],
-      ["/api/admin/overview", overviewEndpoint(open)],
-      ["/api/admin/replay", replayEndpoint(open)],
-    ]);
-    server = serve({
-      port: 0,
-      hostname: "127.0.0.1",
-      fetch: (request) => routes.get(new URL(request.url).pathname)?.fetch(request) ?? new Response("not found", { status: 404 }),
+    server = await serveRoutes({
+      "/api/admin/dashboard": dashboardEndpoint(open),
+      "/api/admin/overview": overviewEndpoint(open),
+      "/api/admin/replay": replayEndpoint(open),
     });
-    await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = server.base;
 
     profile = mkdtempSync(join(tmpdir(), "hookgate-chromium-"));
     context = await chromium.launchPersistentContext(profile, {
@@ -69,7 +57,7 @@ describe.skipIf(!present)("the dashboard in Chromium", () => {
   afterAll(async () => {
     await context?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await server?.close();
     await gateway?.close();
   });
 

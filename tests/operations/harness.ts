@@ -1,11 +1,16 @@
 // Stores for the operations tests: PGlite always, real PostgreSQL when DATABASE_URL is
 // set (a fresh database per target), each with a way to run seeding SQL; and one
 // known data set whose every figure the tests can state.
+import { serve, type ServerType } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
 import { loadConfig } from "../../lib/config/env.js";
+import type { Gateway } from "../../lib/gateway.js";
+import type { Endpoint } from "../../lib/http/endpoint.js";
 import { providers } from "../../lib/providers/catalog.js";
 import { compileRouting, type Routing } from "../../lib/routing/table.js";
 import { pgliteRpc } from "../../lib/store/pglite.js";
 import { createStore, type Store } from "../../lib/store/store.js";
+import { testGateway } from "../support/gateway.js";
 import { DATABASE_URL, freshDatabase, postgresStore } from "../support/postgres.js";
 
 export interface Target {
@@ -123,4 +128,26 @@ export function routingTo(names: readonly string[], url = "http://127.0.0.1:9/ho
     },
     { env, providers: providers.map((p) => p.name) },
   );
+}
+
+/** A test gateway over a fresh store seeded with the known data set (times relative to now). */
+export async function seededGateway(env: Record<string, string>): Promise<{ target: Target; gateway: Gateway }> {
+  const target = await targets[0]!.open();
+  await target.exec(seedSql("now()"));
+  const gateway = await testGateway(env, { store: target.store, routing: routingTo(["agent", "crm"]) });
+  return { target, gateway };
+}
+
+/** A local HTTP server answering these paths with these endpoints (404 otherwise). */
+export async function serveRoutes(routes: Record<string, Endpoint>): Promise<{ base: string; close(): Promise<void> }> {
+  const server: ServerType = serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    fetch: (request) => routes[new URL(request.url).pathname]?.fetch(request) ?? Response.json({ message: "not found" }, { status: 404 }),
+  });
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

@@ -1,7 +1,6 @@
 // `hookgate event <id>`: one event, its deliveries and every attempt of each.
-import { parseArgs } from "node:util";
 import { UsageError, type Command } from "../command.js";
-import { openOperations, table } from "../operations.js";
+import { openOperations, options, table } from "../operations.js";
 
 const usage = `usage:
   npx hookgate event <event id> [--json] [--body]
@@ -15,13 +14,7 @@ export const command: Command = {
   summary: "show one event with its deliveries and every attempt",
   usage,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" }, body: { type: "boolean" } } });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
-    const { values, positionals } = parsed;
+    const { values, positionals } = options({ args, allowPositionals: true, options: { json: { type: "boolean" }, body: { type: "boolean" } } });
     if (positionals.length !== 1 || !UUID.test(positionals[0]!)) throw new UsageError("give one event id (a UUID, as `hookgate events` prints)");
     const client = await openOperations(io.env);
     try {

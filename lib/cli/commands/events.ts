@@ -1,8 +1,7 @@
 // `hookgate events`: search the recorded events, a page at a time.
-import { parseArgs } from "node:util";
 import { timeOption } from "../admin.js";
 import { UsageError, type Command } from "../command.js";
-import { openOperations, table } from "../operations.js";
+import { openOperations, options, table } from "../operations.js";
 
 const usage = `usage:
   npx hookgate events [--provider <name>] [--type <event type>] [--status none|pending|delivered|dead]
@@ -53,25 +52,21 @@ export const command: Command = {
 };
 
 function parse(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        provider: { type: "string" },
-        type: { type: "string" },
-        status: { type: "string" },
-        "dedup-key": { type: "string" },
-        since: { type: "string" },
-        until: { type: "string" },
-        limit: { type: "string" },
-        cursor: { type: "string" },
-        json: { type: "boolean" },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  return options({
+    args,
+    allowPositionals: true,
+    options: {
+      provider: { type: "string" },
+      type: { type: "string" },
+      status: { type: "string" },
+      "dedup-key": { type: "string" },
+      since: { type: "string" },
+      until: { type: "string" },
+      limit: { type: "string" },
+      cursor: { type: "string" },
+      json: { type: "boolean" },
+    },
+  });
 }
 
 function shorten(text: string, max: number): string {

@@ -1,7 +1,6 @@
 // `hookgate routing --task <id>`: why a ClickUp ticket was routed as it was.
-import { parseArgs } from "node:util";
 import { UsageError, type Command } from "../command.js";
-import { openOperations } from "../operations.js";
+import { openOperations, options } from "../operations.js";
 
 const usage = `usage:
   npx hookgate routing --task <ClickUp task id> [--limit <n>] [--json]
@@ -15,13 +14,7 @@ export const command: Command = {
   summary: "show the routing decisions taken for a ClickUp ticket",
   usage,
   async run(args, io) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args, options: { task: { type: "string" }, event: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } } });
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
-    const { values } = parsed;
+    const { values } = options({ args, options: { task: { type: "string" }, event: { type: "string" }, limit: { type: "string" }, json: { type: "boolean" } } });
     if ((values.task === undefined) === (values.event === undefined)) throw new UsageError("give --task or --event");
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 500)) throw new UsageError("--limit: a number from 1 to 500");

@@ -1,7 +1,6 @@
 // `hookgate status`: the dashboard's numbers in a terminal.
-import { parseArgs } from "node:util";
 import { UsageError, type Command } from "../command.js";
-import { openOperations, table } from "../operations.js";
+import { openOperations, options, table } from "../operations.js";
 import { destinationRates } from "../../operations/metrics.js";
 import { duration, percent } from "../../operations/watch.js";
 
@@ -16,14 +15,9 @@ export const command: Command = {
   summary: "the operational numbers: volume, success, latency, dead letters, breakers",
   usage,
   async run(args, io) {
-    let json = false;
-    try {
-      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" } } });
-      if (positionals.length > 0) throw new UsageError(`unexpected: ${positionals.join(" ")}`);
-      json = values.json ?? false;
-    } catch (error) {
-      throw error instanceof UsageError ? error : new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const { values, positionals } = options({ args, allowPositionals: true, options: { json: { type: "boolean" } } });
+    if (positionals.length > 0) throw new UsageError(`unexpected: ${positionals.join(" ")}`);
+    const json = values.json ?? false;
     const client = await openOperations(io.env);
     try {
       const o = await client.overview();
