@@ -1,8 +1,8 @@
 // The breaker state of each destination, as the delivery engine left it in the KV
 // (lib/delivery/breaker.ts): `<prefix>breaker:<destination>:open` holds the time, in
-// ms, at which a probe may go through. Read only; tests/operations/breakers.test.ts
-// opens a breaker through the engine's own code and checks this reads it, so a change
-// to the key layout there fails here.
+// ms, at which a probe may go through. Read only. The /api/metrics test
+// (tests/operations/metrics.test.ts) opens a breaker through the engine's own code and
+// checks this reads it, so a change to the key layout there fails here.
 import type { Kv } from "../kv/port.js";
 
 /** half_open: the cooldown has passed and the next attempt is a probe. unknown: the KV did not answer. */

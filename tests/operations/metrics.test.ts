@@ -5,7 +5,10 @@ import type { Gateway } from "../../lib/gateway.js";
 import { kvBreaker, DEFAULT_BREAKER_POLICY } from "../../lib/delivery/breaker.js";
 import { metricsEndpoint } from "../../lib/operations/routes.js";
 import { operationsStore, type StoreMetrics } from "../../lib/operations/store.js";
+import { webhook } from "../../lib/pipeline/ingest.js";
+import { clickup } from "../../lib/providers/clickup.js";
 import { testGateway } from "../support/gateway.js";
+import { sample, signedRequest } from "../support/requests.js";
 import { NOW, routingTo, seedSql, targets, type Target } from "./harness.js";
 import { parseExposition } from "./prometheus.js";
 
@@ -145,5 +148,31 @@ describe("GET /api/metrics", () => {
     expect(x.value("hookgate_breaker_open", { destination: "agent" })).toBe(0);
     expect(x.value("hookgate_breaker_state", { destination: "crm", state: "open" })).toBe(1);
     expect(x.value("hookgate_breaker_state", { destination: "agent", state: "closed" })).toBe(1);
+  });
+});
+
+describe("what the pipeline records for the metrics", () => {
+  it("a webhook's ack latency, and each acknowledged repeat as a duplicate", async () => {
+    const gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: "ops-secret" });
+    try {
+      const endpoint = webhook(clickup, async () => gateway);
+      const body = sample("clickup", "taskCreated.json");
+      for (let i = 0; i < 3; i++) {
+        const response = await endpoint.fetch(signedRequest(clickup, { secret: "ops-secret", body }));
+        expect(response.status).toBe(200);
+      }
+      const m = await operationsStore(gateway.store.rpc).metrics();
+      expect(m.events).toEqual([
+        { provider: "clickup", outcome: "accepted", last_15m: 1, last_24h: 1 },
+        { provider: "clickup", outcome: "duplicate", last_15m: 2, last_24h: 2 },
+      ]);
+      expect(m.latency.count).toBe(1);
+      const page = await operationsStore(gateway.store.rpc).listEvents({ provider: "clickup" });
+      expect(Number.isInteger(page.items[0]!.ack_ms)).toBe(true);
+      expect(page.items[0]!.ack_ms).toBeGreaterThanOrEqual(0);
+      expect(page.items[0]!.duplicates).toBe(2);
+    } finally {
+      await gateway.close();
+    }
   });
 });
