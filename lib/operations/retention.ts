@@ -31,13 +31,13 @@ export function retentionPolicy(env: Env): RetentionPolicy {
 export interface CleanupOptions {
   /** Stop starting batches once a batch begun now could end after this. */
   deadline: Date;
-  /** Rows per batch to start with; adjusted to keep each batch near `batchTargetMs` (default 300). */
+  /** Rows per batch to start with; adjusted to keep each batch near `batchTargetMs` (default 200). */
   batch?: number;
   batchTargetMs?: number;
   /**
    * After each batch, rest this many times as long as it took (default 2: the store
    * spends a third of its time here), so ingest on the same database keeps its latency
-   * (npm run bench:cleanup); the rest shrinks in proportion to the time left.
+   * (npm run bench:cleanup); past half the budget, the rest shrinks with the time left.
    */
   restRatio?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -66,7 +66,7 @@ export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: Cleanu
   const clock = options.clock ?? Date.now;
   const started = clock();
   const store = operationsStore(rpc);
-  const target = options.batchTargetMs ?? 300;
+  const target = options.batchTargetMs ?? 200;
   const restRatio = options.restRatio ?? 2;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const report: CleanupReport = { events: 0, deliveries: 0, attempts: 0, rejections: 0, batches: 0, stoppedBy: "idle", durationMs: 0 };
@@ -109,9 +109,10 @@ export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: Cleanu
     report.attempts += result.attempts;
     more = result.more;
     if (more && restRatio > 0) {
-      // Rest less as the deadline nears: a large backlog still gets through in one run.
+      // Full rests for the first half of the budget, then shorter and shorter: a large
+      // backlog still gets through in one run.
       const left = Math.max(0, options.deadline.getTime() - clock()) / Math.max(1, options.deadline.getTime() - started);
-      await sleep(took * restRatio * left);
+      await sleep(took * restRatio * Math.min(1, 2 * left));
     }
     // Keep each transaction short: grow while fast, shrink when slow.
     if (took < target / 2) batch = clamp(batch * 2);

@@ -85,6 +85,7 @@ try {
   const cleanupRpc = postgresRpc(url, { max: 2 });
   const policy = retentionPolicy(loadConfig({ LOG_LEVEL: "silent" }).env);
   let report: Awaited<ReturnType<typeof cleanup>> | undefined;
+  const checkpointsBefore = await checkpoints(admin);
   const during = await steadyLoad(ingestOnce, RATE, async () => {
     report = await cleanup(cleanupRpc, policy, {
       deadline: new Date(Date.now() + BUDGET_MS),
@@ -92,6 +93,7 @@ try {
     });
   });
   await cleanupRpc.close();
+  const checkpointsDuring = (await checkpoints(admin)) - checkpointsBefore;
   // Idle again, after: the stricter of the two idle figures is the baseline.
   console.log(`idle again: ingest at ${RATE}/s for ${IDLE_SECONDS} s...`);
   const idleAfter = await steadyLoad(ingestOnce, RATE, () => sleep(IDLE_SECONDS * 1000));
@@ -114,6 +116,7 @@ try {
   console.log(`  ingest idle      p50 ${ms(idle.p50)}  p99 ${ms(idle.p99)}  max ${ms(idle.max)}  (${fmt(idle.count)} calls, before)`);
   console.log(`  ingest idle      p50 ${ms(idleAfter.p50)}  p99 ${ms(idleAfter.p99)}  max ${ms(idleAfter.max)}  (${fmt(idleAfter.count)} calls, after)`);
   console.log(`  ingest cleanup   p50 ${ms(during.p50)}  p99 ${ms(during.p99)}  max ${ms(during.max)}  (${fmt(during.count)} calls)`);
+  console.log(`  p99 per 30 s    ${during.windows} ms during; ${checkpointsDuring} checkpoints on the server meanwhile (any database)`);
   console.log(`  p99 ratio        ${ratio.toFixed(2)}× the lower idle p99 (limit 2×)`);
   const ok = expiredLeft === 0 && keptOk && r.stoppedBy === "idle" && ratio <= 2;
   console.log(ok ? "PASS" : "FAIL");
@@ -126,6 +129,7 @@ try {
 /** Calls `call` at `rate` per second (open loop: a slow call does not slow the schedule) until `during` ends. */
 async function steadyLoad(call: () => Promise<unknown>, rate: number, during: () => Promise<void>) {
   const latencies: number[] = [];
+  const timeline: [number, number][] = [];
   const inFlight = new Set<Promise<void>>();
   let running = true;
   const started = performance.now();
@@ -137,7 +141,10 @@ async function steadyLoad(call: () => Promise<unknown>, rate: number, during: ()
       for (; issued < due; issued++) {
         const t0 = performance.now();
         const p: Promise<void> = call().then(
-          () => void latencies.push(performance.now() - t0),
+          () => {
+            latencies.push(performance.now() - t0);
+            timeline.push([t0 - started, performance.now() - t0]);
+          },
           () => void failures++,
         ).finally(() => inFlight.delete(p));
         inFlight.add(p);
@@ -152,7 +159,18 @@ async function steadyLoad(call: () => Promise<unknown>, rate: number, during: ()
   if (failures > 0) throw new Error(`${failures} ingest calls failed`);
   latencies.sort((a, b) => a - b);
   const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-  return { count: latencies.length, p50: q(0.5), p99: q(0.99), max: latencies.at(-1)! };
+  // p99 per 30 s window: shows whether slow calls are spread out or bunched (a checkpoint).
+  const windows: string[] = [];
+  for (let from = 0; from < performance.now() - started; from += 30_000) {
+    const w = timeline.filter(([t]) => t >= from && t < from + 30_000).map(([, l]) => l).sort((a, b) => a - b);
+    if (w.length > 0) windows.push(w[Math.min(w.length - 1, Math.floor(0.99 * w.length))]!.toFixed(0));
+  }
+  return { count: latencies.length, p50: q(0.5), p99: q(0.99), max: latencies.at(-1)!, windows: windows.join(" ") };
+}
+
+async function checkpoints(sql: postgres.Sql): Promise<number> {
+  const [row] = await sql.unsafe("select checkpoints_req + checkpoints_timed as n from pg_stat_bgwriter");
+  return Number(row!.n);
 }
 
 async function counts(sql: postgres.Sql) {
