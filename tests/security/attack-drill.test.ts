@@ -16,6 +16,7 @@ import { clickup } from "../../lib/providers/clickup.js";
 import { testGateway } from "../support/gateway.js";
 import { startSlackApi, type SlackApiServer } from "../support/slack-api.js";
 import { fileStore, forgedRequest, REDIS_URL, SECRET, uniquePrefix, validRequest } from "./support.js";
+import { itWhere } from "../support/matrix.js";
 
 /** Each KV's drill comes from its own network, so the shared store tells them apart. */
 const kvs: { name: string; open: (clock: () => number) => Kv; clockDrivesExpiry: boolean; net: string }[] = [
@@ -79,7 +80,7 @@ describe.each(kvs)("attack drill on $name KV", ({ open, clockDrivesExpiry, net }
     expect(slack.messages).toHaveLength(1);
   });
 
-  it.runIf(clockDrivesExpiry)("after the cooldown, a new burst sends a new alert", async () => {
+  itWhere(clockDrivesExpiry)("after the cooldown, a new burst sends a new alert", async () => {
     now += 15 * 60_000;
     await attack();
     expect(slack.messages).toHaveLength(2);

@@ -12,6 +12,7 @@ import { buildShield, useShield } from "../../lib/pipeline/shield.js";
 import { clickup } from "../../lib/providers/clickup.js";
 import { testGateway } from "../support/gateway.js";
 import { availableKvs, fileStore, forgedRequest, REDIS_URL, SECRET, validRequest, type KvUnderTest } from "./support.js";
+import { itWhere } from "../support/matrix.js";
 
 describe.each(availableKvs)("rate limits on $name KV", (under: KvUnderTest) => {
   let opened: Awaited<ReturnType<KvUnderTest["open"]>>;
@@ -74,7 +75,7 @@ describe.each(availableKvs)("rate limits on $name KV", (under: KvUnderTest) => {
     for (let i = 0; i < 5; i++) expect((await fn.fetch(validRequest("198.51.100.7"))).status).toBe(200);
   });
 
-  it.runIf(under.name === "upstash")("answers a flood from a limited IP without KV calls, booking its 429s in batches", async () => {
+  itWhere(under.name === "upstash")("answers a flood from a limited IP without KV calls, booking its 429s in batches", async () => {
     await start({ RATE_LIMIT_PER_IP: "2/1h" });
     for (let i = 0; i < 3; i++) await fn.fetch(validRequest("198.51.100.40"));
     await settled();
@@ -84,7 +85,7 @@ describe.each(availableKvs)("rate limits on $name KV", (under: KvUnderTest) => {
     expect(opened.upstash!.requests - before).toBe(0);
   });
 
-  it.runIf(under.name === "upstash")("makes one KV round trip before a new client's answer, and none within its allowance", async () => {
+  itWhere(under.name === "upstash")("makes one KV round trip before a new client's answer, and none within its allowance", async () => {
     await start({ RATE_LIMIT_PER_SOURCE: "*=100000/1m" });
     // A clock that stands still: allowances last until they are used up.
     useShield(gateway, await buildShield(gateway, { now: () => Date.UTC(2026, 10, 22, 4) }));
