@@ -2,6 +2,7 @@
 // declared here, so an invalid one fails with a message that names it, and
 // .env.example / the README can be checked against this one list.
 import { z } from "zod";
+import { ConfigError } from "./error.js";
 import { providers } from "../providers/catalog.js";
 import { rateSpec, rateSpecsBySource } from "./rate-spec.js";
 
@@ -125,9 +126,7 @@ export interface Config {
   env: Env;
 }
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
+export { ConfigError };
 
 /** Parses the environment; throws a ConfigError naming every invalid variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {

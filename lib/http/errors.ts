@@ -1,5 +1,5 @@
 // The closed set of answers that are not a success, and the one place they become HTTP.
-import { ConfigError } from "../config/env.js";
+import { ConfigError } from "../config/error.js";
 import { StoreError } from "../store/port.js";
 
 const STATUS = {

@@ -3,7 +3,6 @@
 //   → route → ONE store call (event + outbox deliveries) → answer.
 // Each step either returns a value or throws a Rejection; endpoint() turns those into
 // answers, so no step writes HTTP itself.
-import { deliverNow } from "../delivery/engine.js";
 import { sharedGateway, type Gateway } from "../gateway.js";
 import { after } from "../http/after.js";
 import { endpoint, type Endpoint, type RequestContext } from "../http/endpoint.js";
@@ -89,7 +88,11 @@ export async function ingest(gateway: Gateway, provider: Provider, request: Requ
       headers,
       receivedAt: webhookRequest.receivedAt,
     };
-    after("deliver", () => deliverNow(gateway, recordedEvent, recorded.deliveries));
+    // Loaded on first use: most functions answer many webhooks before one has a delivery.
+    after("deliver", async () => {
+      const { deliverNow } = await import("../delivery/engine.js");
+      await deliverNow(gateway, recordedEvent, recorded.deliveries);
+    });
   }
 
   const outcome = { id: recorded.event_id, duplicate: recorded.duplicate };
