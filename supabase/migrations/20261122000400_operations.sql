@@ -402,6 +402,9 @@ declare
   v_deliveries  integer;
   v_deleted     integer;
 begin
+  -- A lost delete is redone by the next run, so this transaction's commit need not
+  -- wait for its WAL to reach disk (the rest of the caller's transaction included).
+  perform set_config('synchronous_commit', 'off', true);
   v_candidates := array(
     select e.id
       from hookgate.events e
