@@ -27,6 +27,10 @@ create table hookgate.events (
   raw_body    bytea not null,
   payload     jsonb,
   headers     jsonb not null default '{}',
+  -- Request arrival to record committed, as the gateway measured it (ack latency).
+  ack_ms      integer,
+  -- Repeats acknowledged as duplicates: how often the provider retried this event.
+  duplicates  integer not null default 0,
   constraint events_source_dedup_key unique (source, dedup_key)
 );
 create index events_received_at on hookgate.events (received_at);
@@ -64,7 +68,10 @@ create function public.hookgate_ingest(
   p_payload       jsonb,
   p_headers       jsonb,
   p_destinations  jsonb,
-  p_lease_seconds integer
+  p_lease_seconds integer,
+  -- What the gateway spent on the request before this call; the function adds its own
+  -- time, so ack_ms runs from arrival to commit (only the answer's return trip is missing).
+  p_elapsed_ms    integer
 ) returns jsonb
 language plpgsql
 security definer
@@ -74,16 +81,18 @@ declare
   v_event_id   uuid;
   v_deliveries jsonb := '[]'::jsonb;
 begin
-  insert into hookgate.events (source, provider, dedup_key, event_type, verified, raw_body, payload, headers)
+  insert into hookgate.events (source, provider, dedup_key, event_type, verified, raw_body, payload, headers, ack_ms)
   values (p_source, p_provider, p_dedup_key, p_event_type, p_verified,
-          decode(p_body_base64, 'base64'), p_payload, coalesce(p_headers, '{}'::jsonb))
+          decode(p_body_base64, 'base64'), p_payload, coalesce(p_headers, '{}'::jsonb),
+          p_elapsed_ms + ceil(extract(epoch from clock_timestamp() - statement_timestamp()) * 1000)::integer)
   on conflict (source, dedup_key) do nothing
   returning id into v_event_id;
 
   if v_event_id is null then
-    select id into v_event_id
-      from hookgate.events
-     where source = p_source and dedup_key = p_dedup_key;
+    update hookgate.events
+       set duplicates = duplicates + 1
+     where source = p_source and dedup_key = p_dedup_key
+    returning id into v_event_id;
     return jsonb_build_object('event_id', v_event_id, 'duplicate', true, 'deliveries', '[]'::jsonb);
   end if;
 

@@ -88,7 +88,7 @@ describe.skipIf(!DATABASE_URL)("Postgres transport (real PostgreSQL)", () => {
 
   it("lets only service_role execute the functions, and exposes no table", async () => {
     const [grants] = await db.sql<{ service: boolean; public_schema: boolean; probe: boolean }[]>`
-      select has_function_privilege('service_role', 'public.hookgate_ingest(text,text,text,text,boolean,text,jsonb,jsonb,jsonb,integer)', 'execute') as service,
+      select has_function_privilege('service_role', 'public.hookgate_ingest(text,text,text,text,boolean,text,jsonb,jsonb,jsonb,integer,integer)', 'execute') as service,
              has_schema_privilege('public', 'hookgate', 'usage') as public_schema,
              exists (select 1 from information_schema.role_routine_grants
                       where routine_name = 'hookgate_ingest' and grantee = 'PUBLIC') as probe`;
