@@ -18,7 +18,6 @@ export interface Gateway {
   readonly config: Config;
   readonly store: Store;
   readonly kv: Kv;
-  readonly route: Router;
   /** The routes and destinations of hookgate.routes.ts, checked at start. */
   readonly routing: Routing;
   close(): Promise<void>;
@@ -27,6 +26,7 @@ export interface Gateway {
 export interface GatewayParts {
   store?: Store;
   kv?: Kv;
+  /** Only a router, no destinations (tests of the ingest path alone). */
   route?: Router;
   /** Compiled routes (lib/routing/table.ts compileRouting); default: hookgate.routes.ts. */
   routing?: Routing;
@@ -48,7 +48,6 @@ export async function openGateway(config: Config, parts: GatewayParts = {}): Pro
     config,
     store,
     kv,
-    route: parts.route ?? routing.route,
     routing,
     close: async () => {
       await Promise.all([store.close(), kv.close()]);

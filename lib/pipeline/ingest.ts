@@ -68,7 +68,7 @@ export async function ingest(gateway: Gateway, provider: Provider, request: Requ
     body: webhookRequest.body,
     payload: event.payload,
     headers,
-    destinations: gateway.route(provider.name, event),
+    destinations: gateway.routing.route(provider.name, event),
     leaseSeconds: IMMEDIATE_ATTEMPT_LEASE_SECONDS,
     elapsedMs: performance.now() - started,
   });

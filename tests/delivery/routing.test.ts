@@ -92,7 +92,7 @@ describe("hookgate.routes.ts", () => {
     cleanup.push(() => agent.close());
     const gateway = await testGateway({ CHATWOOT_WEBHOOK_SECRET: "cw-secret", AGENT_SDK_URL: agent.url, AGENT_SDK_SECRET: SECRET });
     cleanup.push(() => gateway.close());
-    expect(gateway.route("chatwoot", event("message_created"))).toEqual(["agent-sdk"]);
+    expect(gateway.routing.route("chatwoot", event("message_created"))).toEqual(["agent-sdk"]);
 
     const bodies: string[] = [];
     for (const name of ["message_created.json", "conversation_status_changed.json"]) {
