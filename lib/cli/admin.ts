@@ -54,7 +54,7 @@ export async function openAdmin(env: Record<string, string | undefined>): Promis
       const r = check(replayRequest, input);
       return calls.replay(
         r.id !== undefined ? { id: r.id } : { destination: r.destination, provider: r.provider, eventType: r.type, since: r.since, until: r.until },
-        { dryRun: r.dryRun ?? false },
+        { dryRun: r.dryRun ?? false, limit: r.limit },
       );
     },
     close: () => store.close(),

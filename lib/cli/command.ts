@@ -8,6 +8,8 @@ type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 export interface Io {
   out(line: string): void;
   err(line: string): void;
+  /** A line that replaces itself (a progress bar); a terminal shows it, a pipe need not. */
+  progress?(line: string): void;
   /** The environment the command reads (process.env, plus .env when present). */
   env: Record<string, string | undefined>;
 }

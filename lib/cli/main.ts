@@ -6,7 +6,15 @@ import { commands } from "./commands/index.js";
 
 const defaultIo = (): Io => {
   if (existsSync(".env")) process.loadEnvFile(".env");
-  return { out: (line) => console.log(line), err: (line) => console.error(line), env: process.env };
+  return {
+    out: (line) => console.log(line),
+    err: (line) => console.error(line),
+    // Redrawn in place on a terminal; left out of pipes and logs.
+    progress: (line) => {
+      if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}`);
+    },
+    env: process.env,
+  };
 };
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {

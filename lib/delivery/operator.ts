@@ -52,6 +52,8 @@ export const replayRequest = z
     /** Required to replay every dead delivery with no filter at all. */
     all: z.boolean().optional(),
     dryRun: z.boolean().optional(),
+    /** At most this many, oldest first: the CLI replays in batches to show progress. */
+    limit: z.coerce.number().int().positive().max(10_000).optional(),
   })
   .strict()
   .refine((r) => r.id === undefined || (!r.destination && !r.provider && !r.type && !r.since && !r.until && !r.all), {
@@ -120,7 +122,7 @@ export function replayEndpoint(gateway: () => Promise<Gateway> = sharedGateway):
       body.id !== undefined
         ? { id: body.id }
         : { destination: body.destination, provider: body.provider, eventType: body.type, since: body.since, until: body.until },
-      { dryRun: body.dryRun ?? false },
+      { dryRun: body.dryRun ?? false, limit: body.limit },
     );
     if (body.id !== undefined && result.matched === 0 && !body.dryRun) {
       const delivery = await deliveryStore(gw.store.rpc).get(body.id);

@@ -107,7 +107,8 @@ export interface DeliveryStore {
   record(records: readonly AttemptRecord[]): Promise<{ recorded: number[]; stale: number[] }>;
   get(id: number): Promise<DeliveryDetail | null>;
   listDeadLetters(filter: DeadLetterFilter & { limit?: number; beforeId?: number }): Promise<DeadLetterPage>;
-  replay(target: { id: number } | DeadLetterFilter, options?: { dryRun?: boolean; now?: Date }): Promise<ReplayResult>;
+  /** `limit`: at most this many, oldest first (bulk replay in batches). */
+  replay(target: { id: number } | DeadLetterFilter, options?: { dryRun?: boolean; now?: Date; limit?: number }): Promise<ReplayResult>;
 }
 
 interface ClaimedRow {
@@ -172,12 +173,13 @@ export function deliveryStore(rpc: Rpc): DeliveryStore {
         p_limit: filter.limit ?? 50,
         p_before_id: filter.beforeId ?? null,
       }),
-    replay: (target, { dryRun = false, now } = {}) =>
+    replay: (target, { dryRun = false, now, limit } = {}) =>
       rpc.call<ReplayResult>("hookgate_replay", {
         p_id: "id" in target ? target.id : null,
         ...("id" in target ? {} : filterArgs(target)),
         p_dry_run: dryRun,
         p_now: now?.toISOString() ?? null,
+        p_limit: limit ?? null,
       }),
   };
 }

@@ -257,7 +257,9 @@ create function public.hookgate_replay(
   p_since       timestamptz default null,
   p_until       timestamptz default null,
   p_dry_run     boolean default false,
-  p_now         timestamptz default null
+  p_now         timestamptz default null,
+  -- At most this many, oldest first (a bulk replay in batches, each a short transaction).
+  p_limit       integer default null
 ) returns jsonb
 language plpgsql
 security definer
@@ -290,13 +292,21 @@ begin
          updated_at = now()
     from hookgate.events e
    where e.id = d.event_id
-     and d.status = 'dead'
-     and (p_id is null or d.id = p_id)
-     and (p_destination is null or d.destination = p_destination)
-     and (p_provider is null or e.provider = p_provider)
-     and (p_event_type is null or e.event_type = p_event_type)
-     and (p_since is null or e.received_at >= p_since)
-     and (p_until is null or e.received_at < p_until);
+     and d.id in (
+       select dd.id
+         from hookgate.deliveries dd
+         join hookgate.events ee on ee.id = dd.event_id
+        where dd.status = 'dead'
+          and (p_id is null or dd.id = p_id)
+          and (p_destination is null or dd.destination = p_destination)
+          and (p_provider is null or ee.provider = p_provider)
+          and (p_event_type is null or ee.event_type = p_event_type)
+          and (p_since is null or ee.received_at >= p_since)
+          and (p_until is null or ee.received_at < p_until)
+        order by dd.id
+        limit p_limit
+          for update of dd skip locked)
+     and d.status = 'dead';
   get diagnostics v_count = row_count;
   return jsonb_build_object('dry_run', false, 'matched', v_count, 'replayed', v_count);
 end

@@ -84,6 +84,25 @@ describe("the hookgate CLI", () => {
     expect(JSON.parse(rest.out[0]!)).toEqual({ dry_run: false, matched: 2, replayed: 2 });
   });
 
+  it("replays in batches with a progress bar, every dead delivery once", async () => {
+    await seedDue(gateway.store, ["agent"], 1100, "github");
+    const drained = engine(gateway);
+    while ((await drained.drain()).claimed > 0);
+    const progress: string[] = [];
+    const run = io(env);
+    run.io.progress = (line) => progress.push(line);
+    expect(await main(["replay", "--provider", "github"], run.io)).toBe(0);
+    expect(run.out[0]).toMatch(/^replayed 1100 dead deliveries/);
+    expect(progress.slice(0, 3)).toEqual([
+      `[${"#".repeat(14)}${".".repeat(16)}] 500/1,100`,
+      `[${"#".repeat(27)}${".".repeat(3)}] 1,000/1,100`,
+      `[${"#".repeat(30)}] 1,100/1,100`,
+    ]);
+    const left = io(env);
+    expect(await main(["replay", "--provider", "github", "--dry-run"], left.io)).toBe(0);
+    expect(left.out[0]).toMatch(/^would replay 0 dead deliveries/);
+  });
+
   it.each([
     [["replay"], /give an id, at least one filter/],
     [["replay", "abc"], /not a delivery id/],

@@ -1,7 +1,11 @@
 // `hookgate replay`: puts dead deliveries back to pending with a fresh schedule. A
 // replayed forward keeps its webhook-id, so the receiver can still dedup it.
 import { openAdmin, timeOption } from "../admin.js";
-import { deliveryFilterOptions, parseOptions, UsageError, type Command } from "../command.js";
+import type { ReplayResult } from "../../delivery/store.js";
+import { deliveryFilterOptions, parseOptions, UsageError, type Command, type Io } from "../command.js";
+
+/** Deliveries replayed per call: each batch is one short transaction. */
+const BATCH = 500;
 
 const usage = `usage:
   npx hookgate replay <delivery id>
@@ -9,7 +13,8 @@ const usage = `usage:
                       [--since <2h|30m|7d|ISO time>] [--until <…>] [--all] [--dry-run] [--json]
 
 Bulk replay needs at least one filter, or --all for every dead delivery. --dry-run only
-counts. The cron (or the next webhook's after-answer attempt) then delivers them.`;
+counts. It replays in batches of ${BATCH}, oldest first, with a progress bar on a
+terminal. The cron (or the next webhook's after-answer attempt) then delivers them.`;
 
 export const command: Command = {
   name: "replay",
@@ -23,7 +28,7 @@ export const command: Command = {
 
     const admin = await openAdmin(io.env);
     try {
-      const result = await admin.replay({
+      const request = {
         id,
         destination: values.destination,
         provider: values.provider,
@@ -31,8 +36,11 @@ export const command: Command = {
         since: timeOption(values.since),
         until: timeOption(values.until),
         all: values.all,
-        dryRun: values["dry-run"],
-      });
+      };
+      const result =
+        id !== undefined || values["dry-run"]
+          ? await admin.replay({ ...request, dryRun: values["dry-run"] })
+          : await replayInBatches((limit) => admin.replay({ ...request, limit }), await admin.replay({ ...request, dryRun: true }), io);
       if (values.json) io.out(JSON.stringify(result));
       else if (result.dry_run) io.out(`would replay ${result.matched} dead deliver${result.matched === 1 ? "y" : "ies"} (${admin.where})`);
       else if (id !== undefined && result.replayed === 0) io.out(result.message ?? `delivery ${id} is not dead: nothing replayed`);
@@ -43,3 +51,29 @@ export const command: Command = {
     }
   },
 };
+
+/**
+ * Replays `counted.matched` dead deliveries a batch at a time, drawing progress. A
+ * batch that replays fewer than asked means none are left (or others took them).
+ */
+async function replayInBatches(
+  replayBatch: (limit: number) => Promise<ReplayResult & { message?: string }>,
+  counted: ReplayResult,
+  io: Io,
+): Promise<ReplayResult & { message?: string }> {
+  const total = counted.matched;
+  let replayed = 0;
+  for (;;) {
+    const batch = await replayBatch(BATCH);
+    replayed += batch.replayed;
+    io.progress?.(progressBar(replayed, Math.max(total, replayed)));
+    if (batch.replayed < BATCH) break;
+  }
+  if (total > 0) io.progress?.("\n");
+  return { dry_run: false, matched: replayed, replayed };
+}
+
+export function progressBar(done: number, total: number, width = 30): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${done.toLocaleString("en")}/${total.toLocaleString("en")}`;
+}
