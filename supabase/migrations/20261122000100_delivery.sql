@@ -197,6 +197,36 @@ as $$
    where d.id = p_id;
 $$;
 
+-- The dead deliveries an operator's filter names, with their events' fields: the one
+-- definition listing, counting and replaying share. Plain SQL without a SET clause, so
+-- the planner inlines it into each caller (every name in it is schema-qualified).
+create function hookgate.dead_letters(
+  p_destination text,
+  p_provider    text,
+  p_event_type  text,
+  p_since       timestamptz,
+  p_until       timestamptz
+) returns table (
+  id bigint, destination text, attempts integer, last_status integer, last_error text,
+  last_error_class text, dead_at timestamptz, replays integer,
+  event_id uuid, provider text, event_type text, received_at timestamptz
+)
+language sql
+stable
+as $$
+  select d.id, d.destination, d.attempts, d.last_status, d.last_error, d.last_error_class,
+         d.dead_at, d.replays, e.id, e.provider, e.event_type, e.received_at
+    from hookgate.deliveries d
+    join hookgate.events e on e.id = d.event_id
+   where d.status = 'dead'
+     and (p_destination is null or d.destination = p_destination)
+     and (p_provider is null or e.provider = p_provider)
+     and (p_event_type is null or e.event_type = p_event_type)
+     and (p_since is null or e.received_at >= p_since)
+     and (p_until is null or e.received_at < p_until)
+$$;
+revoke all on function hookgate.dead_letters(text, text, text, timestamptz, timestamptz) from public;
+
 -- Dead letters, newest first, filtered by destination / provider / event type / the
 -- time the event was received, a page at a time (p_before_id: the last id seen).
 create function public.hookgate_list_dead_letters(
@@ -213,17 +243,9 @@ security definer
 set search_path = ''
 as $$
   with page as (
-    select d.id, d.destination, d.attempts, d.last_status, d.last_error, d.last_error_class,
-           d.dead_at, d.replays, e.id as event_id, e.provider, e.event_type, e.received_at
-      from hookgate.deliveries d
-      join hookgate.events e on e.id = d.event_id
-     where d.status = 'dead'
-       and (p_destination is null or d.destination = p_destination)
-       and (p_provider is null or e.provider = p_provider)
-       and (p_event_type is null or e.event_type = p_event_type)
-       and (p_since is null or e.received_at >= p_since)
-       and (p_until is null or e.received_at < p_until)
-       and (p_before_id is null or d.id < p_before_id)
+    select *
+      from hookgate.dead_letters(p_destination, p_provider, p_event_type, p_since, p_until) d
+     where p_before_id is null or d.id < p_before_id
      order by d.id desc
      limit least(greatest(coalesce(p_limit, 50), 1), 500)
   )
@@ -270,15 +292,8 @@ declare
 begin
   if p_dry_run then
     select count(*) into v_count
-      from hookgate.deliveries d
-      join hookgate.events e on e.id = d.event_id
-     where d.status = 'dead'
-       and (p_id is null or d.id = p_id)
-       and (p_destination is null or d.destination = p_destination)
-       and (p_provider is null or e.provider = p_provider)
-       and (p_event_type is null or e.event_type = p_event_type)
-       and (p_since is null or e.received_at >= p_since)
-       and (p_until is null or e.received_at < p_until);
+      from hookgate.dead_letters(p_destination, p_provider, p_event_type, p_since, p_until) m
+     where p_id is null or m.id = p_id;
     return jsonb_build_object('dry_run', true, 'matched', v_count, 'replayed', 0);
   end if;
 
@@ -290,22 +305,13 @@ begin
          dead_at = null,
          replays = d.replays + 1,
          updated_at = now()
-    from hookgate.events e
-   where e.id = d.event_id
-     and d.id in (
-       select dd.id
-         from hookgate.deliveries dd
-         join hookgate.events ee on ee.id = dd.event_id
-        where dd.status = 'dead'
-          and (p_id is null or dd.id = p_id)
-          and (p_destination is null or dd.destination = p_destination)
-          and (p_provider is null or ee.provider = p_provider)
-          and (p_event_type is null or ee.event_type = p_event_type)
-          and (p_since is null or ee.received_at >= p_since)
-          and (p_until is null or ee.received_at < p_until)
-        order by dd.id
-        limit p_limit
-          for update of dd skip locked)
+   where d.id in (
+           select m.id
+             from hookgate.dead_letters(p_destination, p_provider, p_event_type, p_since, p_until) m
+            where p_id is null or m.id = p_id
+            order by m.id
+            limit p_limit)
+     -- Rechecked under the row lock: a concurrent replay of the same row updates it once.
      and d.status = 'dead';
   get diagnostics v_count = row_count;
   return jsonb_build_object('dry_run', false, 'matched', v_count, 'replayed', v_count);
