@@ -13,9 +13,11 @@ await sql.unsafe("create table if not exists bench_ceiling (like hookgate.events
 serve({
   port: Number(process.env.PORT),
   fetch: async (request) => {
-    const body = new Uint8Array(await request.arrayBuffer());
-    await sql`insert into bench_ceiling (source, provider, dedup_key, verified, raw_body)
-              values ('clickup', 'clickup', ${randomUUID()}, true, ${body})`;
+    const body = Buffer.from(await request.arrayBuffer());
+    // The same row as an ingested event: raw bytes, the body as jsonb, kept headers.
+    await sql`insert into bench_ceiling (source, provider, dedup_key, event_type, verified, raw_body, payload, headers)
+              values ('clickup', 'clickup', ${randomUUID()}, 'taskCreated', true, ${body},
+                      ${body.toString("utf8")}::text::jsonb, ${'{"content-type":"application/json"}'}::text::jsonb)`;
     return Response.json({ ok: true });
   },
 });
