@@ -1,17 +1,40 @@
-// The client's IP, for rate limits and rejection records. On Vercel `x-real-ip` is set
-// by the platform and `x-forwarded-for` is overwritten, so neither can be spoofed
-// there. Self-hosted without a proxy that sets them, a client could claim any address:
-// put hookgate behind one (README, Security).
-// https://vercel.com/docs/headers/request-headers#x-forwarded-for
+// The client's IP, for rate limits, rejection records and security alerts. A header
+// names the client only where something the operator trusts wrote it; any other value
+// is the client's own claim and would let it pose as anyone (HOOKGATE_TRUST_PROXY):
+//   auto (default)   Vercel's headers on Vercel, none elsewhere
+//   vercel           x-vercel-forwarded-for, else x-real-ip: both written by Vercel's
+//                    edge, which overwrites what the client sent
+//                    https://vercel.com/docs/headers/request-headers
+//   none             no header: every request has no IP (only per-source limits apply)
+//   <header name>    the header your proxy sets (x-real-ip, cf-connecting-ip, ...);
+//                    for x-forwarded-for its LAST entry, the one your proxy appended
+//                    (the ones before it are whatever the client sent)
 
 export const UNKNOWN_IP = "unknown";
+
+export type ClientIp = (headers: Headers) => string;
 
 /** IPv4 or IPv6 text (with an optional zone): anything else is not an address. */
 const ADDRESS = /^(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9a-f:.]{2,45}(?:%[\w.-]{1,16})?)$/i;
 
-export function clientIp(headers: Headers): string {
-  const real = headers.get("x-real-ip")?.trim();
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const candidate = real || forwarded;
-  return candidate && ADDRESS.test(candidate) ? candidate.toLowerCase() : UNKNOWN_IP;
+const address = (candidate: string | undefined): string | undefined =>
+  candidate && ADDRESS.test(candidate) ? candidate.toLowerCase() : undefined;
+
+const first = (value: string | null) => value?.split(",")[0]?.trim();
+const last = (value: string | null) => value?.split(",").at(-1)?.trim();
+
+/** How this deployment reads the client IP, from HOOKGATE_TRUST_PROXY and whether it runs on Vercel. */
+export function clientIpReader(env: { HOOKGATE_TRUST_PROXY: string; VERCEL?: string }): ClientIp {
+  const trust = env.HOOKGATE_TRUST_PROXY === "auto" ? (env.VERCEL ? "vercel" : "none") : env.HOOKGATE_TRUST_PROXY;
+  switch (trust) {
+    case "none":
+      return () => UNKNOWN_IP;
+    case "vercel":
+      return (headers) =>
+        address(first(headers.get("x-vercel-forwarded-for"))) ?? address(headers.get("x-real-ip")?.trim()) ?? UNKNOWN_IP;
+    case "x-forwarded-for":
+      return (headers) => address(last(headers.get("x-forwarded-for"))) ?? UNKNOWN_IP;
+    default:
+      return (headers) => address(headers.get(trust)?.trim()) ?? UNKNOWN_IP;
+  }
 }

@@ -24,8 +24,8 @@ export function webhook(provider: Provider, gateway: () => Promise<Gateway> = sh
     try {
       return await ingest(gw, provider, request, context, guard);
     } catch (error) {
-      guard.rejected(error);
-      throw error;
+      // The shield may answer a failure from an IP over its failure limit with a 429.
+      throw guard.rejected(error);
     }
   });
 }

@@ -1,13 +1,18 @@
 // Rate limits on the ingest path. Before verification: a generous limit per client IP
-// and optional limits per source. After a failed verification: a strict count per IP
-// that, once full, answers that IP 429 until its window ends.
+// and optional limits per source. After a failed verification: a strict count per IP,
+// and once it is full, that IP's later FAILED verifications are answered 429 until
+// the window ends. A request whose signature verifies is never refused for failures:
+// GitHub, Stripe, Shopify and Slack send from shared IPs, and anyone can send forgeries
+// from them (or claim them) to lock the real sender out.
 //
 // The hot path makes at most one KV round trip: the checks run concurrently, which
 // ioredis pipelines on its one connection and @upstash/redis batches into one HTTP
-// request. Each answer leaves an allowance, so a client's steady stream asks the KV
-// a few times a second (SYNC_MS), sending the requests counted meanwhile with the next
-// check. Counting a failure happens after the answer. When the KV is slow or down the
-// limiter fails open within RATE_LIMIT_TIMEOUT_MS and says why.
+// request. The failure window is only peeked there (is this IP over its limit?) and
+// consulted once verification has failed. Each answer leaves an allowance, so a
+// client's steady stream asks the KV a few times a second (SYNC_MS), sending the
+// requests counted meanwhile with the next check. Counting a failure happens after
+// the answer. When the KV is slow or down the limiter fails open within
+// RATE_LIMIT_TIMEOUT_MS and says why.
 import type { RateSpec } from "../config/rate-spec.js";
 import type { Env } from "../config/env.js";
 import type { Kv } from "../kv/port.js";
@@ -20,13 +25,18 @@ export type LimitName = "ip" | "source" | "failed_verifications";
 
 export type Admission =
   | { outcome: "allowed" }
-  | { outcome: "limited"; limit: LimitName; state: WindowState }
+  | { outcome: "limited"; limit: Exclude<LimitName, "failed_verifications">; state: WindowState }
   /** The KV did not answer in time or failed: the request goes on, and says so. */
   | { outcome: "failed_open"; reason: "timeout" | "error"; detail: string };
 
 export interface Limits {
   /** The one pre-verification check. Never throws. `logFields` (a request id) go on its warnings. */
   admit(ip: string, source: string, logFields?: LogFields): Promise<Admission>;
+  /**
+   * After a verification failed: the IP's failure window when it is known to be full
+   * (then the failure is answered 429), else undefined. No KV call: admit() peeked it.
+   */
+  overFailureLimit(ip: string): WindowState | undefined;
   /** Counts a failed verification (after the answer). Never throws. */
   failedVerification(ip: string, logFields?: LogFields): Promise<void>;
 }
@@ -77,6 +87,8 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
   // an IP's failures) is answered 429 without asking the KV again until it ends, so
   // a flood from one client costs no KV calls at all.
   const full = new Map<string, { limit: LimitName; state: WindowState }>();
+  // Only "ip" and "source" refuse before verification; a full failure window is
+  // remembered here too, but only overFailureLimit() reads it.
   const remember = (limit: LimitName, id: string, state: WindowState) => {
     if (full.size >= FULL_WINDOWS_KEPT) full.clear();
     full.set(`${limit} ${id}`, { limit, state: { ...state, allowed: false } });
@@ -93,9 +105,8 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
       // Without a client IP (no proxy set one) every client would share one window:
       // only the per-source limits apply then.
       const known = ip !== UNKNOWN_IP;
-      const cached =
-        (known && (knownFull("failed_verifications", ip) ?? knownFull("ip", ip))) || knownFull("source", source);
-      if (cached) return { outcome: "limited", ...cached };
+      const cached = (known && knownFull("ip", ip)) || knownFull("source", source);
+      if (cached) return { outcome: "limited", limit: cached.limit as "ip" | "source", state: cached.state };
 
       const bySource = sourceCounter(source);
       if (!(failures && known) && !(perIp && known) && !bySource) return { outcome: "allowed" };
@@ -123,10 +134,10 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
       }
       for (const [i, [limit, id]] of checks.entries()) {
         const state = answer.value[i]!;
-        if (!state.allowed) {
-          remember(limit, id, state);
-          return { outcome: "limited", limit, state };
-        }
+        if (state.allowed) continue;
+        remember(limit, id, state);
+        // A full failure window refuses nothing yet: only a failure, once verified as one.
+        if (limit !== "failed_verifications") return { outcome: "limited", limit, state };
       }
       if (batching) {
         // Half of the smallest room left may be used before asking again, for at most
@@ -139,6 +150,10 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
         allowances.set(key, { left: Number.isFinite(room) ? Math.floor(room / 2) : 0, until, unsent: 0 });
       }
       return { outcome: "allowed" };
+    },
+
+    overFailureLimit(ip) {
+      return ip === UNKNOWN_IP ? undefined : knownFull("failed_verifications", ip)?.state;
     },
 
     async failedVerification(ip, logFields = {}) {

@@ -1,6 +1,8 @@
 // The abuse protection around one webhook request: the rate-limit check (started when
-// the body is read, so the KV round trip overlaps it) and, for a rejected request, the
-// bookkeeping after the answer (failure count, KV tally, alert, sampled record).
+// the body is read, so the KV round trip overlaps it); for a failed verification, the
+// answer (401, or 429 once the IP is over its failure limit); and, for any rejected
+// request, the bookkeeping after the answer (failure count, KV tally, alert, sampled
+// record). Every failed verification counts toward the alert, whatever it was answered.
 import { alertsFor } from "../alerts/index.js";
 import type { Alerts } from "../alerts/alerts.js";
 import type { Gateway } from "../gateway.js";
@@ -8,9 +10,9 @@ import { after } from "../http/after.js";
 import type { RequestContext } from "../http/endpoint.js";
 import { Rejection, toRejection } from "../http/errors.js";
 import { readBody } from "./body.js";
-import { clientIp } from "./client-ip.js";
+import { clientIpReader, type ClientIp } from "./client-ip.js";
 import { createLimits, limitedHeaders, limitsConfig, type Admission, type Limits } from "./limits.js";
-import { BODY_PREFIX_BYTES, createRejections, rejectionsConfig, type Rejections } from "./rejections.js";
+import { createRejections, rejectionsConfig, type Rejections } from "./rejections.js";
 
 export interface Shield {
   readonly limits: Limits;
@@ -21,8 +23,12 @@ export interface Shield {
 export interface Guard {
   /** Reads the raw body while the rate limits are checked; a full limit throws 429. */
   body(limitBytes: number): Promise<Uint8Array>;
-  /** Books a rejection after the answer (anything else thrown is left alone). */
-  rejected(error: unknown): void;
+  /**
+   * Books a rejection after the answer (anything else thrown is left alone) and returns
+   * what to throw: the error itself, or a 429 for a failed verification from an IP over
+   * its failure limit. `throw guard.rejected(error)`.
+   */
+  rejected(error: unknown): unknown;
 }
 
 /** Why a request was limited, as logged and counted. */
@@ -37,8 +43,8 @@ const LIMITED_REASON = { ip: "ip_limit", source: "source_limit", failed_verifica
 const LIMITED_BOOKING_MS = 10_000;
 const LIMITED_IPS_KEPT = 10_000;
 
-export function createShield(parts: { limits: Limits; rejections: Rejections; now?: () => number }): Shield {
-  const { limits, rejections } = parts;
+export function createShield(parts: { limits: Limits; rejections: Rejections; clientIp: ClientIp; now?: () => number }): Shield {
+  const { limits, rejections, clientIp } = parts;
   const now = parts.now ?? Date.now;
   const limitedBookings = new Map<string, { until: number; pending: number }>();
   /** How many 429s to book now for this IP, or 0 to hold this one for later. */
@@ -52,6 +58,18 @@ export function createShield(parts: { limits: Limits; rejections: Rejections; no
     limitedBookings.set(ip, { until: now() + LIMITED_BOOKING_MS, pending: 0 });
     return 1 + (entry?.pending ?? 0);
   };
+  /** A failed verification from an IP over its failure limit is answered 429; anything else as it was. */
+  function overLimit(error: unknown, ip: string): unknown {
+    if (!(error instanceof Rejection) || error.kind !== "unauthorized") return error;
+    const state = limits.overFailureLimit(ip);
+    if (!state) return error;
+    return new Rejection(
+      "rate_limited",
+      `too many failed verifications from this address (${state.limit} limit); retry later`,
+      limitedHeaders(state, now()),
+      LIMITED_REASON.failed_verifications,
+    );
+  }
   return {
     limits,
     rejections,
@@ -73,14 +91,17 @@ export function createShield(parts: { limits: Limits; rejections: Rejections; no
           return body;
         },
         rejected(error) {
-          const { rejection, unexpected } = toRejection(error);
-          if (unexpected || rejection.kind === "not_configured" || rejection.kind === "unavailable") return;
-          const signatureFailure = rejection.kind === "unauthorized";
-          const count = rejection.kind === "rate_limited" ? limitedToBook(ip) : 1;
-          if (count === 0) return;
+          const answered = overLimit(error, ip);
+          const { rejection, unexpected } = toRejection(answered);
+          if (unexpected || rejection.kind === "not_configured" || rejection.kind === "unavailable") return answered;
+          const signatureFailure = rejection.kind === "unauthorized" || rejection.reason === LIMITED_REASON.failed_verifications;
+          // 429s before verification are booked in batches; a failure is booked each time.
+          const count = rejection.kind === "rate_limited" && !signatureFailure ? limitedToBook(ip) : 1;
+          if (count === 0) return answered;
           after("rejection", async () => {
             await Promise.all([
-              signatureFailure ? limits.failedVerification(ip, { request_id: context.requestId }) : undefined,
+              // An IP already over its failure limit needs no further counting to stay there.
+              rejection.kind === "unauthorized" ? limits.failedVerification(ip, { request_id: context.requestId }) : undefined,
               rejections.record({
                 provider,
                 reason: rejection.reason,
@@ -88,13 +109,14 @@ export function createShield(parts: { limits: Limits; rejections: Rejections; no
                 ip,
                 signatureFailure,
                 headers: request.headers,
-                bodyPrefix: body?.subarray(0, BODY_PREFIX_BYTES),
+                body,
                 bodyBytes,
                 requestId: context.requestId,
                 count,
               }),
             ]);
           });
+          return answered;
         },
       };
     },
@@ -139,5 +161,5 @@ export async function buildShield(gateway: Gateway, options: { now?: () => numbe
     config: rejectionsConfig(env),
     now: options.now,
   });
-  return createShield({ limits, rejections, now: options.now });
+  return createShield({ limits, rejections, clientIp: clientIpReader(env), now: options.now });
 }

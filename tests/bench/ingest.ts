@@ -92,7 +92,7 @@ async function rateLimiterCost(): Promise<void> {
   const redis = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const modes = {
     off: { RATE_LIMIT_PER_IP: "off", RATE_LIMIT_FAILED_VERIFICATIONS: "off" },
-    on: { RATE_LIMIT_PER_IP: "1000000000/10s", RATE_LIMIT_FAILED_VERIFICATIONS: "20/5m" },
+    on: { RATE_LIMIT_PER_IP: "1000000000/10s", RATE_LIMIT_FAILED_VERIFICATIONS: "100/5m", HOOKGATE_TRUST_PROXY: "x-real-ip" },
   };
   const rps: Record<keyof typeof modes, number[]> = { off: [], on: [] };
   const cpu: Record<keyof typeof modes, number[]> = { off: [], on: [] };

@@ -1,7 +1,7 @@
 // The attack drill: a burst of forged signatures raises exactly one security alert in
 // Slack (a real local server driven by the real @slack/web-api client), a second burst
 // inside the cooldown raises none, and after the cooldown a new burst raises a new
-// one. Real providers keep being accepted throughout.
+// one. Real providers keep being accepted throughout, from the attacker's IP too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertsFromConfig } from "../../lib/alerts/index.js";
 import { settled } from "../../lib/http/after.js";
@@ -37,7 +37,13 @@ describe.each(kvs)("attack drill on $name KV", ({ open, clockDrivesExpiry, net }
   beforeAll(async () => {
     slack = await startSlackApi();
     gateway = await testGateway(
-      { CLICKUP_WEBHOOK_SECRET: SECRET, SLACK_BOT_TOKEN: slack.token, ALERT_CHANNEL_ID: "C0SECURITY", SLACK_API_URL: slack.url },
+      {
+        CLICKUP_WEBHOOK_SECRET: SECRET,
+        SLACK_BOT_TOKEN: slack.token,
+        ALERT_CHANNEL_ID: "C0SECURITY",
+        SLACK_API_URL: slack.url,
+        HOOKGATE_TRUST_PROXY: "x-real-ip",
+      },
       { kv: open(clock), store: await fileStore() },
     );
     useShield(gateway, await buildShield(gateway, { now: clock, alerts: alertsFromConfig(gateway, clock) }));
@@ -87,7 +93,7 @@ describe.each(kvs)("attack drill on $name KV", ({ open, clockDrivesExpiry, net }
     expect(slack.messages[1]!.text).toContain("21 webhook signature failures");
   });
 
-  it("keeps a bounded sample of the rejections, without signature headers", async () => {
+  it("keeps a bounded sample of the rejections, without signature headers or bodies", async () => {
     const records = await gateway.store.rpc.call<{ reason: string; client_ip: string; headers: Record<string, string>; body_prefix_base64: string }[]>(
       "hookgate_list_rejections",
       { p_limit: 500 },
@@ -102,8 +108,106 @@ describe.each(kvs)("attack drill on $name KV", ({ open, clockDrivesExpiry, net }
       expect(r.reason).toBe("bad_signature");
       expect(Object.keys(r.headers)).not.toContain("x-signature");
       expect(r.headers["x-real-ip"]).toBe(r.client_ip);
-      expect(Buffer.from(r.body_prefix_base64, "base64").toString()).toContain('"event"');
+      expect(r.body_prefix_base64).toBe(""); // REJECTION_BODY_PREFIX_BYTES=0 by default
     }
+  });
+});
+
+/**
+ * The drill of the original ClickUp service, with the default limits: one IP sends 21
+ * forged signatures. Regression: they used to get 20 × 401 and a 429 (the failure limit
+ * was 20/5m), 429s were not counted as signature failures, and the alert needed more
+ * than 20, so a single-IP attack never alerted.
+ */
+describe.each(kvs)("single-IP attack drill with the defaults on $name KV", ({ open, clockDrivesExpiry, net }) => {
+  let slack: SlackApiServer;
+  let gateway: Gateway;
+  let now = Date.UTC(2026, 10, 22, 6, 0, 0);
+  const clock = () => now;
+  let fn: ReturnType<typeof webhook>;
+  const attacker = `${net}.99`;
+
+  beforeAll(async () => {
+    slack = await startSlackApi();
+    gateway = await testGateway(
+      { CLICKUP_WEBHOOK_SECRET: SECRET, SLACK_BOT_TOKEN: slack.token, ALERT_CHANNEL_ID: "C0DRILL", SLACK_API_URL: slack.url, HOOKGATE_TRUST_PROXY: "x-real-ip" },
+      { kv: open(clock), store: await fileStore() },
+    );
+    useShield(gateway, await buildShield(gateway, { now: clock, alerts: alertsFromConfig(gateway, clock) }));
+    fn = webhook(clickup, async () => gateway);
+  });
+  afterAll(async () => {
+    await settled();
+    await gateway.close();
+    await slack.close();
+  });
+
+  async function forgeries(count: number): Promise<number[]> {
+    const statuses: number[] = [];
+    for (let i = 0; i < count; i++) {
+      statuses.push((await fn.fetch(forgedRequest(attacker))).status);
+      await settled();
+    }
+    return statuses;
+  }
+
+  it("21 forgeries from one IP → 21 × 401 and exactly one alert naming the count, the IP and the reason", async () => {
+    expect(await forgeries(21)).toEqual(Array(21).fill(401));
+    expect(slack.messages).toHaveLength(1);
+    const [message] = slack.messages;
+    expect(message!.channel).toBe("C0DRILL");
+    expect(message!.text).toContain("21 webhook signature failures");
+    const shown = JSON.stringify(message!.blocks);
+    expect(shown).toContain("Unique IPs:* 1");
+    expect(shown).toContain(`${attacker} ×21`);
+    expect(shown).toContain("bad_signature ×21");
+  });
+
+  it("the real provider from the same IP is still accepted", async () => {
+    expect((await fn.fetch(validRequest(attacker))).status).toBe(200);
+  });
+
+  it("then quiet for the cooldown, however long the attack goes on", async () => {
+    now += 5 * 60_000;
+    await forgeries(25);
+    now += 9 * 60_000; // 14 min after the alert: still inside SECURITY_ALERT_COOLDOWN_SECONDS (900)
+    await forgeries(25);
+    expect(slack.messages).toHaveLength(1);
+  });
+
+  itWhere(clockDrivesExpiry)("after the cooldown, the attack alerts again", async () => {
+    now += 2 * 60_000;
+    await forgeries(21);
+    expect(slack.messages).toHaveLength(2);
+  });
+});
+
+describe("failures answered 429", () => {
+  it("still count toward the alert: every failure counts, whatever it was answered", async () => {
+    const slack = await startSlackApi();
+    const gateway = await testGateway(
+      {
+        CLICKUP_WEBHOOK_SECRET: SECRET,
+        SLACK_BOT_TOKEN: slack.token,
+        ALERT_CHANNEL_ID: "C0DRILL",
+        SLACK_API_URL: slack.url,
+        HOOKGATE_TRUST_PROXY: "x-real-ip",
+        RATE_LIMIT_FAILED_VERIFICATIONS: "5/5m",
+      },
+      { store: await fileStore() },
+    );
+    const fn = webhook(clickup, async () => gateway);
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      statuses.push((await fn.fetch(forgedRequest("198.51.100.250"))).status);
+      await settled();
+    }
+    expect(statuses).toEqual([...Array(5).fill(401), ...Array(16).fill(429)]);
+    expect(slack.messages).toHaveLength(1);
+    expect(slack.messages[0]!.text).toContain("21 webhook signature failures");
+    expect(JSON.stringify(slack.messages[0]!.blocks)).toContain("failed_verification_limit ×16");
+    await gateway.close();
+    await slack.close();
   });
 });
 

@@ -4,10 +4,14 @@ import { ConfigError, loadConfig } from "../../lib/config/env.js";
 import { parseRateSpec } from "../../lib/config/rate-spec.js";
 
 describe("security configuration", () => {
-  it("defaults: 1000/10s per IP, 20 failed verifications per 5 min, no source limits, duplicates 200", () => {
+  it("defaults: 1000/10s per IP, 100 failed verifications per 5 min (above the alert threshold), no source limits, duplicates 200", () => {
     const { env } = loadConfig({});
     expect(env.RATE_LIMIT_PER_IP).toEqual({ limit: 1000, windowMs: 10_000 });
-    expect(env.RATE_LIMIT_FAILED_VERIFICATIONS).toEqual({ limit: 20, windowMs: 300_000 });
+    expect(env.RATE_LIMIT_FAILED_VERIFICATIONS).toEqual({ limit: 100, windowMs: 300_000 });
+    // A single-IP attack must alert before its failures are answered 429.
+    expect(env.RATE_LIMIT_FAILED_VERIFICATIONS!.limit).toBeGreaterThan(env.SECURITY_ALERT_THRESHOLD + 1);
+    expect(env.HOOKGATE_TRUST_PROXY).toBe("auto");
+    expect(env.REJECTION_BODY_PREFIX_BYTES).toBe(0);
     expect(env.RATE_LIMIT_PER_SOURCE).toBeUndefined();
     expect(env.DUPLICATE_STATUS).toBe(200);
     expect([env.SECURITY_ALERT_THRESHOLD, env.SECURITY_ALERT_WINDOW_SECONDS, env.SECURITY_ALERT_COOLDOWN_SECONDS]).toEqual([20, 300, 900]);
@@ -42,6 +46,8 @@ describe("security configuration", () => {
     [{ SLACK_BOT_TOKEN: "xoxb-1" }, "ALERT_CHANNEL_ID"],
     [{ SENTRY_DSN: "not a url" }, "SENTRY_DSN"],
     [{ SECURITY_ALERT_THRESHOLD: "-1" }, "SECURITY_ALERT_THRESHOLD"],
+    [{ REJECTION_BODY_PREFIX_BYTES: "4096" }, "REJECTION_BODY_PREFIX_BYTES"],
+    [{ HOOKGATE_KV_PREFIX: "has space" }, "HOOKGATE_KV_PREFIX"],
   ])("names the invalid variable in %j", (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);

@@ -7,7 +7,7 @@ import type { Gateway } from "../../lib/gateway.js";
 import { memoryKv } from "../../lib/kv/memory.js";
 import { redisKv } from "../../lib/kv/redis.js";
 import { webhook } from "../../lib/pipeline/ingest.js";
-import { clientIp } from "../../lib/pipeline/client-ip.js";
+import { clientIpReader } from "../../lib/pipeline/client-ip.js";
 import { buildShield, useShield } from "../../lib/pipeline/shield.js";
 import { clickup } from "../../lib/providers/clickup.js";
 import { testGateway } from "../support/gateway.js";
@@ -21,7 +21,7 @@ describe.each(availableKvs)("rate limits on $name KV", (under: KvUnderTest) => {
 
   async function start(env: Record<string, string>): Promise<void> {
     opened = await under.open();
-    gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, ...env }, { kv: opened.kv, store: await fileStore() });
+    gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, HOOKGATE_TRUST_PROXY: "x-real-ip", ...env }, { kv: opened.kv, store: await fileStore() });
     fn = webhook(clickup, async () => gateway);
   }
   afterEach(async () => {
@@ -47,18 +47,32 @@ describe.each(availableKvs)("rate limits on $name KV", (under: KvUnderTest) => {
     expect((await fn.fetch(validRequest("198.51.100.2"))).status).toBe(200);
   });
 
-  it("after the failed-verification limit an IP gets 429 even when signed; another IP is accepted", async () => {
+  it("regression: a verified request from an IP over its failure limit is accepted (2xx); only its failures get 429", async () => {
     await start({ RATE_LIMIT_FAILED_VERIFICATIONS: "3/5m" });
     for (let i = 0; i < 3; i++) {
       expect((await fn.fetch(forgedRequest("203.0.113.9"))).status).toBe(401);
       await settled(); // failures are counted after the answer
     }
-    const blocked = await fn.fetch(validRequest("203.0.113.9"));
+    // The real provider, sending from the same (shared) IP, is never locked out.
+    for (let i = 0; i < 3; i++) expect((await fn.fetch(validRequest("203.0.113.9"))).status).toBe(200);
+
+    const blocked = await fn.fetch(forgedRequest("203.0.113.9"));
     expect(blocked.status).toBe(429);
     expect(await blocked.json()).toMatchObject({ reason: "failed_verification_limit" });
     expect(Number(blocked.headers.get("retry-after"))).toBeLessThanOrEqual(300);
+    expect((await fn.fetch(validRequest("203.0.113.9"))).status).toBe(200);
 
-    expect((await fn.fetch(validRequest("203.0.113.10"))).status).toBe(200);
+    // Another IP's failures are its own.
+    expect((await fn.fetch(forgedRequest("203.0.113.10"))).status).toBe(401);
+  });
+
+  it("with the default limits, 21 forgeries from one IP are 21 × 401 (the alert sees them all first)", async () => {
+    await start({});
+    for (let i = 0; i < 21; i++) {
+      expect((await fn.fetch(forgedRequest("203.0.113.11"))).status).toBe(401);
+      await settled();
+    }
+    expect((await fn.fetch(validRequest("203.0.113.11"))).status).toBe(200);
   });
 
   it("limits a source when RATE_LIMIT_PER_SOURCE names it, whatever the IP", async () => {
@@ -111,7 +125,10 @@ describe("the failed-verification window", () => {
   it("lifts when the window passes (injected clock)", async () => {
     let now = Date.UTC(2026, 10, 22, 4, 0, 0);
     const clock = () => now;
-    const gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, RATE_LIMIT_FAILED_VERIFICATIONS: "2/5m" }, { kv: memoryKv(clock), store: await fileStore() });
+    const gateway = await testGateway(
+      { CLICKUP_WEBHOOK_SECRET: SECRET, RATE_LIMIT_FAILED_VERIFICATIONS: "2/5m", HOOKGATE_TRUST_PROXY: "x-real-ip" },
+      { kv: memoryKv(clock), store: await fileStore() },
+    );
     useShield(gateway, await buildShield(gateway, { now: clock }));
     const fn = webhook(clickup, async () => gateway);
 
@@ -119,14 +136,16 @@ describe("the failed-verification window", () => {
       expect((await fn.fetch(forgedRequest("203.0.113.50"))).status).toBe(401);
       await settled();
     }
-    const blocked = await fn.fetch(validRequest("203.0.113.50"));
+    const blocked = await fn.fetch(forgedRequest("203.0.113.50"));
     expect(blocked.status).toBe(429);
     const wait = Number(blocked.headers.get("retry-after"));
+    expect((await fn.fetch(validRequest("203.0.113.50"))).status).toBe(200);
 
     now += (wait - 1) * 1000;
-    expect((await fn.fetch(validRequest("203.0.113.50"))).status).toBe(429);
+    expect((await fn.fetch(forgedRequest("203.0.113.50"))).status).toBe(429);
     now += 1000;
-    expect((await fn.fetch(validRequest("203.0.113.50"))).status).toBe(200);
+    expect((await fn.fetch(forgedRequest("203.0.113.50"))).status).toBe(401);
+    await settled();
     await gateway.close();
   });
 });
@@ -146,23 +165,55 @@ describe.skipIf(!REDIS_URL)("@upstash/ratelimit's scripts on plain Redis", () =>
 
 describe("a request without a client IP", () => {
   it("is not held to a per-IP window every such client would share", async () => {
-    const gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, RATE_LIMIT_PER_IP: "2/1h" }, { store: await fileStore() });
+    const gateway = await testGateway(
+      { CLICKUP_WEBHOOK_SECRET: SECRET, RATE_LIMIT_PER_IP: "2/1h", HOOKGATE_TRUST_PROXY: "x-real-ip" },
+      { store: await fileStore() },
+    );
     const fn = webhook(clickup, async () => gateway);
     for (let i = 0; i < 4; i++) expect((await fn.fetch(validRequest("198.51.100.80", { headers: { "x-real-ip": null } }))).status).toBe(200);
     await settled();
     await gateway.close();
   });
+
+  it("regression: self-hosted, a client's own x-real-ip is not trusted by default (it could pose as anyone)", async () => {
+    const gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, RATE_LIMIT_FAILED_VERIFICATIONS: "1/5m" }, { store: await fileStore() });
+    const fn = webhook(clickup, async () => gateway);
+    // Claims to be 198.51.100.90 twice: no per-IP failure window is filled for that address.
+    for (let i = 0; i < 3; i++) {
+      expect((await fn.fetch(forgedRequest("198.51.100.90"))).status).toBe(401);
+      await settled();
+    }
+    await gateway.close();
+  });
 });
 
-describe("the client IP", () => {
+describe("the client IP: which header is trusted where (HOOKGATE_TRUST_PROXY)", () => {
+  const read = (env: { HOOKGATE_TRUST_PROXY: string; VERCEL?: string }, headers: Record<string, string>) =>
+    clientIpReader(env)(new Headers(headers));
+  const spoofed = { "x-real-ip": "203.0.113.66", "x-forwarded-for": "203.0.113.67", "cf-connecting-ip": "203.0.113.68" };
+
   it.each([
-    [{ "x-real-ip": "203.0.113.7" }, "203.0.113.7"],
-    [{ "x-forwarded-for": "203.0.113.8, 10.0.0.1" }, "203.0.113.8"],
-    [{ "x-real-ip": "2001:DB8::1", "x-forwarded-for": "203.0.113.9" }, "2001:db8::1"],
-    [{ "x-real-ip": "not an address; drop table" }, "unknown"],
-    [{ "x-forwarded-for": "x".repeat(500) }, "unknown"],
-    [{}, "unknown"],
-  ])("from %j is %s", (headers, ip) => {
-    expect(clientIp(new Headers(headers as Record<string, string>))).toBe(ip);
+    // Self-hosted, auto: no header is trusted.
+    [{ HOOKGATE_TRUST_PROXY: "auto" }, spoofed, "unknown"],
+    [{ HOOKGATE_TRUST_PROXY: "none", VERCEL: "1" }, { "x-vercel-forwarded-for": "203.0.113.1" }, "unknown"],
+    // On Vercel, auto: the platform's headers, x-vercel-forwarded-for first.
+    [{ HOOKGATE_TRUST_PROXY: "auto", VERCEL: "1" }, { "x-vercel-forwarded-for": "203.0.113.7", "x-real-ip": "203.0.113.8" }, "203.0.113.7"],
+    [{ HOOKGATE_TRUST_PROXY: "auto", VERCEL: "1" }, { "x-real-ip": "2001:DB8::1" }, "2001:db8::1"],
+    [{ HOOKGATE_TRUST_PROXY: "vercel" }, { "x-forwarded-for": "203.0.113.9" }, "unknown"],
+    // A named proxy header.
+    [{ HOOKGATE_TRUST_PROXY: "x-real-ip" }, spoofed, "203.0.113.66"],
+    [{ HOOKGATE_TRUST_PROXY: "cf-connecting-ip" }, spoofed, "203.0.113.68"],
+    // x-forwarded-for: the last entry, the one the trusted proxy appended.
+    [{ HOOKGATE_TRUST_PROXY: "x-forwarded-for" }, { "x-forwarded-for": "6.6.6.6, 203.0.113.8" }, "203.0.113.8"],
+    [{ HOOKGATE_TRUST_PROXY: "x-real-ip" }, { "x-real-ip": "not an address; drop table" }, "unknown"],
+    [{ HOOKGATE_TRUST_PROXY: "x-forwarded-for" }, { "x-forwarded-for": "x".repeat(500) }, "unknown"],
+    [{ HOOKGATE_TRUST_PROXY: "x-real-ip" }, {}, "unknown"],
+  ])("%j with %j is %s", (env, headers, ip) => {
+    expect(read(env, headers)).toBe(ip);
+  });
+
+  it("names HOOKGATE_TRUST_PROXY when it is not a header name", async () => {
+    const { loadConfig } = await import("../../lib/config/env.js");
+    expect(() => loadConfig({ HOOKGATE_TRUST_PROXY: "x-real-ip; drop" })).toThrow("HOOKGATE_TRUST_PROXY");
   });
 });
