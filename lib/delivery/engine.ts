@@ -5,6 +5,7 @@
 // Round trips per batch: one claim, one record, and a few KV calls per destination.
 import type { Gateway } from "../gateway.js";
 import { errorFields, log } from "../observability/log.js";
+import { answerExcerpt, redactPersonal } from "../observability/redact.js";
 import type { Destination } from "../routing/table.js";
 import { kvBreaker, type Breaker } from "./breaker.js";
 import type { AttemptOutcome } from "./destination.js";
@@ -103,11 +104,13 @@ export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): D
       attempted_at: now.toISOString(),
       duration_ms: Math.round(performance.now() - started),
       status: outcome.status ?? null,
-      response: outcome.response ?? null,
+      // The delivery log keeps the status and a short excerpt of the answer, emails,
+      // phone numbers and tokens masked: receivers echo customers' data.
+      response: answerExcerpt(outcome.response),
     };
     const next = nextAttemptAt(delivery.attempt, outcome, { now: clock(), policy: destination.retry, random });
     if (next.kind === "delivered" || outcome.kind === "delivered") return { delivery, outcome, record: { ...base, outcome: "delivered" } };
-    const failure = { error_class: outcome.errorClass, error: outcome.error };
+    const failure = { error_class: outcome.errorClass, error: redactPersonal(outcome.error) };
     if (next.kind === "retry") {
       return { delivery, outcome, record: { ...base, ...failure, outcome: "retry", next_attempt_at: next.at.toISOString() } };
     }

@@ -1,12 +1,15 @@
 // What happens to a rejected webhook after its answer: it is counted in the KV by
 // reason, provider and client IP (shared by every instance); a burst of signature
-// failures raises one security alert; and a sample is kept in the store.
+// failures raises one security alert; and a sample is kept in the store. The sample
+// keeps no body unless REJECTION_BODY_PREFIX_BYTES asks for one, and then only a short
+// prefix with emails, phone numbers and tokens masked: a rejected request is often a
+// real sender's (a rotated secret) and carries its customers' data.
 import type { Alerts } from "../alerts/alerts.js";
 import type { Kv } from "../kv/port.js";
 import type { Env } from "../config/env.js";
 import type { Rpc } from "../store/port.js";
 import { errorFields, log } from "../observability/log.js";
-import { safeHeaders } from "../observability/redact.js";
+import { redactPersonal, safeHeaders } from "../observability/redact.js";
 
 export interface RejectedRequest {
   provider: string;
@@ -17,8 +20,8 @@ export interface RejectedRequest {
   /** True for failed verifications: the ones a security alert counts. */
   signatureFailure: boolean;
   headers: Headers;
-  /** The first bytes of the body, when it was read. */
-  bodyPrefix?: Uint8Array;
+  /** The body, when it was read (only a redacted prefix of it may be kept). */
+  body?: Uint8Array;
   bodyBytes?: number;
   /** The rejected request's id, on any log line its bookkeeping writes. */
   requestId?: string;
@@ -31,6 +34,8 @@ export interface RejectionsConfig {
   windowMs: number;
   recordsPerMinute: number;
   retentionSeconds: number;
+  /** 0: no body kept. Otherwise the bytes of body read, before redaction. */
+  bodyPrefixBytes: number;
 }
 
 export function rejectionsConfig(env: Env): RejectionsConfig {
@@ -39,10 +44,10 @@ export function rejectionsConfig(env: Env): RejectionsConfig {
     windowMs: env.SECURITY_ALERT_WINDOW_SECONDS * 1000,
     recordsPerMinute: env.REJECTION_RECORDS_PER_MINUTE,
     retentionSeconds: env.REJECTION_RETENTION_DAYS * 86_400,
+    bodyPrefixBytes: env.REJECTION_BODY_PREFIX_BYTES,
   };
 }
 
-export const BODY_PREFIX_BYTES = 4096;
 export const SIGNATURE_FAILURES = "signature_failures";
 
 /** The window is counted in this many buckets, so "the last 5 minutes" slides by a minute. */
@@ -115,7 +120,7 @@ export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; confi
         "Top IPs": top(summary.ips),
         "What to check":
           "one provider from few IPs usually means a rotated or mis-set secret; many IPs or providers, an attack. " +
-          "Each IP gets 429 once it fills RATE_LIMIT_FAILED_VERIFICATIONS.",
+          "An IP's failures get 429 once it fills RATE_LIMIT_FAILED_VERIFICATIONS; its signed requests are still accepted.",
       },
     }, { logFields: { request_id: requestId } });
   }
@@ -131,14 +136,14 @@ export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; confi
 
   async function keep(r: RejectedRequest): Promise<void> {
     if (!(await sampled(r.ip))) return;
-    const prefix = r.bodyPrefix?.subarray(0, BODY_PREFIX_BYTES) ?? new Uint8Array(0);
+    const prefix = bodyPrefix(r, config.bodyPrefixBytes);
     await rpc.call("hookgate_record_rejection", {
       p_provider: r.provider,
       p_reason: r.reason,
       p_status: r.status,
       p_client_ip: r.ip,
-      p_headers: safeHeaders(r.headers),
-      p_body_prefix_base64: Buffer.from(prefix.buffer, prefix.byteOffset, prefix.byteLength).toString("base64"),
+      p_headers: Object.fromEntries(Object.entries(safeHeaders(r.headers)).map(([name, value]) => [name, redactPersonal(value)])),
+      p_body_prefix_base64: Buffer.from(prefix, "utf8").toString("base64"),
       p_body_bytes: r.bodyBytes ?? null,
       p_retention_seconds: config.retentionSeconds,
     });
@@ -155,4 +160,27 @@ export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; confi
       ]);
     },
   };
+}
+
+/**
+ * The kept start of a rejected body: nothing by default; else the first `bytes` as text,
+ * form-decoded when it is a form (Twilio's `From=%2B1555...` hides a phone number from a
+ * pattern), emails, phone numbers and tokens masked, and no longer than `bytes`.
+ */
+export function bodyPrefix(r: Pick<RejectedRequest, "body" | "headers">, bytes: number): string {
+  if (bytes <= 0 || !r.body?.byteLength) return "";
+  let text = Buffer.from(r.body.buffer, r.body.byteOffset, Math.min(r.body.byteLength, bytes)).toString("utf8");
+  if (/application\/x-www-form-urlencoded/i.test(r.headers.get("content-type") ?? "")) text = formDecoded(text);
+  const redacted = redactPersonal(text.replace(/\uFFFD+$/, ""));
+  return Buffer.from(redacted, "utf8").subarray(0, bytes).toString("utf8").replace(/\uFFFD+$/, "").replace(/\u0000/g, "");
+}
+
+function formDecoded(text: string): string {
+  return text.replace(/\+/g, " ").replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
 }

@@ -1,10 +1,15 @@
 -- Rejected requests: a bounded, sampled record, so an operator can tell an attack from
--- a mis-set secret (which reasons, from which IPs, with which headers and body start).
+-- a mis-set secret (which reasons, from which IPs, with which headers).
 --
 -- Bounded three ways: the gateway samples (REJECTION_RECORDS_PER_MINUTE through a KV
 -- counter, so an attack cannot turn into database writes), each row holds at most
--- 4 KiB of body and 8 KiB of headers, and every insert removes a few rows past
+-- 1 KiB of body and 8 KiB of headers, and every insert removes a few rows past
 -- retention, so the table stays bounded even where no cleanup cron runs.
+--
+-- No personal data: a rejected request is often a real sender's (a rotated secret), so
+-- the gateway keeps no body by default (body_prefix is empty); with
+-- REJECTION_BODY_PREFIX_BYTES it keeps a short prefix with emails, phone numbers and
+-- tokens already masked (lib/pipeline/rejections.ts). Header values are masked too.
 
 create table hookgate.rejected_requests (
   id          bigint generated always as identity primary key,
@@ -16,7 +21,7 @@ create table hookgate.rejected_requests (
   -- Signature, secret and credential headers are removed before they get here.
   headers     jsonb not null default '{}'
               check (octet_length(headers::text) <= 8192),
-  body_prefix bytea not null check (octet_length(body_prefix) <= 4096),
+  body_prefix bytea not null default '' check (octet_length(body_prefix) <= 1024),
   body_bytes  integer
 );
 create index rejected_requests_received_at on hookgate.rejected_requests (received_at);
@@ -40,7 +45,7 @@ declare
 begin
   insert into hookgate.rejected_requests (provider, reason, status, client_ip, headers, body_prefix, body_bytes)
   values (left(p_provider, 64), left(p_reason, 64), p_status, left(p_client_ip, 64),
-          coalesce(p_headers, '{}'::jsonb), substring(decode(coalesce(p_body_prefix_base64, ''), 'base64') from 1 for 4096),
+          coalesce(p_headers, '{}'::jsonb), substring(decode(coalesce(p_body_prefix_base64, ''), 'base64') from 1 for 1024),
           p_body_bytes)
   returning id into v_id;
 
