@@ -1,7 +1,8 @@
 // The one way anything in hookgate tells the team: `alert(kind, message)`. Each kind
 // (and optional scope inside it, such as a destination) has a cooldown shared by every
 // function instance through the KV, so an attack or a flapping breaker sends one
-// message, not hundreds. Without Slack configured an alert is a log line only.
+// message, not hundreds. Without Slack configured an alert is a log line only, and it
+// claims no cooldown: configuring Slack later must not find the kind already "sent".
 import type { Kv } from "../kv/port.js";
 import { errorFields, log, type LogFields } from "../observability/log.js";
 import { increment } from "../observability/counters.js";
@@ -41,6 +42,8 @@ export function createAlerts(config: AlertsConfig): Alerts {
   const now = config.now ?? Date.now;
   // Used only when the KV cannot be reached: this instance's own cooldowns.
   const local = new Map<string, number>();
+  // Without a channel: when this instance last logged each alert, for its log line only.
+  const notConfiguredUntil = new Map<string, number>();
 
   /** True when this call may send: it took the cooldown for every instance. */
   async function claim(key: string, cooldownMs: number): Promise<boolean> {
@@ -61,6 +64,7 @@ export function createAlerts(config: AlertsConfig): Alerts {
   return {
     async coolingDown(kind, scope) {
       const key = keyOf(kind, scope);
+      if (!config.channel) return (notConfiguredUntil.get(key) ?? 0) > now();
       try {
         return (await config.kv.get(key)) !== null;
       } catch {
@@ -72,13 +76,18 @@ export function createAlerts(config: AlertsConfig): Alerts {
       const cooldownMs = options.cooldownMs ?? config.cooldowns?.[kind] ?? config.defaultCooldownMs;
       const key = keyOf(kind, options.scope);
       const fields = { ...options.logFields, kind, scope: options.scope, title: message.title };
+      if (!config.channel) {
+        // This instance's own cooldown keeps the log line from repeating per occurrence;
+        // nothing shared is claimed, so an instance with Slack configured still sends.
+        if ((notConfiguredUntil.get(key) ?? 0) > now()) return { sent: false, reason: "not_configured" };
+        if (notConfiguredUntil.size >= 1000) notConfiguredUntil.clear();
+        notConfiguredUntil.set(key, now() + cooldownMs);
+        log.warn("alert", { ...fields, ...message.fields, delivered: false, why: "SLACK_BOT_TOKEN is not set" });
+        return { sent: false, reason: "not_configured" };
+      }
       if (!(await claim(key, cooldownMs))) {
         log.info("alert suppressed by cooldown", fields);
         return { sent: false, reason: "cooldown" };
-      }
-      if (!config.channel) {
-        log.warn("alert", { ...fields, ...message.fields, delivered: false, why: "SLACK_BOT_TOKEN is not set" });
-        return { sent: false, reason: "not_configured" };
       }
       try {
         await config.channel.post(formatAlert(kind, message));

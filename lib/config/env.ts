@@ -5,6 +5,8 @@ import { z } from "zod";
 import { ConfigError } from "./error.js";
 import { providers } from "../providers/catalog.js";
 import { rateSpec, rateSpecsBySource } from "./rate-spec.js";
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
 
 /** A comma-separated list: several secrets verify at once, so they rotate without downtime. */
 const list = z
@@ -25,6 +27,19 @@ const base = {
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** Set by Vercel on every deployment. */
   VERCEL: z.string().optional(),
+  /** Vercel system variables: they name the deployment's KV namespace (HOOKGATE_KV_PREFIX). */
+  VERCEL_PROJECT_ID: z.string().optional(),
+  VERCEL_ENV: z.string().optional(),
+  /** The custom environment (`staging`) where there is one; VERCEL_ENV says `preview` there. */
+  VERCEL_TARGET_ENV: z.string().optional(),
+  /**
+   * Every KV key starts with this, so deployments sharing one Redis never share breaker
+   * state, alert cooldowns or rate limits. Default: per deployment (see kvPrefix below).
+   */
+  HOOKGATE_KV_PREFIX: z
+    .string()
+    .regex(/^[\w:./-]{1,80}$/, "1 to 80 letters, digits or _ : . / -")
+    .optional(),
   // Delivery (lib/delivery): operator routes and the first configured route (hookgate.routes.ts).
   CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
@@ -41,9 +56,21 @@ const base = {
   // Abuse protection, alerts and error reporting (lib/pipeline/limits.ts, lib/alerts/,
   // lib/observability/sentry.ts). Rates are <count>/<window> or `off`.
   RATE_LIMIT_PER_IP: rateSpec.prefault("1000/10s"),
-  RATE_LIMIT_FAILED_VERIFICATIONS: rateSpec.prefault("20/5m"),
+  // Above SECURITY_ALERT_THRESHOLD, so a single-IP attack is answered 401 until it has alerted.
+  RATE_LIMIT_FAILED_VERIFICATIONS: rateSpec.prefault("100/5m"),
   RATE_LIMIT_PER_SOURCE: rateSpecsBySource.optional(),
   RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(200),
+  /**
+   * Which header carries the client's address: `auto` (Vercel's own headers on Vercel,
+   * none elsewhere), `none`, `vercel`, or a header a trusted proxy sets (`x-real-ip`,
+   * `x-forwarded-for` (its last entry), `cf-connecting-ip`, ...). lib/pipeline/client-ip.ts.
+   */
+  HOOKGATE_TRUST_PROXY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9-]{1,64}$/, "auto, none, vercel or a header name such as x-real-ip")
+    .default("auto"),
   DUPLICATE_STATUS: z.enum(["200", "409"]).default("200").transform(Number),
   SLACK_BOT_TOKEN: z.string().optional(),
   ALERT_CHANNEL_ID: z.string().optional(),
@@ -54,6 +81,8 @@ const base = {
   SECURITY_ALERT_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(900),
   REJECTION_RECORDS_PER_MINUTE: z.coerce.number().int().min(0).default(60),
   REJECTION_RETENTION_DAYS: z.coerce.number().int().positive().default(7),
+  /** 0 (default): rejected bodies are not kept. Otherwise this many bytes, redacted (max 1024). */
+  REJECTION_BODY_PREFIX_BYTES: z.coerce.number().int().min(0).max(1024, "at most 1024").default(0),
   SENTRY_DSN: z.url().optional(),
   SENTRY_ENVIRONMENT: z.string().optional(),
   // Operations (lib/operations): metrics, retention, health alerts.
@@ -119,6 +148,8 @@ export interface Config {
   logLevel: Env["LOG_LEVEL"];
   store: StoreTarget;
   kv: KvTarget;
+  /** Put before every KV key (HOOKGATE_KV_PREFIX or the deployment's default). */
+  kvPrefix: string;
   /** Secrets by provider name; an empty list means the provider is not configured. */
   secrets: Readonly<Record<string, readonly string[]>>;
   /** Providers the operator lets accept unsigned requests (stored unverified), by name. */
@@ -145,6 +176,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     store: storeTarget(env),
     kv: kvTarget(env),
+    kvPrefix: kvPrefix(env, storeTarget(env)),
     secrets: Object.fromEntries(
       providers.map((p) => [p.name, (env as Record<string, unknown>)[p.secretEnv] as string[] | undefined ?? []]),
     ),
@@ -169,4 +201,31 @@ function kvTarget(env: Env): KvTarget {
   }
   if (env.REDIS_URL) return { transport: "redis", url: env.REDIS_URL };
   return { transport: "memory" };
+}
+
+/**
+ * The default KV namespace is the deployment's: on Vercel its project and environment
+ * (production, preview, or a custom one such as staging), elsewhere the store it writes
+ * to (a short hash of its user, host, port and database, or of the PGlite directory;
+ * never a password). Deployments that share a database share its deliveries, so they should
+ * share breaker state too; any two that do not, never meet in the KV.
+ */
+export function kvPrefix(env: Env, store: StoreTarget): string {
+  if (env.HOOKGATE_KV_PREFIX) return env.HOOKGATE_KV_PREFIX;
+  if (env.VERCEL && env.VERCEL_PROJECT_ID) {
+    return `hookgate:${env.VERCEL_PROJECT_ID}:${env.VERCEL_TARGET_ENV ?? env.VERCEL_ENV ?? "unknown"}:`;
+  }
+  return `hookgate:${createHash("sha256").update(storeIdentity(store)).digest("hex").slice(0, 12)}:`;
+}
+
+function storeIdentity(store: StoreTarget): string {
+  if (store.transport === "pglite") return `pglite:${store.dataDir.startsWith("memory:") ? store.dataDir : resolve(store.dataDir)}`;
+  try {
+    const url = new URL(store.url);
+    // The user too: Supabase's pooler serves every project of a region on one host, and
+    // tells them apart by the user name (postgres.<project-ref>).
+    return `${store.transport}:${url.username}@${url.hostname}:${url.port}${store.transport === "postgres" ? url.pathname : ""}`;
+  } catch {
+    return `${store.transport}:${store.url}`;
+  }
 }
