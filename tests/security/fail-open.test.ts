@@ -55,7 +55,7 @@ describe("the limiter fails open", () => {
   it("keeps accepting when the KV points where nothing listens, and says why", async () => {
     const port = await freePort();
     logs = captureStdout();
-    gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "info" }, { kv: redisKv(`redis://127.0.0.1:${port}`), store: await fileStore() });
+    gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "info", HOOKGATE_TRUST_PROXY: "x-real-ip" }, { kv: redisKv(`redis://127.0.0.1:${port}`), store: await fileStore() });
     const fn = webhook(clickup, async () => gateway!);
     const before = failOpenCount();
 
@@ -73,7 +73,7 @@ describe("the limiter fails open", () => {
     redis = await startRedis(port);
     logs = captureStdout();
     gateway = await testGateway(
-      { CLICKUP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "info", RATE_LIMIT_TIMEOUT_MS: "100" },
+      { CLICKUP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "info", RATE_LIMIT_TIMEOUT_MS: "100", HOOKGATE_TRUST_PROXY: "x-real-ip" },
       { kv: redisKv(`redis://127.0.0.1:${port}`), store: await fileStore() },
     );
     const fn = webhook(clickup, async () => gateway!);
@@ -95,7 +95,7 @@ describe("the limiter fails open", () => {
     redis = await startRedis(port);
     logs = captureStdout();
     gateway = await testGateway(
-      { CLICKUP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "info", RATE_LIMIT_PER_IP: "2/1h" },
+      { CLICKUP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "info", RATE_LIMIT_PER_IP: "2/1h", HOOKGATE_TRUST_PROXY: "x-real-ip" },
       { kv: redisKv(`redis://127.0.0.1:${port}`), store: await fileStore() },
     );
     const fn = webhook(clickup, async () => gateway!);
