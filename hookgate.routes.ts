@@ -15,7 +15,7 @@ export default defineRoutes(({ env }) => ({
         url: env.AGENT_SDK_URL,
         // Required with AGENT_SDK_URL (lib/config/env.ts): the agent verifies hookgate with it.
         secret: env.AGENT_SDK_SECRET ?? [],
-        timeoutMs: 10_000,
+        timeoutMs: env.AGENT_SDK_TIMEOUT_MS,
       }),
     // The ClickUp ticket router (README, "ClickUp ticket routing"); on once CLICKUP_ROUTED_LIST_IDS is set.
     "clickup-router": clickupRoutingEnabled(env) && clickupRouter(),
