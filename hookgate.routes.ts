@@ -24,9 +24,10 @@ export default defineRoutes(({ env }) => ({
     ...(env.AGENT_SDK_URL
       ? [{ provider: "chatwoot", events: ["message_created", "conversation_status_changed"], to: ["agent-sdk"] }]
       : []),
-    // Loop-safe: only creation, or a change of the Customer/Market field, in a routed list.
+    // Loop-safe: only creation, a move in from another list, or a change of the
+    // Customer/Market field, in a routed list.
     ...(clickupRoutingEnabled(env)
-      ? [{ provider: "clickup", events: ["taskCreated", "taskUpdated"], when: isRoutedTicket(env), to: ["clickup-router"] }]
+      ? [{ provider: "clickup", events: ["taskCreated", "taskMoved", "taskUpdated"], when: isRoutedTicket(env), to: ["clickup-router"] }]
       : []),
   ],
 }));
