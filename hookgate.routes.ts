@@ -15,7 +15,7 @@ export default defineRoutes(({ env }) => ({
         url: env.AGENT_SDK_URL,
         // Required with AGENT_SDK_URL (lib/config/env.ts): the agent verifies hookgate with it.
         secret: env.AGENT_SDK_SECRET ?? [],
-        timeoutMs: 10_000,
+        timeoutMs: env.AGENT_SDK_TIMEOUT_MS,
       }),
     // The ClickUp ticket router (README, "ClickUp ticket routing"); on once CLICKUP_ROUTED_LIST_IDS is set.
     "clickup-router": clickupRoutingEnabled(env) && clickupRouter(),
@@ -24,9 +24,10 @@ export default defineRoutes(({ env }) => ({
     ...(env.AGENT_SDK_URL
       ? [{ provider: "chatwoot", events: ["message_created", "conversation_status_changed"], to: ["agent-sdk"] }]
       : []),
-    // Loop-safe: only creation, or a change of the Customer/Market field, in a routed list.
+    // Loop-safe: only creation, a move in from another list, or a change of the
+    // Customer/Market field, in a routed list.
     ...(clickupRoutingEnabled(env)
-      ? [{ provider: "clickup", events: ["taskCreated", "taskUpdated"], when: isRoutedTicket(env), to: ["clickup-router"] }]
+      ? [{ provider: "clickup", events: ["taskCreated", "taskMoved", "taskUpdated"], when: isRoutedTicket(env), to: ["clickup-router"] }]
       : []),
   ],
 }));

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from "./config/env.js";
 import { openKv } from "./kv/open.js";
 import { watchDeliverySignals } from "./operations/watch.js";
 import type { Kv } from "./kv/port.js";
-import { onUnexpectedError } from "./http/endpoint.js";
+import { onUnexpectedError, trustVercelRequestId } from "./http/endpoint.js";
 import { setLogLevel } from "./observability/log.js";
 import { secretValues } from "./observability/redact.js";
 import { sentryReporter } from "./observability/sentry.js";
@@ -35,6 +35,7 @@ export interface GatewayParts {
 /** Opens a gateway; parts given are used as they are (tests, the local server). */
 export async function openGateway(config: Config, parts: GatewayParts = {}): Promise<Gateway> {
   setLogLevel(config.logLevel);
+  trustVercelRequestId(config.env.VERCEL !== undefined);
   if (config.env.SENTRY_DSN) {
     // Sentry itself is imported on the first report, after an answer: never at cold start.
     onUnexpectedError(

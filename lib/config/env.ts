@@ -47,6 +47,13 @@ const base = {
   HOOKGATE_URL: z.url().optional(),
   AGENT_SDK_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
   AGENT_SDK_SECRET: list.optional(),
+  /** Each forward to AGENT_SDK_URL may take this long (at most 45 s: attempts end inside their 60 s lease). */
+  AGENT_SDK_TIMEOUT_MS: z.coerce
+    .number({ error: "must be milliseconds from 1 to 45000" })
+    .int("must be milliseconds from 1 to 45000")
+    .min(1, "must be milliseconds from 1 to 45000")
+    .max(45_000, "must be milliseconds from 1 to 45000 (attempts end inside their 60 s lease)")
+    .default(10_000),
   // ClickUp ticket routing (lib/routing/clickup): off until the routed lists are set.
   CLICKUP_ROUTED_LIST_IDS: list.optional(),
   CLICKUP_API_TOKEN: z.string().optional(),

@@ -7,7 +7,8 @@
 // While open, due deliveries are deferred without using an attempt. The decision is a
 // pure function (shouldOpen); the rest is a few KV calls per destination per batch.
 import type { Kv } from "../kv/port.js";
-import { errorFields, log } from "../observability/log.js";
+import { increment } from "../observability/counters.js";
+import { errorFields, log, type LogFields } from "../observability/log.js";
 import { emitDeliverySignal } from "./signals.js";
 
 export interface BreakerPolicy {
@@ -62,10 +63,22 @@ const PROBE_WAIT_MS = 5_000;
 /** Keys outlive any sane cooldown, but never linger forever. */
 const STATE_TTL_MS = 24 * 60 * 60 * 1000;
 const RUN_TTL_MS = 60 * 60 * 1000;
+/** At most one KV warning per kind per this many ms (like the limiter's): an outage must not flood the logs. */
+export const KV_WARN_EVERY_MS = 60_000;
 
 export function kvBreaker(kv: Kv, options: { prefix?: string; clock?: () => Date } = {}): Breaker {
   const prefix = `${options.prefix ?? "hookgate:"}breaker:`;
   const clock = options.clock ?? (() => new Date());
+  const lastWarned = new Map<string, number>();
+  /** Every KV failure is counted; one line a minute per kind says so, with how many since the last. */
+  const kvFailed = (what: "admit" | "report", message: string, fields: LogFields) => {
+    increment("hookgate_breaker_kv_errors_total", { op: what });
+    const now = clock().getTime();
+    const last = lastWarned.get(what);
+    if (last !== undefined && now - last < KV_WARN_EVERY_MS) return;
+    lastWarned.set(what, now);
+    log.warn(message, fields);
+  };
   const keys = (destination: string, policy: BreakerPolicy, now: number) => {
     const base = `${prefix}${destination}:`;
     const window = Math.floor(now / policy.windowMs);
@@ -90,7 +103,7 @@ export function kvBreaker(kv: Kv, options: { prefix?: string; clock?: () => Date
         const won = await kv.set(k.probe, String(now), { nx: true, px: probeTtlMs });
         return won ? { state: "probe" } : { state: "open", until: new Date(now + Math.min(PROBE_WAIT_MS, policy.cooldownMs)) };
       } catch (error) {
-        log.warn("breaker state unavailable; delivering anyway", { destination, ...errorFields(error) });
+        kvFailed("admit", "breaker state unavailable; delivering anyway", { destination, ...errorFields(error) });
         return { state: "closed", reason: "kv_unavailable" };
       }
     },
@@ -139,7 +152,7 @@ export function kvBreaker(kv: Kv, options: { prefix?: string; clock?: () => Date
           await emitDeliverySignal({ type: "breaker_opened", destination, reason, ...counts, until, at });
         }
       } catch (error) {
-        log.warn("breaker state not updated", { destination, ...errorFields(error) });
+        kvFailed("report", "breaker state not updated", { destination, ...errorFields(error) });
       }
     },
   };

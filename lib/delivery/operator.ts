@@ -6,6 +6,7 @@ import { sharedGateway, type Gateway } from "../gateway.js";
 import { requireBearer } from "../http/auth.js";
 import { endpoint, type Endpoint } from "../http/endpoint.js";
 import { Rejection } from "../http/errors.js";
+import { intParam, limitParam, parseParams, queryOf, textParam, timeParam } from "../http/params.js";
 import { readBody } from "../pipeline/body.js";
 import { engineFor } from "./engine.js";
 import { deliveryStore } from "./store.js";
@@ -25,9 +26,9 @@ export function cronDeliver(gateway: () => Promise<Gateway> = sharedGateway): En
   });
 }
 
-const id = z.coerce.number({ error: "must be a delivery id" }).int("must be a delivery id").positive("must be a delivery id").max(Number.MAX_SAFE_INTEGER);
-const time = z.coerce.date({ error: "must be an ISO 8601 time" });
-const name = z.string().trim().min(1).max(200);
+const id = intParam(1, Number.MAX_SAFE_INTEGER, "a delivery id");
+const time = timeParam;
+const name = textParam(200);
 
 export const deadLetterQuery = z
   .object({
@@ -36,7 +37,7 @@ export const deadLetterQuery = z
     type: name.optional(),
     since: time.optional(),
     until: time.optional(),
-    limit: z.coerce.number().int().min(1).max(500).optional(),
+    limit: limitParam(500).optional(),
     before: id.optional(),
   })
   .strict();
@@ -50,10 +51,10 @@ export const replayRequest = z
     since: time.optional(),
     until: time.optional(),
     /** Required to replay every dead delivery with no filter at all. */
-    all: z.boolean().optional(),
-    dryRun: z.boolean().optional(),
+    all: z.boolean({ error: "must be true or false" }).optional(),
+    dryRun: z.boolean({ error: "must be true or false" }).optional(),
     /** At most this many, oldest first: the CLI replays in batches to show progress. */
-    limit: z.coerce.number().int().positive().max(10_000).optional(),
+    limit: intParam(1, 10_000).optional(),
   })
   .strict()
   .refine((r) => r.id === undefined || (!r.destination && !r.provider && !r.type && !r.since && !r.until && !r.all), {
@@ -63,14 +64,7 @@ export const replayRequest = z
     message: "give an id, at least one filter (destination, provider, type, since, until), or all: true",
   });
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "request"}: ${i.message}`);
-    throw new Rejection("bad_request", problems.join("; "), {}, "invalid_parameters");
-  }
-  return parsed.data;
-}
+const parse = <T>(schema: z.ZodType<T>, input: unknown): T => parseParams(schema, input, "request");
 
 function admin(route: string, methods: string[], handler: (request: Request, gw: Gateway) => Promise<Response>, gateway: () => Promise<Gateway>): Endpoint {
   return endpoint(`admin/${route}`, methods, async (request) => {
@@ -83,7 +77,7 @@ function admin(route: string, methods: string[], handler: (request: Request, gw:
 /** GET /api/admin/dead-letters?destination=&provider=&type=&since=&until=&limit=&before= */
 export function deadLettersEndpoint(gateway: () => Promise<Gateway> = sharedGateway): Endpoint {
   return admin("dead-letters", ["GET"], async (request, gw) => {
-    const query = parse(deadLetterQuery, Object.fromEntries(new URL(request.url).searchParams));
+    const query = parse(deadLetterQuery, queryOf(request));
     const page = await deliveryStore(gw.store.rpc).listDeadLetters({
       destination: query.destination,
       provider: query.provider,
@@ -100,7 +94,7 @@ export function deadLettersEndpoint(gateway: () => Promise<Gateway> = sharedGate
 /** GET /api/admin/delivery?id= : one delivery, its event and its attempt log. */
 export function deliveryEndpoint(gateway: () => Promise<Gateway> = sharedGateway): Endpoint {
   return admin("delivery", ["GET"], async (request, gw) => {
-    const query = parse(z.object({ id }), Object.fromEntries(new URL(request.url).searchParams));
+    const query = parse(z.object({ id }).strict(), queryOf(request));
     const delivery = await deliveryStore(gw.store.rpc).get(query.id);
     if (!delivery) throw new Rejection("not_found", `no delivery ${query.id}`);
     return Response.json(delivery);

@@ -1,5 +1,6 @@
 // The frame every api/ route runs in: method check, request id, the one mapping of
 // errors to answers, security headers, and one structured log line per request.
+import { increment } from "../observability/counters.js";
 import { errorFields, log, type LogFields } from "../observability/log.js";
 import { Rejection, rejectionResponse, toRejection } from "./errors.js";
 
@@ -27,6 +28,24 @@ export function reportUnexpected(error: unknown, context: LogFields): void {
   report(error, context);
 }
 
+/**
+ * Whether `x-vercel-id` may name the request: only on Vercel, whose edge sets it (set
+ * once by the gateway from VERCEL). Anywhere else a client could write it into every
+ * log line, the Sentry tag and the echoed header.
+ */
+let vercelRequestIds = false;
+export function trustVercelRequestId(on: boolean): void {
+  vercelRequestIds = on;
+}
+
+/** Vercel's own shape: region hops then an id, e.g. `iad1::cdg1::abcde-1700000000000-0123456789ab`. */
+const VERCEL_ID = /^[a-z]{2,5}\d{1,2}(::[a-z]{2,5}\d{1,2})*::[A-Za-z0-9]{1,16}(-[A-Za-z0-9]{1,32}){1,4}$/;
+
+export function requestIdOf(request: Request): string {
+  const vercel = vercelRequestIds ? request.headers.get("x-vercel-id") : null;
+  return vercel && vercel.length <= 128 && VERCEL_ID.test(vercel) ? vercel : crypto.randomUUID();
+}
+
 const SECURITY_HEADERS = {
   "x-content-type-options": "nosniff",
   "cache-control": "no-store",
@@ -42,7 +61,7 @@ export function endpoint(route: string, methods: readonly string[], handler: Han
   return {
     async fetch(request) {
       const started = performance.now();
-      const requestId = request.headers.get("x-vercel-id") ?? crypto.randomUUID();
+      const requestId = requestIdOf(request);
       const fields: LogFields = {};
       const context: RequestContext = { requestId, note: (more) => Object.assign(fields, more) };
       let response: Response;
@@ -52,7 +71,13 @@ export function endpoint(route: string, methods: readonly string[], handler: Han
         }
         response = await handler(request, context);
       } catch (error) {
-        const { rejection, unexpected } = toRejection(error);
+        let { rejection, unexpected } = toRejection(error);
+        if (unexpected && request.signal?.aborted) {
+          // The client went away mid-request: its failure, not a bug, and nobody reads the answer.
+          ({ rejection, unexpected } = { rejection: clientGone(), unexpected: false });
+          increment("hookgate_client_aborts_total", { route });
+          log.debug("client aborted the request", { request_id: requestId, route, ...errorFields(error) });
+        }
         fields.outcome ??= rejection.reason;
         if (unexpected) {
           log.error("unexpected error", { request_id: requestId, route, ...errorFields(error) });
@@ -75,4 +100,8 @@ export function endpoint(route: string, methods: readonly string[], handler: Han
       return response;
     },
   };
+}
+
+function clientGone(): Rejection {
+  return new Rejection("bad_request", "the client closed the request", {}, "client_aborted");
 }

@@ -8,7 +8,8 @@
 // credential/signature headers removed.
 import type { ErrorEvent } from "@sentry/node";
 import { after } from "../http/after.js";
-import type { LogFields } from "./log.js";
+import { increment } from "./counters.js";
+import { log, type LogFields } from "./log.js";
 import { isSecretHeader, redactText } from "./redact.js";
 
 export interface SentryTarget {
@@ -46,9 +47,54 @@ function load(target: SentryTarget): Promise<SentryModule> {
 /** Tags an error report carries (the names Sentry shows in its sidebar). */
 const TAGS = { provider: "provider", route: "route", event_id: "hookgate.event_id", request_id: "request_id", task: "task" } as const;
 
-/** The reporter endpoint() calls for unexpected errors: capture and flush after the answer. */
-export function sentryReporter(target: SentryTarget): (error: unknown, context: LogFields) => void {
+/** Reports per kind (error class + route or task) per minute, per instance; the rest are counted. */
+export const REPORTS_PER_MINUTE = 10;
+const WINDOW_MS = 60_000;
+/** Kinds tracked at once: error classes and routes are ours, so this is never reached in practice. */
+const MAX_KINDS = 1_000;
+
+export interface ReportLimit {
+  perMinute?: number;
+  /** Milliseconds since the epoch; injected so tests move time by hand. */
+  clock?: () => number;
+}
+
+/**
+ * Whether one more report of `kind` fits in its minute. A fixed window per kind: one
+ * failure repeated by every request (a broken dependency, a flood of one bad input)
+ * costs at most `perMinute` reports, and a different failure still gets through.
+ */
+export function reportBudget({ perMinute = REPORTS_PER_MINUTE, clock = Date.now }: ReportLimit = {}): (kind: string) => boolean {
+  const windows = new Map<string, { start: number; count: number }>();
+  return (kind) => {
+    const now = clock();
+    let window = windows.get(kind);
+    if (!window || now - window.start >= WINDOW_MS) {
+      if (!window && windows.size >= MAX_KINDS) windows.clear();
+      window = { start: now, count: 0 };
+      windows.set(kind, window);
+    }
+    window.count++;
+    if (window.count === perMinute + 1) log.warn("error reports capped for this minute", { kind, per_minute: perMinute });
+    return window.count <= perMinute;
+  };
+}
+
+/** What makes two reports "the same kind": the error's class and where it happened. */
+export function reportKind(error: unknown, context: LogFields): string {
+  const name = error instanceof Error ? error.name : typeof error;
+  const where = typeof context.route === "string" ? context.route : typeof context.task === "string" ? `task:${context.task}` : "";
+  return `${name}@${where}`;
+}
+
+/** The reporter endpoint() calls for unexpected errors: capture and flush after the answer, within the budget. */
+export function sentryReporter(target: SentryTarget, limit: ReportLimit = {}): (error: unknown, context: LogFields) => void {
+  const allowed = reportBudget(limit);
   return (error, context) => {
+    if (!allowed(reportKind(error, context))) {
+      increment("hookgate_error_reports_dropped_total");
+      return;
+    }
     after("sentry", async () => {
       const Sentry = await load(target);
       Sentry.withScope((scope) => {

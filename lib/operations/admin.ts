@@ -4,6 +4,7 @@
 import { z } from "zod";
 import type { Gateway } from "../gateway.js";
 import { Rejection } from "../http/errors.js";
+import { inTimeRange, textParam } from "../http/params.js";
 import { deliveryStore, type DeadLetterPage } from "../delivery/store.js";
 import { routingDecisions } from "../routing/clickup/directory.js";
 import { snapshot, type Snapshot } from "./metrics.js";
@@ -25,7 +26,7 @@ export function decodeCursor(text: string): EventCursor | null {
     if (!Array.isArray(value) || value.length !== 2) return null;
     const [receivedAt, id] = value as unknown[];
     // Kept as the store wrote it (microseconds): a Date would round it and skip rows.
-    if (typeof receivedAt !== "string" || !STORE_TIME.test(receivedAt) || Number.isNaN(Date.parse(receivedAt))) return null;
+    if (typeof receivedAt !== "string" || !STORE_TIME.test(receivedAt) || !inTimeRange(Date.parse(receivedAt))) return null;
     if (!uuid.safeParse(id).success) return null;
     return { receivedAt, id: id as string };
   } catch {
@@ -47,7 +48,8 @@ export const eventsQuery = z
     provider: queryName.optional(),
     type: queryName.optional(),
     status: z.enum(["none", "pending", "delivered", "dead"], { error: "must be one of none, pending, delivered, dead" }).optional(),
-    dedup_key: z.string().min(1).max(1000).optional(),
+    // Not trimmed: a key is matched exactly as the provider's ids made it.
+    dedup_key: textParam(4096, { trim: false }).optional(),
     since: queryTime.optional(),
     until: queryTime.optional(),
     limit: queryLimit.optional(),
@@ -80,7 +82,7 @@ export function eventEndpoint(gateway?: () => Promise<Gateway>) {
 /** GET /api/admin/routing?task= | ?event= : the ClickUp routing decisions taken, newest first. */
 export function routingEndpoint(gateway?: () => Promise<Gateway>) {
   const query = z
-    .object({ task: z.string().trim().min(1).max(100).optional(), event: uuid.optional(), limit: queryLimit.optional() })
+    .object({ task: textParam(100).optional(), event: uuid.optional(), limit: queryLimit.optional() })
     .strict()
     .refine((q) => (q.task === undefined) !== (q.event === undefined), { message: "give task (a ClickUp task id) or event (an event id)" });
   return operatorEndpoint("admin/routing", ["GET"], "ADMIN_TOKEN", async (request, gw) => {

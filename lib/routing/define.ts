@@ -6,16 +6,25 @@ import type { ActionDestination } from "../delivery/destination.js";
 import type { RetryPolicy } from "../delivery/schedule.js";
 import type { ProviderEvent } from "../providers/types.js";
 
+/** A destination's retry settings, as the routing file writes them. */
+export interface RetryDefinition extends Partial<RetryPolicy> {
+  /**
+   * Attempts in all, the first included (1–50). Cuts the schedule short, or extends it
+   * by repeating its last delay; after the last attempt the delivery is dead.
+   */
+  maxAttempts?: number;
+}
+
 /** Per-destination overrides of the engine's defaults. */
 export interface DeliveryPolicy {
   /** Milliseconds an attempt may take (default 10 000, at most 45 000). */
   timeoutMs?: number;
   /**
    * `schedule`: delay in ms before each attempt, the first included (default
-   * DEFAULT_SCHEDULE_MS); `jitter` (default 0.1); `retryClientErrors`: retry 4xx
-   * answers other than 408/410/429 too (true, or a list of statuses).
+   * DEFAULT_SCHEDULE_MS); `maxAttempts`; `jitter` (default 0.1); `retryClientErrors`:
+   * retry 4xx answers other than 408/410/429 too (true, or a list of statuses).
    */
-  retry?: Partial<RetryPolicy>;
+  retry?: RetryDefinition;
   breaker?: Partial<BreakerPolicy>;
 }
 

@@ -41,12 +41,34 @@ const RESERVED_HEADERS = /^(webhook-(id|timestamp|signature)|content-(type|lengt
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === "function", "must be a function");
 
+/** Attempts a destination may make in all: the schedule's length, or `maxAttempts`. */
+export const MAX_ATTEMPTS = 50;
+/** The longest gap between attempts a schedule may hold: a week. */
+const MAX_DELAY_MS = 7 * 24 * 60 * 60 * 1000;
+
 const policySchema = {
-  timeoutMs: z.number().int().min(1).max(MAX_TIMEOUT_MS).optional(),
+  timeoutMs: z
+    .number({ error: "must be a number of milliseconds" })
+    .int("must be whole milliseconds")
+    .min(1, "must be at least 1 ms")
+    .max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (attempts end inside their 60 s lease)`)
+    .optional(),
   retry: z
     .object({
-      schedule: z.array(z.number().int().min(0)).min(1).max(50).optional(),
-      jitter: z.number().min(0).max(1).optional(),
+      schedule: z
+        .array(z.number().int("must be whole milliseconds").min(0, "must not be negative").max(MAX_DELAY_MS, "must be at most a week"), {
+          error: "must be a list of delays in ms",
+        })
+        .min(1, "must hold at least the first attempt's delay")
+        .max(MAX_ATTEMPTS, `must hold at most ${MAX_ATTEMPTS} attempts`)
+        .optional(),
+      maxAttempts: z
+        .number({ error: `must be a number of attempts from 1 to ${MAX_ATTEMPTS}` })
+        .int(`must be a number of attempts from 1 to ${MAX_ATTEMPTS}`)
+        .min(1, `must be a number of attempts from 1 to ${MAX_ATTEMPTS}`)
+        .max(MAX_ATTEMPTS, `must be a number of attempts from 1 to ${MAX_ATTEMPTS}`)
+        .optional(),
+      jitter: z.number({ error: "must be a fraction from 0 to 1" }).min(0, "must be a fraction from 0 to 1").max(1, "must be a fraction from 0 to 1").optional(),
       retryClientErrors: z.union([z.boolean(), z.array(z.number().int().min(400).max(499))]).optional(),
     })
     .strict()
@@ -202,11 +224,19 @@ function compileDestination(name: string, value: DestinationDefinition, problem:
 }
 
 function policies(value: DestinationDefinition): Pick<Destination, "timeoutMs" | "retry" | "breaker"> {
+  const { maxAttempts, ...retry } = value.retry ?? {};
+  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...retry };
   return {
     timeoutMs: value.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    retry: { ...DEFAULT_RETRY_POLICY, ...value.retry },
+    retry: maxAttempts === undefined ? policy : { ...policy, schedule: scheduleOf(policy.schedule, maxAttempts) },
     breaker: { ...DEFAULT_BREAKER_POLICY, ...value.breaker },
   };
+}
+
+/** `attempts` delays: the schedule cut short, or extended by repeating its last delay. */
+export function scheduleOf(schedule: readonly number[], attempts: number): number[] {
+  const last = schedule[schedule.length - 1] ?? 0;
+  return Array.from({ length: attempts }, (_, i) => schedule[i] ?? last);
 }
 
 /** The pure router: the destinations of every route matching the event, each once, in file order. */

@@ -74,6 +74,32 @@ describe("an HTTP forward", () => {
     expect(detail).toMatchObject({ status: "pending", attempts: 1, last_error_class: "timeout" });
   });
 
+  it("times out at the destination's own limit, not the default 10 s", async () => {
+    // The receiver answers after 1.5 s: inside the default, past this destination's 300 ms.
+    const { gateway, worker } = await setup(() => ({ status: 200, delayMs: 1_500 }), { timeoutMs: 300 });
+    await seedDue(gateway.store, ["downstream"], 1);
+    expect(await worker.drain()).toMatchObject({ retried: 1, delivered: 0 });
+    const detail = (await worker.store.get(1))!;
+    expect(detail).toMatchObject({ status: "pending", last_error_class: "timeout" });
+    expect(detail.last_error).toContain("within 300 ms");
+    expect(detail.log[0]!.duration_ms).toBeGreaterThanOrEqual(290);
+    expect(detail.log[0]!.duration_ms).toBeLessThan(1_500);
+  });
+
+  it("a custom maxAttempts dead-letters after its own count", async () => {
+    const { target, gateway, clock, worker, signals } = await setup(() => ({ status: 503 }), { retry: { maxAttempts: 3 } });
+    await seedDue(gateway.store, ["downstream"], 1);
+    for (let round = 0; round < 6; round++) {
+      await worker.drain();
+      clock.advance(11 * 3600_000);
+    }
+    expect(target.requests).toHaveLength(3);
+    const detail = (await worker.store.get(1))!;
+    expect(detail).toMatchObject({ status: "dead", attempts: 3 });
+    expect(detail.log.map((a) => a.outcome)).toEqual(["dead", "retry", "retry"]);
+    expect(signals.filter((s) => s.type === "dead_letter")).toMatchObject([{ attempts: 3 }]);
+  });
+
   it("waits as long as a 429's Retry-After asks", async () => {
     const { gateway, clock, worker } = await setup(() => ({ status: 429, headers: { "retry-after": "120" }, body: "slow down" }));
     await seedDue(gateway.store, ["downstream"], 1);

@@ -8,6 +8,8 @@ import { redisKv } from "../../lib/kv/redis.js";
 import { upstashKv } from "../../lib/kv/upstash.js";
 import { startUpstashRest, type UpstashRestServer } from "../support/upstash-rest.js";
 import { setLogLevel } from "../../lib/observability/log.js";
+import { counterValue } from "../../lib/observability/counters.js";
+import { captureStdout } from "../security/support.js";
 import { manualClock } from "./support.js";
 
 setLogLevel("silent");
@@ -94,6 +96,32 @@ describe("the breaker in KV", () => {
   it("fails open, and says so, when KV cannot be reached", async () => {
     const broken: Kv = { ...memoryKv(), get: () => Promise.reject(new Error("down")) };
     expect(await kvBreaker(broken).admit("svc", policy, probeTtl)).toEqual({ state: "closed", reason: "kv_unavailable" });
+  });
+
+  it("repeated KV failures: every one counted, one warning a minute (the drill saw 626 lines in 15 s)", async () => {
+    const broken: Kv = { ...memoryKv(), get: () => Promise.reject(new Error("down")), incrBy: () => Promise.reject(new Error("down")) };
+    const clock = manualClock();
+    const breaker = kvBreaker(broken, { clock: clock.now });
+    const logs = captureStdout();
+    setLogLevel("warn");
+    const before = counterValue("hookgate_breaker_kv_errors_total", { op: "admit" });
+    try {
+      for (let second = 0; second < 150; second++) {
+        for (let i = 0; i < 4; i++) {
+          await breaker.admit(`svc${i}`, policy, probeTtl);
+          await breaker.report(`svc${i}`, policy, { state: "closed" }, [false]);
+        }
+        clock.advance(1_000);
+      }
+    } finally {
+      logs.stop();
+      setLogLevel("silent");
+    }
+    const warnings = logs.records().filter((r) => r.level === "warn").map((r) => r.msg);
+    // 150 s: minutes starting at 0, 60 and 120 s, once for each kind of failure.
+    expect(warnings.filter((m) => m === "breaker state unavailable; delivering anyway")).toHaveLength(3);
+    expect(warnings.filter((m) => m === "breaker state not updated")).toHaveLength(3);
+    expect(counterValue("hookgate_breaker_kv_errors_total", { op: "admit" }) - before).toBe(600);
   });
 
   describe.skipIf(!REDIS_URL)("on real Redis, across two clients", () => {

@@ -64,9 +64,41 @@ describe("compileRouting", () => {
     ["a reserved header", { destinations: { a: forward({ url: "https://x.example", secret: SECRET, headers: { "webhook-id": "x" } }) }, routes: [] }, 'header "webhook-id" is set by hookgate'],
     ["a bad name", { destinations: { "a b": forward({ url: "https://x.example", secret: SECRET }) }, routes: [] }, 'destination "a b": names are'],
     ["an empty schedule", { destinations: { a: forward({ url: "https://x.example", secret: SECRET, retry: { schedule: [] } }) }, routes: [] }, "retry.schedule"],
+    ["no attempts at all", { destinations: { a: forward({ url: "https://x.example", secret: SECRET, retry: { maxAttempts: 0 } }) }, routes: [] }, 'destination "a": retry.maxAttempts: must be a number of attempts from 1 to 50'],
+    ["too many attempts", { destinations: { a: forward({ url: "https://x.example", secret: SECRET, retry: { maxAttempts: 1000 } }) }, routes: [] }, 'destination "a": retry.maxAttempts'],
+    ["a fractional attempt count", { destinations: { a: forward({ url: "https://x.example", secret: SECRET, retry: { maxAttempts: 2.5 } }) }, routes: [] }, "retry.maxAttempts"],
+    ["a negative timeout", { destinations: { a: forward({ url: "https://x.example", secret: SECRET, timeoutMs: -5 }) }, routes: [] }, 'destination "a": timeoutMs: must be at least 1 ms'],
+    ["a timeout as text", { destinations: { a: forward({ url: "https://x.example", secret: SECRET, timeoutMs: "5s" as unknown as number }) }, routes: [] }, 'destination "a": timeoutMs: must be a number of milliseconds'],
+    ["a negative delay", { destinations: { a: forward({ url: "https://x.example", secret: SECRET, retry: { schedule: [0, -1000] } }) }, routes: [] }, 'destination "a": retry.schedule.1: must not be negative'],
+    ["a jitter over 1", { destinations: { a: forward({ url: "https://x.example", secret: SECRET, retry: { jitter: 2 } }) }, routes: [] }, 'destination "a": retry.jitter: must be a fraction from 0 to 1'],
+    ["an unknown retry setting", { destinations: { a: forward({ url: "https://x.example", secret: SECRET, retry: { attempts: 3 } as object }) }, routes: [] }, 'destination "a": retry'],
   ])("refuses %s, naming it", (_, definition, message) => {
     expect(() => compile(definition)).toThrow(ConfigError);
     expect(() => compile(definition)).toThrow(message);
+  });
+
+  it("resolves maxAttempts into the schedule: cut short, or extended by its last delay", () => {
+    const routing = compile({
+      destinations: {
+        short: forward({ url: "https://x.example", secret: SECRET, retry: { maxAttempts: 3 } }),
+        long: forward({ url: "https://x.example", secret: SECRET, retry: { schedule: [0, 1000], maxAttempts: 4 } }),
+      },
+      routes: [],
+    });
+    expect(routing.destinations.get("short")!.retry.schedule).toEqual([0, 5_000, 300_000]);
+    expect(routing.destinations.get("long")!.retry.schedule).toEqual([0, 1000, 1000, 1000]);
+  });
+
+  it("the agent route's timeout comes from AGENT_SDK_TIMEOUT_MS (default 10 s), checked by name", () => {
+    const agent = (extra: Record<string, string>) =>
+      compileRouting(routes, {
+        env: loadConfig({ AGENT_SDK_URL: "https://agent.example/hook", AGENT_SDK_SECRET: SECRET, ...extra }).env,
+        providers: ["chatwoot", "clickup"],
+      }).destinations.get("agent-sdk")!;
+    expect(agent({}).timeoutMs).toBe(10_000);
+    expect(agent({ AGENT_SDK_TIMEOUT_MS: "30000" }).timeoutMs).toBe(30_000);
+    expect(() => loadConfig({ AGENT_SDK_TIMEOUT_MS: "90000" })).toThrow(/AGENT_SDK_TIMEOUT_MS: must be milliseconds from 1 to 45000/);
+    expect(() => loadConfig({ AGENT_SDK_TIMEOUT_MS: "soon" })).toThrow(/AGENT_SDK_TIMEOUT_MS/);
   });
 
   it("accepts a built-in action as a destination", () => {

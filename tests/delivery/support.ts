@@ -19,7 +19,7 @@ export interface Received {
 }
 
 /** What the receiver answers to its n-th request (from 1): an answer, or "hang" (never answers). */
-export type Answer = { status: number; headers?: Record<string, string>; body?: string } | "hang";
+export type Answer = { status: number; headers?: Record<string, string>; body?: string; delayMs?: number } | "hang";
 
 export interface Receiver {
   url: string;
@@ -41,7 +41,11 @@ export async function receiver(answer: (request: Received, n: number) => Answer 
       for (const waiter of waiters.filter((w) => requests.length >= w.count)) waiter.resolve();
       const reply = answer(received, requests.length);
       if (reply === "hang") return;
-      res.writeHead(reply.status, reply.headers).end(reply.body ?? "ok");
+      const send = () => {
+        if (!res.destroyed) res.writeHead(reply.status, reply.headers).end(reply.body ?? "ok");
+      };
+      if (reply.delayMs) setTimeout(send, reply.delayMs);
+      else send();
     });
   });
   server.keepAliveTimeout = 60_000;

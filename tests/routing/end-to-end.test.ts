@@ -70,6 +70,24 @@ describe.each(STORES)("ClickUp routing end to end on $name", ({ name, skip }) =>
     return { id, payload };
   }
 
+  /** ClickUp's taskMoved (samples/clickup/taskMoved.json) for a task the fake ClickUp holds in `to`. */
+  function taskMoved(task: Omit<SeedTask, "id" | "listId">, from: string, to: string) {
+    const id = `e2e-${name}-${++n}`;
+    api.addTask({ id, listId: to, ...task });
+    const payload = JSON.parse(sample("clickup", "taskMoved.json")) as {
+      task_id: string;
+      history_items: { id: string; parent_id: string; before: { id: string }; after: { id: string } }[];
+    };
+    payload.task_id = id;
+    for (const item of payload.history_items) {
+      item.id = `${item.id}-${id}`;
+      item.parent_id = to;
+      item.before.id = from;
+      item.after.id = to;
+    }
+    return { id, payload };
+  }
+
   async function deliveriesOf(eventId: string) {
     return h.query<{ id: string | number; destination: string; status: string }>(
       `select id, destination, status from hookgate.deliveries where event_id = '${eventId}' order by id`,
@@ -190,5 +208,26 @@ describe.each(STORES)("ClickUp routing end to end on $name", ({ name, skip }) =>
       ["cx", "vip_customer_owner", false],
       ["ops", "market_owner", true],
     ]);
+  });
+
+  it.skipIf(skip)("taskMoved into a routed list is routed like a new ticket", async () => {
+    const { id, payload } = taskMoved({ customer: "Acme Hotels", market: "Porto" }, OTHER_LIST, ROUTED_LIST);
+    const answer = await send(payload);
+    expect(api.calls.map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual([`GET /api/v2/task/${id} 200`, `PUT /api/v2/task/${id} 200`]);
+    expect(writes()).toEqual([["PUT", `/api/v2/task/${id}`, { assignees: { add: [ANA, PIA], rem: [] } }]]);
+    expect(await deliveriesOf(answer.id)).toMatchObject([{ destination: "clickup-router", status: "delivered" }]);
+    const [decision] = await routingDecisions(h.gateway.store.rpc, { taskId: id });
+    expect(decision).toMatchObject({ event_id: answer.id, event_type: "taskMoved", list_id: ROUTED_LIST, assignees: [ANA, PIA] });
+  });
+
+  it.skipIf(skip)("taskMoved out of a routed list, or between routed lists, is recorded and not routed", async () => {
+    const out = taskMoved({ customer: "Acme Hotels", market: "Lisbon" }, ROUTED_LIST, OTHER_LIST);
+    const between = taskMoved({ customer: "Acme Hotels", market: "Lisbon" }, "777", ROUTED_LIST);
+    for (const { payload } of [out, between]) {
+      const answer = await send(payload);
+      expect(answer.duplicate).toBe(false);
+      expect(await deliveriesOf(answer.id)).toEqual([]);
+    }
+    expect(api.calls).toEqual([]);
   });
 });

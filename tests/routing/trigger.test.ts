@@ -11,6 +11,14 @@ const settings = clickupRoutingSettings(
 );
 const created = JSON.parse(sample("clickup", "taskCreated.json")) as Record<string, unknown>;
 const marketChanged = JSON.parse(sample("clickup", "taskUpdated.json")) as Record<string, unknown>;
+const movedIn = JSON.parse(sample("clickup", "taskMoved.json")) as Record<string, unknown>;
+/** taskMoved as ClickUp sends it: one section_moved item, the lists before and after, parent_id the new one. */
+const move = (from: string | null, to: string) => ({
+  event: "taskMoved",
+  task_id: "86b2x7k4q",
+  webhook_id: "w",
+  history_items: [{ id: "1", field: "section_moved", parent_id: to, before: from === null ? null : { id: from, name: "a list" }, after: { id: to, name: "b list" } }],
+});
 
 function update(items: Record<string, unknown>[], event = "taskUpdated") {
   return { event, task_id: "86b2x7k4q", webhook_id: "w", history_items: items.map((i, n) => ({ id: String(n), parent_id: ROUTED, ...i })) };
@@ -28,6 +36,13 @@ describe("route trigger", () => {
     ["the status changed", update([{ field: "status" }]), { route: false, why: "no_routing_field_changed" }],
     ["an update without history items", { event: "taskUpdated", task_id: "t", webhook_id: "w" }, { route: false, why: "no_routing_field_changed" }],
     ["a task created in another list", { ...created, history_items: [{ id: "1", parent_id: "555", field: "task_creation" }] }, { route: false, why: "list_not_routed" }],
+    ["a task moved into a routed list (sample)", movedIn, { route: true, why: "task_moved_in", rules: ["cx", "ops"] }],
+    ["a task moved in, list ids as numbers", { ...move("555", ROUTED), history_items: [{ id: "1", field: "section_moved", parent_id: Number(ROUTED), before: { id: 555 }, after: { id: Number(ROUTED) } }] }, { route: true, why: "task_moved_in", rules: ["cx", "ops"] }],
+    ["a task moved in, no before list", move(null, "901"), { route: true, why: "task_moved_in", rules: ["cx", "ops"] }],
+    ["a task moved out of a routed list", move(ROUTED, "555"), { route: false, why: "list_not_routed" }],
+    ["a task moved between two routed lists", move("901", ROUTED), { route: false, why: "moved_between_routed_lists" }],
+    ["a task moved within one routed list", move(ROUTED, ROUTED), { route: false, why: "moved_between_routed_lists" }],
+    ["a task moved between lists that are not routed", move("554", "555"), { route: false, why: "list_not_routed" }],
     ["taskDeleted", { ...created, event: "taskDeleted" }, { route: false, why: "not_a_task_event" }],
     ["a body with no task id", { event: "taskCreated", webhook_id: "w" }, { route: false, why: "not_a_task_event" }],
     ["not an object", "taskCreated", { route: false, why: "not_a_task_event" }],

@@ -11,7 +11,7 @@ export function clickupRoutingEnabled(env: Env): boolean {
   return (env.CLICKUP_ROUTED_LIST_IDS ?? []).length > 0;
 }
 
-/** taskCreated, or taskUpdated changing Customer/Market, in a routed list. */
+/** taskCreated, taskMoved into a routed list, or taskUpdated changing Customer/Market, in a routed list. */
 export function isRoutedTicket(env: Env): (payload: unknown) => boolean {
   return routesTicket(clickupRoutingSettings({ env }));
 }
