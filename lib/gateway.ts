@@ -44,7 +44,7 @@ export async function openGateway(config: Config, parts: GatewayParts = {}): Pro
   }
   // Routes first: an invalid routing file fails the start before anything is opened.
   const routing = parts.routing ?? (parts.route ? { ...emptyRouting, route: parts.route } : await loadRouting(config));
-  const [store, kv] = await Promise.all([parts.store ?? openStore(config.store), parts.kv ?? openKv(config.kv, config.kvPrefix)]);
+  const [store, kv] = await Promise.all([parts.store ?? openStore(config.store, { timeoutMs: config.storeTimeoutMs }), parts.kv ?? openKv(config.kv, config.kvPrefix)]);
   return {
     config,
     store,

@@ -3,6 +3,7 @@
 import { serve } from "@hono/node-server";
 import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { loadConfig } from "../lib/config/env.js";
 import { engineFor } from "../lib/delivery/engine.js";
 import { openGateway, useGateway } from "../lib/gateway.js";
@@ -23,20 +24,49 @@ for (const route of apiRoutes()) {
   routes.set(route.path, module.default);
 }
 
-const server = serve({
-  port: config.port,
-  fetch: (request) => {
-    const route = routes.get(new URL(request.url).pathname.replace(/\/+$/, ""));
-    if (!route) return Response.json({ error: "not_found", message: "no such route" }, { status: 404 });
-    return route.fetch(request);
+// A client gets seconds, not Node's default 300 s, to send its headers and body: a
+// stalled upload is answered 408 and closed. Node checks these deadlines on an
+// interval (30 s by default), so it is checked often enough to keep them.
+const requestTimeout = config.env.HOOKGATE_REQUEST_TIMEOUT_MS;
+const HEADERS_TIMEOUT_MS = 5_000;
+const serverOptions = {
+  requestTimeout,
+  headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeout),
+  connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(requestTimeout / 4))),
+};
+
+const server = serve(
+  {
+    port: config.port,
+    hostname: config.env.HOST,
+    serverOptions,
+    fetch: (request) => {
+      const route = routes.get(new URL(request.url).pathname.replace(/\/+$/, ""));
+      if (!route) return Response.json({ error: "not_found", message: "no such route" }, { status: 404 });
+      return route.fetch(request);
+    },
   },
+  // Printed once listening: the address and port actually bound (PORT=0 takes a free one).
+  (info) => {
+    const where =
+      config.store.transport === "pglite" ? `pglite (${config.store.dataDir})` : config.store.transport;
+    console.log(`hookgate listening on ${printable(info)}`);
+    console.log(`store: ${where}   kv: ${gateway.kv.transport}`);
+    for (const path of routes.keys()) console.log(`  ${path}`);
+  },
+);
+// Past this many open connections, new ones are refused (each holds memory and a socket).
+server.maxConnections = config.env.HOOKGATE_MAX_CONNECTIONS;
+server.on("error", (error: NodeJS.ErrnoException) => {
+  console.error(`hookgate cannot listen on ${config.env.HOST}:${config.port} (HOST, PORT): ${error.code ?? error.message}`);
+  process.exit(1);
 });
 
-const where =
-  config.store.transport === "pglite" ? `pglite (${config.store.dataDir})` : config.store.transport;
-console.log(`hookgate listening on http://localhost:${config.port}`);
-console.log(`store: ${where}   kv: ${gateway.kv.transport}`);
-for (const path of routes.keys()) console.log(`  ${path}`);
+function printable(info: AddressInfo): string {
+  const host = info.family === "IPv6" ? `[${info.address}]` : info.address;
+  const all = info.address === "0.0.0.0" || info.address === "::" ? " (all interfaces)" : "";
+  return `http://${host}:${info.port}${all}`;
+}
 
 // One process is its own cron: retries come due here every few seconds, as
 // /api/cron/deliver would take them on Vercel.

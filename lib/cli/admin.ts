@@ -33,7 +33,7 @@ export async function openAdmin(env: Record<string, string | undefined>): Promis
     return remote(base, env.ADMIN_TOKEN);
   }
   const config = loadConfig(env);
-  const store = await openStore(config.store);
+  const store = await openStore(config.store, { timeoutMs: config.storeTimeoutMs });
   const calls = deliveryStore(store.rpc);
   return {
     where: `local store (${store.transport})`,

@@ -14,7 +14,18 @@ const list = z
   .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
 
 const base = {
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** `npm start`'s port; 0 takes any free one (the address printed is the one bound). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // The local server (scripts/serve.ts). Loopback by default; HOST=0.0.0.0 in a container.
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  HOOKGATE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  HOOKGATE_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1024),
+  // Bounded waiting (lib/store/deadline.ts, lib/pipeline/in-flight.ts): every store call
+  // (waiting for a connection + the statement) ends within this many ms, or the
+  // webhook is answered 503 + Retry-After; past HOOKGATE_MAX_IN_FLIGHT webhook
+  // requests at once in one instance, new ones are answered 503 at once.
+  HOOKGATE_STORE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  HOOKGATE_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(256),
   HOOKGATE_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
   HOOKGATE_DATA_DIR: z.string().default(".hookgate"),
   PUBLIC_BASE_URL: z.url().optional(),
@@ -151,6 +162,10 @@ export type KvTarget =
 export interface Config {
   port: number;
   bodyLimitBytes: number;
+  /** The limit on every store call, in ms (HOOKGATE_STORE_TIMEOUT_MS). */
+  storeTimeoutMs: number;
+  /** Webhook requests one instance serves at once before it sheds load (HOOKGATE_MAX_IN_FLIGHT). */
+  maxInFlight: number;
   publicBaseUrl: string | undefined;
   logLevel: Env["LOG_LEVEL"];
   store: StoreTarget;
@@ -179,6 +194,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return {
     port: env.PORT,
     bodyLimitBytes: env.HOOKGATE_BODY_LIMIT_BYTES,
+    storeTimeoutMs: env.HOOKGATE_STORE_TIMEOUT_MS,
+    maxInFlight: env.HOOKGATE_MAX_IN_FLIGHT,
     publicBaseUrl: env.PUBLIC_BASE_URL,
     logLevel: env.LOG_LEVEL,
     store: storeTarget(env),

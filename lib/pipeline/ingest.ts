@@ -8,6 +8,7 @@ import { after } from "../http/after.js";
 import { endpoint, type Endpoint, type RequestContext } from "../http/endpoint.js";
 import { Rejection } from "../http/errors.js";
 import type { Provider, WebhookRequest } from "../providers/types.js";
+import { inFlightFor } from "./in-flight.js";
 import { shieldFor, type Guard } from "./shield.js";
 
 /** How long new deliveries stay reserved for the attempt made right after the answer. */
@@ -18,16 +19,28 @@ export function webhook(provider: Provider, gateway: () => Promise<Gateway> = sh
   return endpoint(`webhooks/${provider.name}`, ["POST"], async (request, context) => {
     context.note({ provider: provider.name });
     const gw = await gateway();
-    // Rate limits (one KV round trip, overlapping the body read) and, for a rejection,
-    // the count, alert and sampled record after the answer: lib/pipeline/shield.ts.
-    const guard = (await shieldFor(gw)).guard(request, provider.name, context);
+    // Past HOOKGATE_MAX_IN_FLIGHT requests at once: 503 + Retry-After, before any work.
+    const place = inFlightFor(gw).enter();
     try {
-      return await ingest(gw, provider, request, context, guard);
-    } catch (error) {
-      // The shield may answer a failure from an IP over its failure limit with a 429.
-      throw guard.rejected(error);
+      return await guarded(gw, provider, request, context);
+    } finally {
+      place.leave();
     }
   });
+}
+
+/**
+ * Rate limits (one KV round trip, overlapping the body read) and, for a rejection,
+ * the count, alert and sampled record after the answer: lib/pipeline/shield.ts.
+ */
+async function guarded(gw: Gateway, provider: Provider, request: Request, context: RequestContext): Promise<Response> {
+  const guard = (await shieldFor(gw)).guard(request, provider.name, context);
+  try {
+    return await ingest(gw, provider, request, context, guard);
+  } catch (error) {
+    // The shield may answer a failure from an IP over its failure limit with a 429.
+    throw guard.rejected(error);
+  }
 }
 
 export async function ingest(gateway: Gateway, provider: Provider, request: Request, context: RequestContext, guard: Guard): Promise<Response> {

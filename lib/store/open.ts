@@ -3,19 +3,24 @@
 import type { StoreTarget } from "../config/env.js";
 import { createStore, type Store } from "./store.js";
 
-export async function openStore(target: StoreTarget): Promise<Store> {
+export interface StoreLimits {
+  /** The limit on every call, in ms (HOOKGATE_STORE_TIMEOUT_MS): past it, an unreachable StoreError. */
+  timeoutMs?: number;
+}
+
+export async function openStore(target: StoreTarget, limits: StoreLimits = {}): Promise<Store> {
   switch (target.transport) {
     case "supabase": {
       const { supabaseRpc } = await import("./supabase.js");
-      return createStore(supabaseRpc(target.url, target.serviceRoleKey));
+      return createStore(supabaseRpc(target.url, target.serviceRoleKey, limits));
     }
     case "postgres": {
       const { postgresRpc } = await import("./postgres.js");
-      return createStore(postgresRpc(target.url));
+      return createStore(postgresRpc(target.url, limits));
     }
     case "pglite": {
       const { pgliteRpc } = await import("./pglite.js");
-      return createStore(await pgliteRpc(target.dataDir));
+      return createStore(await pgliteRpc(target.dataDir, limits));
     }
   }
 }

@@ -2,10 +2,22 @@
 // memory (`memory://`, for tests). Migrations are applied when it opens.
 import { PGlite } from "@electric-sql/pglite";
 import { mkdirSync } from "node:fs";
+import { DEFAULT_STORE_TIMEOUT_MS, withDeadline } from "./deadline.js";
 import { applyMigrations, VERSIONS_QUERY } from "./migrations.js";
 import { callStatement, StoreError, type Rpc } from "./port.js";
 
-export async function pgliteRpc(dataDir: string): Promise<Rpc & { db: PGlite }> {
+export interface PgliteOptions {
+  /**
+   * The limit on one call (HOOKGATE_STORE_TIMEOUT_MS). PGlite is one session: calls
+   * wait their turn behind each other (a long cleanup batch, a burst of webhooks),
+   * and a webhook stops waiting at the limit. A statement cannot be taken back, so
+   * one that has started still finishes; a repeat of its webhook is then a duplicate.
+   */
+  timeoutMs?: number;
+}
+
+export async function pgliteRpc(dataDir: string, options: PgliteOptions = {}): Promise<Rpc & { db: PGlite }> {
+  const { timeoutMs = DEFAULT_STORE_TIMEOUT_MS } = options;
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
   await db.transaction((tx) =>
@@ -19,15 +31,20 @@ export async function pgliteRpc(dataDir: string): Promise<Rpc & { db: PGlite }> 
   return {
     transport: "pglite",
     db,
-    async call<T>(fn: string, args: Record<string, unknown>): Promise<T> {
-      const { text, values } = callStatement(fn, args);
-      try {
-        const { rows } = await db.query<{ result: T }>(text, values);
-        return rows[0]?.result as T;
-      } catch (error) {
-        throw new StoreError(`pglite: ${error instanceof Error ? error.message : String(error)}`, db.closed, { cause: error });
-      }
-    },
+    call: <T>(fn: string, args: Record<string, unknown>): Promise<T> =>
+      withDeadline(
+        timeoutMs,
+        async () => {
+          const { text, values } = callStatement(fn, args);
+          try {
+            const { rows } = await db.query<{ result: T }>(text, values);
+            return rows[0]?.result as T;
+          } catch (error) {
+            throw new StoreError(`pglite: ${error instanceof Error ? error.message : String(error)}`, db.closed, { cause: error });
+          }
+        },
+        () => new StoreError(`pglite: no answer within ${timeoutMs} ms (HOOKGATE_STORE_TIMEOUT_MS)`, true),
+      ),
     close: () => db.close(),
   };
 }

@@ -6,24 +6,38 @@
 // hookgate never uses: it costs ~50 ms more at cold start, and on Node 20 its
 // constructor throws without a WebSocket implementation.
 import { PostgrestClient } from "@supabase/postgrest-js";
+import { DEFAULT_STORE_TIMEOUT_MS, withDeadline } from "./deadline.js";
 import { StoreError, type Rpc } from "./port.js";
 
-export function supabaseRpc(url: string, serviceRoleKey: string): Rpc {
+export interface SupabaseOptions {
+  /** The limit on one call, connection and answer included (HOOKGATE_STORE_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
+export function supabaseRpc(url: string, serviceRoleKey: string, options: SupabaseOptions = {}): Rpc {
+  const { timeoutMs = DEFAULT_STORE_TIMEOUT_MS } = options;
   const client = new PostgrestClient(`${url.replace(/\/+$/, "")}/rest/v1`, {
     headers: { apikey: serviceRoleKey, Authorization: `Bearer ${serviceRoleKey}` },
   });
+  const late = () => new StoreError(`supabase: no answer within ${timeoutMs} ms (HOOKGATE_STORE_TIMEOUT_MS)`, true);
   return {
     transport: "supabase",
-    async call<T>(fn: string, args: Record<string, unknown>): Promise<T> {
-      const { data, error, status } = await client.rpc(fn, args);
-      if (error) {
-        // A failed fetch comes back as status 0; PostgREST answers 5xx when it cannot
-        // reach Postgres. Both mean "try again", not "bad call".
-        const unreachable = status === 0 || status >= 500;
-        throw new StoreError(`supabase: ${error.message}`, unreachable, { cause: error });
-      }
-      return data as T;
-    },
+    call: <T>(fn: string, args: Record<string, unknown>): Promise<T> =>
+      // The deadline's signal aborts the fetch itself: no socket is left waiting.
+      withDeadline(
+        timeoutMs,
+        async (signal) => {
+          const { data, error, status } = await client.rpc(fn, args).abortSignal(signal);
+          if (error) {
+            // A failed or aborted fetch comes back as status 0; PostgREST answers 5xx
+            // when it cannot reach Postgres. Both mean "try again", not "bad call".
+            const unreachable = status === 0 || status >= 500;
+            throw new StoreError(`supabase: ${error.message}`, unreachable, { cause: error });
+          }
+          return data as T;
+        },
+        late,
+      ),
     close: async () => {},
   };
 }
