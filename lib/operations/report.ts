@@ -1,4 +1,4 @@
-// The weekly report: volume, success rate, p95 ack latency, dead letters and the
+// The weekly report: volume, duplicates (counted when they arrived), success rate, p95 ack latency, dead letters and the
 // destinations that failed most, each next to the week before. Posted through the
 // alert module (the same Slack channel and format as alerts).
 import { alertsFor, type AlertMessage, type AlertOutcome } from "../alerts/index.js";
@@ -26,6 +26,7 @@ export function reportMessage(report: StoreReport): AlertMessage {
     severity: "info",
     fields: {
       "webhooks received": `${count(now.events)} (${change(now.events, before.events)} vs ${count(before.events)} the week before)`,
+      "duplicates acknowledged": `${count(now.duplicates)} (the week before: ${count(before.duplicates)})`,
       "delivery success": `${percent(successRate(now))} of ${count(now.attempts)} attempts (the week before: ${percent(successRate(before))})`,
       "p95 ack latency": `${ms(now.p95_ms)} (the week before: ${ms(before.p95_ms)})`,
       "dead-lettered": `${count(now.dead_lettered)} (the week before: ${count(before.dead_lettered)})`,

@@ -10,7 +10,10 @@ export interface Windowed {
 
 export interface StoreMetrics {
   now: string;
-  /** outcome: accepted | duplicate | rejected:<reason> (rejections are sampled: a lower bound). */
+  /**
+   * outcome: accepted | duplicate | rejected:<reason> (rejections are sampled: a lower bound).
+   * Duplicates count when they arrived, to the minute; accepted events when they were received.
+   */
   events: (Windowed & { provider: string; outcome: string })[];
   latency: {
     count: number;
@@ -35,6 +38,8 @@ export interface WeekFigures {
   since: string;
   until: string;
   events: number;
+  /** Repeats acknowledged as duplicates in the week, counted when they arrived. */
+  duplicates: number;
   p95_ms: number | null;
   attempts: number;
   delivered: number;
@@ -86,6 +91,8 @@ export interface EventDetail extends Omit<EventSummary, "status" | "deliveries">
   source: string;
   headers: Record<string, string>;
   payload: unknown;
+  /** Why payload is null although the body parsed (jsonb could not hold it). */
+  payload_error: string | null;
   body_bytes: number;
   body_base64: string;
   deliveries: {

@@ -2,7 +2,13 @@
 // `<X-Chatwoot-Timestamp>.<raw body>`; `X-Chatwoot-Delivery` is a uuid that stays the
 // same across the sender's own job retries. The sender sets no tolerance: 5 minutes here.
 // Account and API-inbox webhooks are sent once and never retried, so a refusal loses
-// the event for good. Older Chatwoot signs nothing: such requests are accepted only
+// the event for good.
+//
+// The dedup key is the hash of the body alone. `X-Chatwoot-Delivery` is not signed (a
+// replay within the window could change it), and the timestamp is taken when each
+// attempt is sent (lib/webhooks/trigger.rb signs `<now>.<payload.to_json>`), so a retry of
+// an agent-bot webhook carries a new timestamp over the same body. The delivery id is
+// kept with the headers for reference. Older Chatwoot signs nothing: such requests are accepted only
 // when the operator sets CHATWOOT_ALLOW_UNSIGNED=true, and are stored unverified.
 import { z } from "zod";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
@@ -56,10 +62,8 @@ export const chatwoot: Provider = {
   parse(request) {
     const parsed = parseJson(request.body, ChatwootWebhook);
     if (!parsed.ok) return parsed;
-    // Unsigned (older) Chatwoot sends no delivery id; it never retries either, so the
-    // body itself identifies the event.
     return accepted({
-      dedupKey: request.headers.get(DELIVERY) ?? bodyIdentity(request.body),
+      dedupKey: bodyIdentity(request.body),
       type: parsed.value.event,
       payload: parsed.value,
     });

@@ -39,9 +39,12 @@ export const clickup: Provider = {
     const hook = parsed.value;
     // One webhook call carries one event with its history items; ClickUp retries
     // repeat the same item ids. Some events (e.g. taskDeleted) have none: then the
-    // body itself is the identity.
-    const itemIds = (hook.history_items ?? []).map((item) => String(item.id)).sort();
-    const identity = itemIds.length > 0 ? itemIds.join(",") : `sha256:${sha256Hex(request.body)}`;
+    // body itself is the identity, as it is when an id came as a number too large to be
+    // exact (two such ids could round to the same value).
+    const items = hook.history_items ?? [];
+    const exact = items.every((item) => typeof item.id === "string" || Number.isSafeInteger(item.id));
+    const itemIds = items.map((item) => String(item.id)).sort();
+    const identity = itemIds.length > 0 && exact ? itemIds.join(",") : `sha256:${sha256Hex(request.body)}`;
     return accepted({
       dedupKey: `${hook.webhook_id}:${hook.event}:${identity}`,
       type: hook.event,

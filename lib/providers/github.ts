@@ -1,7 +1,11 @@
 // GitHub: `X-Hub-Signature-256: sha256=<hex>`, HMAC-SHA256 of the raw body (JSON, or a
-// form whose `payload` field holds the JSON). `X-GitHub-Delivery` is the delivery's
-// GUID, repeated when someone redelivers it; GitHub itself never retries.
+// form whose `payload` field holds the JSON). GitHub itself never retries; a redelivery
+// (by hand or through the API) sends the same body again.
 // https://docs.github.com/en/webhooks/using-webhooks/validating-webhook-deliveries
+//
+// The dedup key is the hash of the signed body, not `X-GitHub-Delivery`: that header is
+// not signed, so a captured request replayed with a fresh GUID would otherwise be a new
+// event. The GUID is kept with the event's headers for reference.
 import { z } from "zod";
 import { accepted, bodyIdentity, isFormRequest, parseForm, parseJson, type Checked } from "./payload.js";
 import { decodeHex, hmac, hmacMatches, signatureVerdict } from "./signature.js";
@@ -47,7 +51,7 @@ export const github: Provider = {
     const event = request.headers.get("x-github-event");
     const action = parsed.value.action;
     return accepted({
-      dedupKey: request.headers.get("x-github-delivery") ?? bodyIdentity(request.body),
+      dedupKey: bodyIdentity(request.body),
       type: event && action ? `${event}.${action}` : event,
       payload: parsed.value,
     });

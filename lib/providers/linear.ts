@@ -2,9 +2,15 @@
 // milliseconds, is the body's `webhookTimestamp` (inside the signed bytes, so a replay
 // cannot refresh it), else the `Linear-Timestamp` header; refused outside ±60 s.
 // https://linear.app/developers/webhooks#securing-webhooks
+//
+// The dedup key is the hash of the signed body without `webhookTimestamp`. The
+// `Linear-Delivery` id is not signed (a replay within the window could change it); and
+// since a retry must pass the same 60-second check, each attempt carries its own send
+// time, so the time is left out for a retry to repeat the key. The delivery id is kept
+// with the headers for reference.
 import { z } from "zod";
 import { accepted, bodyIdentity, bodyText, checked, parseJson } from "./payload.js";
-import { decodeHex, hmac, hmacMatches } from "./signature.js";
+import { decodeHex, hmac, hmacMatches, sha256Hex } from "./signature.js";
 import { outsideWindow, readInteger } from "./timestamp.js";
 import type { Provider, WebhookRequest } from "./types.js";
 
@@ -52,12 +58,12 @@ export const linear: Provider = {
   },
 
   parse(request) {
-    const json = verifiedJson.get(request.body);
+    const json = verifiedJson.get(request.body) ?? jsonOf(request.body);
     const parsed = json === undefined ? parseJson(request.body, LinearWebhook) : checked(LinearWebhook, json);
     if (!parsed.ok) return parsed;
     const hook = parsed.value;
     return accepted({
-      dedupKey: request.headers.get(DELIVERY) ?? bodyIdentity(request.body),
+      dedupKey: identityWithoutSendTime(json, request.body),
       type: `${hook.type}.${hook.action}`,
       payload: hook,
     });
@@ -66,6 +72,33 @@ export const linear: Provider = {
 
 // The JSON verify read for the timestamp, by body, so parse() does not read it again.
 const verifiedJson = new WeakMap<Uint8Array, unknown>();
+
+/** The body as JSON, or undefined when it is not. */
+function jsonOf(body: Uint8Array): unknown {
+  const text = bodyText(body);
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The hash of the body's JSON with `webhookTimestamp` left out (the rest in the order
+ * Linear sent it; lone surrogates stay apart, as JSON.stringify escapes them).
+ */
+function identityWithoutSendTime(json: unknown, body: Uint8Array): string {
+  if (typeof json === "object" && json !== null && !Array.isArray(json)) {
+    const { webhookTimestamp: _sentAt, ...event } = json as Record<string, unknown>;
+    try {
+      return `sha256:${sha256Hex(JSON.stringify(event))}`;
+    } catch {
+      // Nested too deep to serialise: the bytes themselves are the identity.
+    }
+  }
+  return bodyIdentity(body);
+}
 
 /** Milliseconds since the epoch: the body's webhookTimestamp, else the header. */
 function sentAt(request: WebhookRequest): number | null {

@@ -2,7 +2,15 @@
 // `X-Shopify-Hmac-Sha256`; event webhooks of the newer format send the same headers
 // without the `X-` (`shopify-hmac-sha256`, `shopify-topic`, `shopify-event-id`).
 // https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-2-validate-the-origin-of-your-webhook
-// A delivery is retried 8 times over 4 hours with the same event id.
+// A delivery is retried 8 times over 4 hours with the same body and event id.
+//
+// The dedup key is made of signed material: the hash of the body, with the topic. The
+// event id (`X-Shopify-Event-Id`) is not signed, so a captured request replayed with a
+// new id would otherwise be a new event; it is kept with the headers for reference.
+// The topic is not signed either, but it is part of the key: one change can fire several
+// topics (orders/create and orders/paid) whose bodies are the same order, byte for byte,
+// and those are distinct events. A replay can therefore bring a body back only under a
+// topic it was not sent with: Shopify's scheme gives no way to tell that from a real one.
 import { z } from "zod";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
 import { decodeBase64, hmac, hmacMatches, signatureVerdict } from "./signature.js";
@@ -57,12 +65,10 @@ export const shopify: Provider = {
   parse(request) {
     const parsed = parseJson(request.body, ShopifyPayload);
     if (!parsed.ok) return parsed;
-    // The event id is the same on every retry of one event; older deliveries only
-    // carry the webhook (delivery) id, which Shopify also keeps across retries.
-    const id = header(request.headers, "event-id") ?? header(request.headers, "webhook-id");
+    const topic = header(request.headers, "topic");
     return accepted({
-      dedupKey: id ?? bodyIdentity(request.body),
-      type: header(request.headers, "topic"),
+      dedupKey: bodyIdentity(request.body, `topic:${topic ?? ""}`),
+      type: topic,
       payload: parsed.value,
     });
   },

@@ -8,6 +8,12 @@
 // own SDKs also accept it with the default port added or removed, and so does this.
 // JSON bodies are not signed as parameters: Twilio adds `bodySHA256=<hex>` to the URL,
 // signs the URL alone, and the body must hash to that value.
+//
+// Dedup keys come from signed material only. `I-Twilio-Idempotency-Token` is not signed
+// (a captured request replayed with a new token would be a new event), so it is kept
+// with the headers for reference: a message or call is its sid and status; anything else
+// is the hash of what was signed, the sorted parameters (a form's parameters can be
+// reordered without touching the signature) or, for JSON, the body.
 import { z } from "zod";
 import { answer } from "./answer.js";
 import { accepted, bodyIdentity, bodyText, formObject, parseForm, parseJson } from "./payload.js";
@@ -86,7 +92,7 @@ export const twilio: Provider = {
     if (p.CallSid) {
       return accepted({ dedupKey: `${p.CallSid}:${p.CallStatus ?? ""}`, type: `voice.${p.CallStatus ?? "call"}`, payload });
     }
-    return accepted({ dedupKey: fallbackIdentity(request), type: null, payload });
+    return accepted({ dedupKey: `params:${sha256Hex(signedParams(request.body) ?? "")}`, type: null, payload });
   },
 
   acknowledge(request, _event, outcome) {
@@ -104,12 +110,7 @@ function parseJsonCallback(request: WebhookRequest) {
   if (!parsed.ok) return parsed;
   const body = parsed.value;
   const type = isRecord(body) && typeof body.type === "string" ? body.type : null;
-  return accepted({ dedupKey: fallbackIdentity(request), type, payload: body });
-}
-
-function fallbackIdentity(request: WebhookRequest): string {
-  const token = request.headers.get(IDEMPOTENCY);
-  return token ? `idempotency:${token}` : bodyIdentity(request.body);
+  return accepted({ dedupKey: bodyIdentity(request.body), type, payload: body });
 }
 
 function bodyMatches(body: Uint8Array, bodyHash: string): Verification {

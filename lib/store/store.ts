@@ -1,5 +1,6 @@
 // The typed operations of the store, each one SQL function called through the Rpc port.
 import type { Rpc, StoreTransport } from "./port.js";
+import { storableDedupKey, storableHeaders, storablePayload, storableType } from "./storable.js";
 
 export interface NewEvent {
   source: string;
@@ -41,33 +42,28 @@ export function createStore(rpc: Rpc): Store {
   return {
     transport: rpc.transport,
     rpc,
-    ingest: (event) =>
-      rpc.call<IngestResult>("hookgate_ingest", {
+    ingest: (event) => {
+      // Derived fields are made storable here (lib/store/storable.ts): a signed body must
+      // never fail the insert the same way on every retry. The raw bytes go unchanged.
+      const payload = storablePayload(event.payload);
+      return rpc.call<IngestResult>("hookgate_ingest", {
         p_source: event.source,
         p_provider: event.provider,
-        p_dedup_key: event.dedupKey,
-        p_event_type: event.type,
+        p_dedup_key: storableDedupKey(event.dedupKey),
+        p_event_type: storableType(event.type),
         p_verified: event.verified,
         p_body_base64: Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength).toString("base64"),
-        p_payload: storablePayload(event.payload),
-        p_headers: event.headers,
+        p_payload: payload.payload,
+        p_payload_error: payload.error,
+        p_headers: storableHeaders(event.headers),
         p_destinations: event.destinations,
         p_lease_seconds: event.leaseSeconds,
         p_elapsed_ms: event.elapsedMs === undefined ? null : Math.round(event.elapsedMs),
-      }),
+      });
+    },
     ping: async () => {
       await rpc.call("hookgate_ping", {});
     },
     close: () => rpc.close(),
   };
-}
-
-/**
- * jsonb cannot hold a NUL character, which JSON can escape (\u0000). Such a payload is
- * kept only as the raw body, so the event is still recorded rather than refused.
- */
-function storablePayload(payload: unknown): unknown {
-  if (typeof payload !== "object" || payload === null) return null;
-  const json = JSON.stringify(payload);
-  return json.includes("\\u0000") ? null : payload;
 }

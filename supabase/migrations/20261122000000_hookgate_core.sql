@@ -25,15 +25,30 @@ create table hookgate.events (
   verified    boolean not null,
   received_at timestamptz not null default now(),
   raw_body    bytea not null,
+  -- The body parsed, when jsonb can hold it; raw_body is the record, this a convenience.
   payload     jsonb,
+  -- Why payload is null although the body parsed (a lone surrogate, NUL, extreme nesting).
+  payload_error text,
   headers     jsonb not null default '{}',
   -- Request arrival to record committed, as the gateway measured it (ack latency).
   ack_ms      integer,
   -- Repeats acknowledged as duplicates: how often the provider retried this event.
+  -- When they arrived is counted in duplicate_arrivals (the metrics read that).
   duplicates  integer not null default 0,
+  -- Keys are at most 200 bytes (the gateway hashes longer ones): a btree entry has a limit.
   constraint events_source_dedup_key unique (source, dedup_key)
 );
 create index events_received_at on hookgate.events (received_at);
+
+-- Duplicates counted when they arrive, per provider and minute: a Stripe retry two days
+-- after the original moves the last 15 minutes, not the day of the original. One small
+-- row per provider and minute, however many repeats (a replay flood adds no rows).
+create table hookgate.duplicate_arrivals (
+  provider text not null,
+  minute   timestamptz not null,
+  count    integer not null,
+  primary key (minute, provider)
+);
 
 create table hookgate.deliveries (
   id              bigint generated always as identity primary key,
@@ -66,6 +81,8 @@ create function public.hookgate_ingest(
   p_verified      boolean,
   p_body_base64   text,
   p_payload       jsonb,
+  -- Why the gateway sent no payload for a body that parsed (null: nothing was wrong).
+  p_payload_error text,
   p_headers       jsonb,
   p_destinations  jsonb,
   p_lease_seconds integer,
@@ -81,9 +98,9 @@ declare
   v_event_id   uuid;
   v_deliveries jsonb := '[]'::jsonb;
 begin
-  insert into hookgate.events (source, provider, dedup_key, event_type, verified, raw_body, payload, headers, ack_ms)
+  insert into hookgate.events (source, provider, dedup_key, event_type, verified, raw_body, payload, payload_error, headers, ack_ms)
   values (p_source, p_provider, p_dedup_key, p_event_type, p_verified,
-          decode(p_body_base64, 'base64'), p_payload, coalesce(p_headers, '{}'::jsonb),
+          decode(p_body_base64, 'base64'), p_payload, p_payload_error, coalesce(p_headers, '{}'::jsonb),
           p_elapsed_ms + ceil(extract(epoch from clock_timestamp() - statement_timestamp()) * 1000)::integer)
   on conflict (source, dedup_key) do nothing
   returning id into v_event_id;
@@ -93,6 +110,9 @@ begin
        set duplicates = duplicates + 1
      where source = p_source and dedup_key = p_dedup_key
     returning id into v_event_id;
+    insert into hookgate.duplicate_arrivals as a (provider, minute, count)
+    values (p_provider, date_trunc('minute', now()), 1)
+    on conflict (minute, provider) do update set count = a.count + 1;
     return jsonb_build_object('event_id', v_event_id, 'duplicate', true, 'deliveries', '[]'::jsonb);
   end if;
 

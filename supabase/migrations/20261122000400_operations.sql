@@ -45,14 +45,17 @@ declare
   v_oldest timestamptz;
 begin
   with recent as (
-    select provider, received_at >= v_15m as in_15m, duplicates
+    select provider, received_at >= v_15m as in_15m
       from hookgate.events
      where received_at >= v_24h and received_at <= v_now
   ), counted as (
     select provider, 'accepted' as outcome, count(*) filter (where in_15m) as c15, count(*) as c24 from recent group by provider
     union all
-    select provider, 'duplicate', coalesce(sum(duplicates) filter (where in_15m), 0), coalesce(sum(duplicates), 0)
-      from recent group by provider having sum(duplicates) > 0
+    -- Duplicates by when they arrived (per minute: a minute that overlaps the window counts).
+    select provider, 'duplicate', coalesce(sum(count) filter (where minute > v_15m - interval '1 minute'), 0), sum(count)
+      from hookgate.duplicate_arrivals
+     where minute > v_24h - interval '1 minute' and minute <= v_now
+     group by provider
     union all
     select provider, 'rejected:' || reason, count(*) filter (where received_at >= v_15m), count(*)
       from hookgate.rejected_requests
@@ -164,6 +167,9 @@ as $$
            'since', w.since,
            'until', w.until,
            'events', (select count(*) from hookgate.events e where e.received_at >= w.since and e.received_at < w.until),
+           -- Repeats acknowledged in the week, counted when they arrived.
+           'duplicates', (select coalesce(sum(a.count), 0) from hookgate.duplicate_arrivals a
+                           where a.minute >= w.since and a.minute < w.until),
            'p95_ms', (select percentile_cont(0.95) within group (order by e.ack_ms)
                         from hookgate.events e
                        where e.received_at >= w.since and e.received_at < w.until and e.ack_ms is not null),
@@ -256,6 +262,7 @@ as $$
            'id', e.id, 'source', e.source, 'provider', e.provider, 'event_type', e.event_type,
            'dedup_key', e.dedup_key, 'verified', e.verified, 'received_at', e.received_at,
            'ack_ms', e.ack_ms, 'duplicates', e.duplicates, 'headers', e.headers, 'payload', e.payload,
+           'payload_error', e.payload_error,
            'body_bytes', octet_length(e.raw_body),
            'body_base64', translate(encode(substring(e.raw_body from 1 for 65536), 'base64'), E'\n', ''),
            'deliveries', (select coalesce(jsonb_agg(jsonb_build_object(
@@ -350,6 +357,11 @@ begin
    where e.id = any(v_candidates)
      and hookgate.deliveries_finished(e.id, v_dead_cutoff);
   get diagnostics v_deleted = row_count;
+
+  -- Duplicate counts go with the events' retention, but stay at least the two weeks the
+  -- weekly report compares. One row per provider and minute: a plain delete is small.
+  delete from hookgate.duplicate_arrivals
+   where minute < least(v_cutoff, v_now - interval '15 days');
 
   return jsonb_build_object(
     'events', v_deleted,

@@ -82,9 +82,13 @@ export const NOW = new Date("2026-11-20T12:00:00Z");
  */
 export function seedSql(base: string): string {
   const at = (minutes: number) => `(${base} - interval '${minutes} minutes')`;
+  // Its duplicates arrive in the same minute as the event (counted in duplicate_arrivals).
   const event = (key: string, provider: string, type: string, minutes: number, ack: number, duplicates = 0) =>
     `insert into hookgate.events (source, provider, dedup_key, event_type, verified, received_at, raw_body, payload, ack_ms, duplicates)
-     values ('${provider}', '${provider}', '${key}', '${type}', true, ${at(minutes)}, convert_to('{"k":"${key}"}', 'UTF8'), '{"k":"${key}"}', ${ack}, ${duplicates});`;
+     values ('${provider}', '${provider}', '${key}', '${type}', true, ${at(minutes)}, convert_to('{"k":"${key}"}', 'UTF8'), '{"k":"${key}"}', ${ack}, ${duplicates});` +
+    (duplicates > 0
+      ? `insert into hookgate.duplicate_arrivals (provider, minute, count) values ('${provider}', date_trunc('minute', ${at(minutes)}), ${duplicates});`
+      : "");
   const delivery = (key: string, destination: string, status: string, attempts: number, created: number, extra = "") =>
     `insert into hookgate.deliveries (event_id, destination, status, attempts, created_at, next_attempt_at${extra ? ", " + extra.split("=")[0] : ""})
      select id, '${destination}', '${status}', ${attempts}, ${at(created)}, ${at(created)}${extra ? ", " + extra.split("=")[1] : ""} from hookgate.events where dedup_key = '${key}';`;

@@ -2,6 +2,7 @@
 // each tampering refused; unsigned (older) Chatwoot only when the operator allows it.
 import { describe, expect, it } from "vitest";
 import { chatwoot } from "../../lib/providers/chatwoot.js";
+import { sha256Hex } from "../../lib/providers/signature.js";
 import { sample } from "../support/requests.js";
 import { accepted, encode, flipByte, opensslHmac, rejected, shifted, verify, webhookRequest, withHeader } from "./helpers.js";
 
@@ -66,12 +67,22 @@ describe("Chatwoot events", () => {
   const parse = (text: string, headers: Record<string, string> = {}) => chatwoot.parse(webhookRequest(chatwoot, { body: text, headers }));
 
   it.each(["message_created", "message_updated", "conversation_created", "conversation_status_changed", "conversation_resolved"])(
-    "%s is typed by its event name and keyed by X-Chatwoot-Delivery",
+    "%s is typed by its event name and keyed by the hash of the signed body",
     (event) => {
-      const parsed = parse(JSON.stringify({ event, id: 1 }), { "x-chatwoot-delivery": "7b2f0c1e-uuid" });
-      expect(parsed.ok && [parsed.event.type, parsed.event.dedupKey]).toEqual([event, "7b2f0c1e-uuid"]);
+      const text = JSON.stringify({ event, id: 1 });
+      const parsed = parse(text, { "x-chatwoot-delivery": "7b2f0c1e-uuid" });
+      expect(parsed.ok && [parsed.event.type, parsed.event.dedupKey]).toEqual([event, `sha256:${sha256Hex(text)}`]);
     },
   );
+
+  it("keep the same key when a replay changes the unsigned X-Chatwoot-Delivery or a retry the timestamp", () => {
+    const text = sample("chatwoot", "message_created.json");
+    const first = parse(text, { "x-chatwoot-delivery": "d-1", "x-chatwoot-timestamp": "1700000000" });
+    const replay = parse(text, { "x-chatwoot-delivery": "d-2", "x-chatwoot-timestamp": "1700000060" });
+    const other = parse(text.replace(/"id": 48213/, '"id": 48214'), { "x-chatwoot-delivery": "d-1" });
+    expect(first.ok && replay.ok && first.event.dedupKey === replay.event.dedupKey).toBe(true);
+    expect(first.ok && other.ok && first.event.dedupKey !== other.event.dedupKey).toBe(true);
+  });
 
   it("without a delivery id (unsigned Chatwoot) are keyed by the body", () => {
     const parsed = parse(sample("chatwoot", "conversation_status_changed.json"));

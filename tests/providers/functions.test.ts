@@ -14,6 +14,7 @@ import { createStore } from "../../lib/store/store.js";
 import { testGateway } from "../support/gateway.js";
 import { sample, signedRequest, TEST_URL_BASE } from "../support/requests.js";
 import { apiRoutes } from "../../scripts/routes.js";
+import { itWhere } from "../support/matrix.js";
 import { SAMPLE_FOR } from "./samples.js";
 
 /** A secret per provider, in the form its provider issues (Standard Webhooks: whsec_ + base64). */
@@ -29,6 +30,15 @@ const SECRETS: Record<string, string> = {
   linear: "linear-fn-secret",
 };
 
+
+/** The delivery ids each provider sends in a header it does not sign. */
+const UNSIGNED_ID_HEADERS: Record<string, string> = {
+  github: "x-github-delivery",
+  shopify: "x-shopify-event-id",
+  chatwoot: "x-chatwoot-delivery",
+  linear: "linear-delivery",
+  twilio: "i-twilio-idempotency-token",
+};
 
 const BODY_LIMIT = 8192;
 const env = {
@@ -76,6 +86,14 @@ const valid = (provider: Provider, options: { body?: string | Uint8Array; id?: s
     url: options.url,
   });
 
+/** The provider's sample made a distinct event (a fresh message sid, or a fresh JSON field). */
+function freshSample(name: string): string {
+  const unique = crypto.randomUUID().replaceAll("-", "");
+  const text = sample(name, SAMPLE_FOR[name]!);
+  if (text.trimStart().startsWith("{")) return text.replace("{", `{"fresh_${unique}": true,`);
+  return text.replace(/(MessageSid|SmsSid)=[^&]+/g, `$1=SM${unique}`);
+}
+
 /** The duplicate flag, from hookgate's JSON or, where the provider wants another body, its header. */
 async function duplicateFlag(response: Response): Promise<boolean> {
   const header = response.headers.get("hookgate-duplicate");
@@ -95,6 +113,20 @@ describe.each(providers.map((p) => [p.name, p] as const))("%s", (name, provider)
     const second = await call(provider, valid(provider, { id }));
     expect([first.status, second.status]).toEqual([200, 200]);
     expect([await duplicateFlag(first), await duplicateFlag(second)]).toEqual([false, true]);
+    expect(await countEvents(name)).toBe(before + 1);
+  });
+
+  const unsignedId = UNSIGNED_ID_HEADERS[name];
+  itWhere(unsignedId !== undefined)(`does not record a captured request replayed with a new ${unsignedId} (the header is not signed) as a new event`, async () => {
+    const before = await countEvents(name);
+    const captured = valid(provider, { id: `orig-${crypto.randomUUID()}`, body: freshSample(name) });
+    const body = await captured.clone().arrayBuffer();
+    const first = await call(provider, captured);
+    const headers = new Headers(captured.headers);
+    headers.set(unsignedId!, `replayed-${crypto.randomUUID()}`);
+    const replay = await call(provider, new Request(captured.url, { method: "POST", headers, body }));
+    expect([first.status, replay.status]).toEqual([200, 200]);
+    expect([await duplicateFlag(first), await duplicateFlag(replay)]).toEqual([false, true]);
     expect(await countEvents(name)).toBe(before + 1);
   });
 

@@ -3,6 +3,7 @@
 import { sign as octokitSign, verify as octokitVerify } from "@octokit/webhooks-methods";
 import { describe, expect, it } from "vitest";
 import { github } from "../../lib/providers/github.js";
+import { sha256Hex } from "../../lib/providers/signature.js";
 import { sample } from "../support/requests.js";
 import { accepted, encode, flipByte, rejected, verify, webhookRequest } from "./helpers.js";
 
@@ -43,9 +44,17 @@ describe("GitHub signatures made by hookgate", () => {
 describe("GitHub deliveries", () => {
   const parse = (text: string, headers: Record<string, string>) => github.parse(webhookRequest(github, { body: text, headers }));
 
-  it("are deduplicated by X-GitHub-Delivery and typed by event and action", () => {
+  it("are keyed by the hash of the signed body and typed by event and action", () => {
     const parsed = parse(body, { "x-github-event": "issues", "x-github-delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958" });
-    expect(parsed.ok && [parsed.event.dedupKey, parsed.event.type]).toEqual(["72d3162e-cc78-11e3-81ab-4c9367dc0958", "issues.opened"]);
+    expect(parsed.ok && [parsed.event.dedupKey, parsed.event.type]).toEqual([`sha256:${sha256Hex(body)}`, "issues.opened"]);
+  });
+
+  it("keep the key when a replay changes the unsigned X-GitHub-Delivery (a redelivery too), and differ between bodies", () => {
+    const first = parse(body, { "x-github-event": "issues", "x-github-delivery": "guid-1" });
+    const replay = parse(body, { "x-github-event": "issues", "x-github-delivery": "guid-2" });
+    const other = parse(sample("github", "ping.json"), { "x-github-event": "ping", "x-github-delivery": "guid-1" });
+    expect(first.ok && replay.ok && first.event.dedupKey === replay.event.dedupKey).toBe(true);
+    expect(first.ok && other.ok && first.event.dedupKey !== other.event.dedupKey).toBe(true);
   });
 
   it("include the ping sent when a webhook is created", () => {

@@ -49,9 +49,30 @@ describe("Linear signatures", () => {
 describe("Linear events", () => {
   const parse = (text: string, headers: Record<string, string> = {}) => linear.parse(webhookRequest(linear, { body: text, headers }));
 
-  it("are typed <type>.<action> and keyed by Linear-Delivery", () => {
+  const key = (text: string, headers: Record<string, string> = {}) => {
+    const parsed = parse(text, headers);
+    return parsed.ok ? parsed.event.dedupKey : undefined;
+  };
+
+  it("are typed <type>.<action> and keyed by the signed body", () => {
     const parsed = parse(body, { "linear-delivery": "234d1a4e-b617-4388-90fe-adc3633d6b72" });
-    expect(parsed.ok && [parsed.event.type, parsed.event.dedupKey]).toEqual(["Issue.create", "234d1a4e-b617-4388-90fe-adc3633d6b72"]);
+    expect(parsed.ok && parsed.event.type).toBe("Issue.create");
+    expect(parsed.ok && parsed.event.dedupKey).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it("keep the key when a replay changes the unsigned Linear-Delivery, or a retry the webhookTimestamp in the body", () => {
+    const json = JSON.parse(body) as Record<string, unknown>;
+    const sent = JSON.stringify({ ...json, webhookTimestamp: 1_795_000_000_000 });
+    const retried = JSON.stringify({ ...json, webhookTimestamp: 1_795_000_060_000 });
+    const original = key(sent, { "linear-delivery": "d-1" });
+    expect(key(sent, { "linear-delivery": "d-2" })).toBe(original);
+    expect(key(retried, { "linear-delivery": "d-3" })).toBe(original);
+  });
+
+  it("keep distinct events apart", () => {
+    const json = JSON.parse(body) as Record<string, unknown>;
+    expect(key(JSON.stringify({ ...json, createdAt: "2026-01-01T00:00:00.001Z" }))).not.toBe(key(body));
+    expect(key(JSON.stringify({ ...json, action: "update" }))).not.toBe(key(body));
   });
 
   it("without an action are malformed", () => {

@@ -38,18 +38,29 @@ describe("Shopify signatures", () => {
 describe("Shopify webhooks", () => {
   const parse = (headers: Record<string, string>) => shopify.parse(webhookRequest(shopify, { body, headers }));
 
-  it("are typed by topic and deduplicated by the event id", () => {
+  const key = (headers: Record<string, string>) => {
+    const parsed = parse(headers);
+    return parsed.ok ? parsed.event.dedupKey : undefined;
+  };
+
+  it("are typed by topic and keyed by the hash of the topic and the signed body", () => {
     const parsed = parse({ "x-shopify-topic": "orders/create", "x-shopify-event-id": "98880550-7158-44d4-b7cd-2c97c8a091b5", "x-shopify-webhook-id": "w-1" });
-    expect(parsed.ok && [parsed.event.type, parsed.event.dedupKey]).toEqual(["orders/create", "98880550-7158-44d4-b7cd-2c97c8a091b5"]);
+    expect(parsed.ok && parsed.event.type).toBe("orders/create");
+    expect(parsed.ok && parsed.event.dedupKey).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
-  it("fall back to the webhook id when there is no event id (older deliveries)", () => {
-    const parsed = parse({ "x-shopify-topic": "orders/create", "x-shopify-webhook-id": "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043" });
-    expect(parsed.ok && parsed.event.dedupKey).toBe("b54557e4-bdd9-4b37-8a5f-bf7d70bcd043");
+  it("keep the key when a replay changes the unsigned X-Shopify-Event-Id or X-Shopify-Webhook-Id", () => {
+    const original = key({ "x-shopify-topic": "orders/create", "x-shopify-event-id": "e-1", "x-shopify-webhook-id": "w-1" });
+    expect(key({ "x-shopify-topic": "orders/create", "x-shopify-event-id": "e-2", "x-shopify-webhook-id": "w-2" })).toBe(original);
+    expect(key({ "x-shopify-topic": "orders/create" })).toBe(original);
+  });
+
+  it("keep two topics fired with the same order body apart (orders/create and orders/paid are two events)", () => {
+    expect(key({ "x-shopify-topic": "orders/paid", "x-shopify-event-id": "e-1" })).not.toBe(key({ "x-shopify-topic": "orders/create", "x-shopify-event-id": "e-1" }));
   });
 
   it("read the new header spelling too", () => {
     const parsed = parse({ "shopify-topic": "orders/paid", "shopify-event-id": "e-2" });
-    expect(parsed.ok && [parsed.event.type, parsed.event.dedupKey]).toEqual(["orders/paid", "e-2"]);
+    expect(parsed.ok && [parsed.event.type, parsed.event.dedupKey]).toEqual(["orders/paid", key({ "x-shopify-topic": "orders/paid" })]);
   });
 });

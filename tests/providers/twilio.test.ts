@@ -145,9 +145,16 @@ describe("Twilio messages", () => {
     expect(sent.ok && delivered.ok && sent.event.dedupKey).not.toBe(delivered.ok && delivered.event.dedupKey);
   });
 
-  it("without a sid fall back to Twilio's idempotency token", () => {
-    const parsed = parse("Foo=bar", { "i-twilio-idempotency-token": "tok-1" });
-    expect(parsed.ok && parsed.event.dedupKey).toBe("idempotency:tok-1");
+  it("without a sid are keyed by the signed parameters, not the unsigned idempotency token", () => {
+    const key = (form: string, token: string) => {
+      const parsed = parse(form, { "i-twilio-idempotency-token": token });
+      return parsed.ok ? parsed.event.dedupKey : undefined;
+    };
+    expect(key("Foo=bar&Baz=1", "tok-1")).toMatch(/^params:[0-9a-f]{64}$/);
+    // A replay with a new token, or with the parameters reordered (the signature survives both), is the same event.
+    expect(key("Foo=bar&Baz=1", "tok-2")).toBe(key("Foo=bar&Baz=1", "tok-1"));
+    expect(key("Baz=1&Foo=bar", "tok-3")).toBe(key("Foo=bar&Baz=1", "tok-1"));
+    expect(key("Foo=bar&Baz=2", "tok-1")).not.toBe(key("Foo=bar&Baz=1", "tok-1"));
   });
 
   it("refuse a repeated MessageSid", () => {

@@ -60,6 +60,19 @@ function behavesAsTheStore(open: () => Promise<{ store: Store; close(): Promise<
     expect(result.duplicate).toBe(false);
   });
 
+  it("stores an event whose every derived field is poison (payload, key, type, headers), and knows its repeat", async () => {
+    const poison = newEvent({
+      dedupKey: `evt_\u0000\ud83d_${"k".repeat(3000)}_${Math.random()}`,
+      type: `type\u0000\ud83d${"t".repeat(5000)}`,
+      payload: { note: "half an emoji: \ud83d", deep: JSON.parse("[".repeat(5000) + "]".repeat(5000)) as unknown },
+      headers: { "content-type": "application/json", "x-delivery": "a\ud800\u0000" },
+    });
+    const first = await store.ingest(poison);
+    expect(first.duplicate).toBe(false);
+    const again = await store.ingest(poison);
+    expect(again).toEqual({ event_id: first.event_id, duplicate: true, deliveries: [] });
+  });
+
   it("answers ping", async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });
@@ -88,7 +101,7 @@ describe.skipIf(!DATABASE_URL)("Postgres transport (real PostgreSQL)", () => {
 
   it("lets only service_role execute the functions, and exposes no table", async () => {
     const [grants] = await db.sql<{ service: boolean; public_schema: boolean; probe: boolean }[]>`
-      select has_function_privilege('service_role', 'public.hookgate_ingest(text,text,text,text,boolean,text,jsonb,jsonb,jsonb,integer,integer)', 'execute') as service,
+      select has_function_privilege('service_role', 'public.hookgate_ingest(text,text,text,text,boolean,text,jsonb,text,jsonb,jsonb,integer,integer)', 'execute') as service,
              has_schema_privilege('public', 'hookgate', 'usage') as public_schema,
              exists (select 1 from information_schema.role_routine_grants
                       where routine_name = 'hookgate_ingest' and grantee = 'PUBLIC') as probe`;
