@@ -3,7 +3,7 @@
 // (+ an optional payload predicate) to destination names. hookgate checks it at start
 // and refuses to run with a message naming the problem. See README, "Routes, delivery
 // and dead letters".
-import { clickupRouter, clickupRoutingEnabled, isRoutedTicket } from "./lib/routing/clickup/index.js";
+import { clickupRouter, clickupRoutingEnabled, isRoutedTicket } from "./lib/destinations/clickup/index.js";
 import { defineRoutes, forward } from "./lib/routing/define.js";
 
 export default defineRoutes(({ env }) => ({

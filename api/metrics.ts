@@ -1,3 +1,3 @@
-import { metricsEndpoint } from "../lib/operations/routes.js";
+import { metricsEndpoint } from "../lib/routes/operations.js";
 
 export default metricsEndpoint();

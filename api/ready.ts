@@ -1,3 +1,3 @@
-import { readiness } from "../lib/pipeline/ready.js";
+import { readiness } from "../lib/routes/ready.js";
 
 export default readiness();

@@ -4,7 +4,7 @@
 // HOOKGATE_DATA_DIR. PGlite is one process: stop `npm start` first.
 import { existsSync, readFileSync } from "node:fs";
 import { loadConfig } from "../lib/config/env.js";
-import { seedDatabase, SEED_FILE } from "../lib/routing/clickup/seed.js";
+import { seedDatabase, SEED_FILE } from "../lib/store/seed.js";
 
 if (existsSync(".env")) process.loadEnvFile(".env");
 const { store } = loadConfig();

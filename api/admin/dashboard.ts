@@ -1,3 +1,3 @@
-import { dashboardEndpoint } from "../../lib/operations/dashboard.js";
+import { dashboardEndpoint } from "../../lib/routes/dashboard.js";
 
 export default dashboardEndpoint();

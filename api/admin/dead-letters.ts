@@ -1,3 +1,3 @@
-import { deadLettersEndpoint } from "../../lib/delivery/operator.js";
+import { deadLettersEndpoint } from "../../lib/routes/deliveries.js";
 
 export default deadLettersEndpoint();

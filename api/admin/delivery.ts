@@ -1,3 +1,3 @@
-import { deliveryEndpoint } from "../../lib/delivery/operator.js";
+import { deliveryEndpoint } from "../../lib/routes/deliveries.js";
 
 export default deliveryEndpoint();

@@ -1,3 +1,3 @@
-import { eventEndpoint } from "../../lib/operations/admin.js";
+import { eventEndpoint } from "../../lib/routes/admin.js";
 
 export default eventEndpoint();

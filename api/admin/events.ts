@@ -1,3 +1,3 @@
-import { eventsEndpoint } from "../../lib/operations/admin.js";
+import { eventsEndpoint } from "../../lib/routes/admin.js";
 
 export default eventsEndpoint();

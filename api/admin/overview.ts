@@ -1,3 +1,3 @@
-import { overviewEndpoint } from "../../lib/operations/admin.js";
+import { overviewEndpoint } from "../../lib/routes/admin.js";
 
 export default overviewEndpoint();

@@ -1,3 +1,3 @@
-import { replayEndpoint } from "../../lib/delivery/operator.js";
+import { replayEndpoint } from "../../lib/routes/deliveries.js";
 
 export default replayEndpoint();

@@ -1,3 +1,3 @@
-import { routingEndpoint } from "../../lib/operations/admin.js";
+import { routingEndpoint } from "../../lib/routes/admin.js";
 
 export default routingEndpoint();

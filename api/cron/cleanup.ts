@@ -1,3 +1,3 @@
-import { cleanupEndpoint } from "../../lib/operations/routes.js";
+import { cleanupEndpoint } from "../../lib/routes/operations.js";
 
 export default cleanupEndpoint();

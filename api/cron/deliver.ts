@@ -1,3 +1,3 @@
-import { cronDeliver } from "../../lib/delivery/operator.js";
+import { cronDeliver } from "../../lib/routes/deliveries.js";
 
 export default cronDeliver();

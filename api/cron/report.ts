@@ -1,3 +1,3 @@
-import { reportEndpoint } from "../../lib/operations/routes.js";
+import { reportEndpoint } from "../../lib/routes/operations.js";
 
 export default reportEndpoint();

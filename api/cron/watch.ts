@@ -1,3 +1,3 @@
-import { watchEndpoint } from "../../lib/operations/routes.js";
+import { watchEndpoint } from "../../lib/routes/operations.js";
 
 export default watchEndpoint();

@@ -1,4 +1,4 @@
-import { webhook } from "../../lib/pipeline/ingest.js";
+import { webhook } from "../../lib/ingest/pipeline.js";
 import { chatwoot } from "../../lib/providers/chatwoot.js";
 
 export default webhook(chatwoot);

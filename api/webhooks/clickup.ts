@@ -1,4 +1,4 @@
-import { webhook } from "../../lib/pipeline/ingest.js";
+import { webhook } from "../../lib/ingest/pipeline.js";
 import { clickup } from "../../lib/providers/clickup.js";
 
 export default webhook(clickup);

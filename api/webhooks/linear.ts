@@ -1,4 +1,4 @@
-import { webhook } from "../../lib/pipeline/ingest.js";
+import { webhook } from "../../lib/ingest/pipeline.js";
 import { linear } from "../../lib/providers/linear.js";
 
 export default webhook(linear);

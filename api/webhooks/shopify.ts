@@ -1,4 +1,4 @@
-import { webhook } from "../../lib/pipeline/ingest.js";
+import { webhook } from "../../lib/ingest/pipeline.js";
 import { shopify } from "../../lib/providers/shopify.js";
 
 export default webhook(shopify);

@@ -1,4 +1,4 @@
-import { webhook } from "../../lib/pipeline/ingest.js";
+import { webhook } from "../../lib/ingest/pipeline.js";
 import { slack } from "../../lib/providers/slack.js";
 
 export default webhook(slack);

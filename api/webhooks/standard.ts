@@ -1,4 +1,4 @@
-import { webhook } from "../../lib/pipeline/ingest.js";
+import { webhook } from "../../lib/ingest/pipeline.js";
 import { standard } from "../../lib/providers/standard.js";
 
 export default webhook(standard);

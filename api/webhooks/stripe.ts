@@ -1,4 +1,4 @@
-import { webhook } from "../../lib/pipeline/ingest.js";
+import { webhook } from "../../lib/ingest/pipeline.js";
 import { stripe } from "../../lib/providers/stripe.js";
 
 export default webhook(stripe);

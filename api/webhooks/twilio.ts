@@ -1,4 +1,4 @@
-import { webhook } from "../../lib/pipeline/ingest.js";
+import { webhook } from "../../lib/ingest/pipeline.js";
 import { twilio } from "../../lib/providers/twilio.js";
 
 export default webhook(twilio);

@@ -3,8 +3,8 @@
 // for. Both take the same requests, checked by the admin API's own schemas.
 import type { z } from "zod";
 import { loadConfig } from "../config/env.js";
-import { deadLetterQuery, replayRequest } from "../delivery/operator.js";
-import { deliveryStore, type DeadLetterPage, type DeliveryDetail, type ReplayResult } from "../delivery/store.js";
+import { deadLetterQuery, replayRequest } from "../routes/deliveries.js";
+import { deliveryStore, type DeadLetterPage, type DeliveryDetail, type ReplayResult } from "../store/deliveries.js";
 import { openStore } from "../store/open.js";
 import { UsageError } from "./command.js";
 

@@ -6,9 +6,9 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { z } from "zod";
 import { loadConfig } from "../config/env.js";
 import { openGateway } from "../gateway.js";
-import { encodeCursor, eventsQuery, overview, type Overview } from "../operations/admin.js";
-import { operationsStore, type EventDetail, type EventSummary } from "../operations/store.js";
-import { routingDecisions, type RecordedDecision } from "../routing/clickup/directory.js";
+import { encodeCursor, eventsQuery, overview, type Overview } from "../routes/admin.js";
+import { operationsStore, type EventDetail, type EventSummary } from "../store/operations.js";
+import { routingDecisions, type RecordedDecision } from "../store/clickup-directory.js";
 import { UsageError } from "./command.js";
 
 export type EventsQuery = z.input<typeof eventsQuery>;

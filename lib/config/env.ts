@@ -20,7 +20,7 @@ const base = {
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   HOOKGATE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   HOOKGATE_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1024),
-  // Bounded waiting (lib/store/deadline.ts, lib/pipeline/in-flight.ts): every store call
+  // Bounded waiting (lib/store/deadline.ts, lib/ingest/in-flight.ts): every store call
   // (waiting for a connection + the statement) ends within this many ms, or the
   // webhook is answered 503 + Retry-After; past HOOKGATE_MAX_IN_FLIGHT webhook
   // requests at once in one instance, new ones are answered 503 at once.
@@ -65,13 +65,13 @@ const base = {
     .min(1, "must be milliseconds from 1 to 45000")
     .max(45_000, "must be milliseconds from 1 to 45000 (attempts end inside their 60 s lease)")
     .default(10_000),
-  // ClickUp ticket routing (lib/routing/clickup): off until the routed lists are set.
+  // ClickUp ticket routing (lib/destinations/clickup): off until the routed lists are set.
   CLICKUP_ROUTED_LIST_IDS: list.optional(),
   CLICKUP_API_TOKEN: z.string().optional(),
   CLICKUP_API_BASE_URL: z.url().default("https://api.clickup.com/api/v2"),
   CLICKUP_CUSTOMER_FIELD: z.string().trim().min(1).default("Customer"),
   CLICKUP_MARKET_FIELD: z.string().trim().min(1).default("Market"),
-  // Abuse protection, alerts and error reporting (lib/pipeline/limits.ts, lib/alerts/,
+  // Abuse protection, alerts and error reporting (lib/shield/limits.ts, lib/alerts/,
   // lib/observability/sentry.ts). Rates are <count>/<window> or `off`.
   RATE_LIMIT_PER_IP: rateSpec.prefault("1000/10s"),
   // Above SECURITY_ALERT_THRESHOLD, so a single-IP attack is answered 401 until it has alerted.
@@ -81,7 +81,7 @@ const base = {
   /**
    * Which header carries the client's address: `auto` (Vercel's own headers on Vercel,
    * none elsewhere), `none`, `vercel`, or a header a trusted proxy sets (`x-real-ip`,
-   * `x-forwarded-for` (its last entry), `cf-connecting-ip`, ...). lib/pipeline/client-ip.ts.
+   * `x-forwarded-for` (its last entry), `cf-connecting-ip`, ...). lib/shield/client-ip.ts.
    */
   HOOKGATE_TRUST_PROXY: z
     .string()

@@ -11,7 +11,7 @@ import { kvBreaker, type Breaker } from "./breaker.js";
 import type { AttemptOutcome } from "./destination.js";
 import { nextAttemptAt } from "./schedule.js";
 import { emitDeliverySignal, type DeliverySignal } from "./signals.js";
-import { deliveryStore, type AttemptRecord, type DeliveryStore, type LeasedDelivery } from "./store.js";
+import { deliveryStore, type AttemptRecord, type DeliveryStore, type LeasedDelivery } from "../store/deliveries.js";
 
 /** How long a claim holds a delivery: past the longest attempt (MAX_TIMEOUT_MS) with room to record. */
 export const LEASE_SECONDS = 60;

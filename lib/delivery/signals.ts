@@ -1,7 +1,7 @@
 // What the delivery engine tells the rest of hookgate: a breaker opened or closed, a
 // delivery was dead-lettered. Alerts (lib/alerts) subscribe; the engine only emits.
 //
-//   import { onDeliverySignal } from "../delivery/signals.js";
+//   import { onDeliverySignal } from "./signals.js";
 //   const stop = onDeliverySignal((signal) => { if (signal.type === "dead_letter") ... });
 import { errorFields, log } from "../observability/log.js";
 

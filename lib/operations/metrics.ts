@@ -8,7 +8,7 @@
 import type { Gateway } from "../gateway.js";
 import { counterSnapshot } from "../observability/counters.js";
 import { readBreakers, type BreakerReading } from "./breakers.js";
-import { operationsStore, type StoreMetrics } from "./store.js";
+import { operationsStore, type StoreMetrics } from "../store/operations.js";
 
 export interface Snapshot extends StoreMetrics {
   breakers: BreakerReading[];

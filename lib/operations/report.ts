@@ -3,7 +3,7 @@
 // alert module (the same Slack channel and format as alerts).
 import { alertsFor, type AlertMessage, type AlertOutcome } from "../alerts/index.js";
 import type { Gateway } from "../gateway.js";
-import { operationsStore, type StoreReport, type WeekFigures } from "./store.js";
+import { operationsStore, type StoreReport, type WeekFigures } from "../store/operations.js";
 import { percent } from "./watch.js";
 
 export const REPORT_KIND = "weekly_report";

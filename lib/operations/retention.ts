@@ -10,7 +10,7 @@
 //   retrying within its window must still be told "duplicate".
 import type { Env } from "../config/env.js";
 import type { Rpc } from "../store/port.js";
-import { operationsStore, type RetentionSeconds } from "./store.js";
+import { operationsStore, type RetentionSeconds } from "../store/operations.js";
 
 /** The longest retry window among the providers: Stripe retries for up to 3 days. */
 export const DEDUP_WINDOW_SECONDS = 3 * 86_400;

@@ -9,7 +9,7 @@
 -- No personal data: a rejected request is often a real sender's (a rotated secret), so
 -- the gateway keeps no body by default (body_prefix is empty); with
 -- REJECTION_BODY_PREFIX_BYTES it keeps a short prefix with emails, phone numbers and
--- tokens already masked (lib/pipeline/rejections.ts). Header values are masked too.
+-- tokens already masked (lib/shield/rejections.ts). Header values are masked too.
 
 create table hookgate.rejected_requests (
   id          bigint generated always as identity primary key,

@@ -8,7 +8,7 @@
 
 create table hookgate.clickup_customers (
   name        text not null check (btrim(name) <> ''),
-  -- Task field values match a name ignoring case and extra spaces (lib/routing/clickup/rules.ts).
+  -- Task field values match a name ignoring case and extra spaces (lib/destinations/clickup/rules.ts).
   key         text generated always as (lower(regexp_replace(btrim(name), '\s+', ' ', 'g'))) stored primary key,
   vip         boolean not null default false,
   cx_owner_id bigint,

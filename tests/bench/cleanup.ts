@@ -12,7 +12,7 @@
 //      deleted, or ingest p99 during the run exceeds 2× idle.
 import postgres from "postgres";
 import { cleanup, retentionPolicy } from "../../lib/operations/retention.js";
-import { CLEANUP_MAX_DURATION_SECONDS } from "../../lib/operations/routes.js";
+import { CLEANUP_MAX_DURATION_SECONDS } from "../../lib/routes/operations.js";
 import { loadConfig } from "../../lib/config/env.js";
 import { migratePostgres, postgresRpc } from "../../lib/store/postgres.js";
 import { createStore } from "../../lib/store/store.js";

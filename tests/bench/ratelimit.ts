@@ -2,7 +2,7 @@
 // (REDIS_URL, default the local one) and in memory: wall time per check under
 // concurrency, its latency, and the CPU it takes from the function, beside one bare
 // Redis round trip (GET), the floor of a check that has to ask Redis.
-import { createLimits } from "../../lib/pipeline/limits.js";
+import { createLimits } from "../../lib/shield/limits.js";
 import { memoryKv } from "../../lib/kv/memory.js";
 import { prefixedKv } from "../../lib/kv/prefixed.js";
 import { redisKv } from "../../lib/kv/redis.js";

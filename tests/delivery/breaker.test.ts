@@ -9,7 +9,7 @@ import { upstashKv } from "../../lib/kv/upstash.js";
 import { startUpstashRest, type UpstashRestServer } from "../support/upstash-rest.js";
 import { setLogLevel } from "../../lib/observability/log.js";
 import { counterValue } from "../../lib/observability/counters.js";
-import { captureStdout } from "../security/support.js";
+import { captureStdout } from "../support/kvs.js";
 import { manualClock } from "./support.js";
 
 setLogLevel("silent");

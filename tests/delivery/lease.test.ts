@@ -1,7 +1,7 @@
 // The lease, at the SQL level (PGlite): a claimed delivery is nobody else's until its
 // lease ends, and a worker overtaken after that cannot overwrite the newer result.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliveryStore, type DeliveryStore } from "../../lib/delivery/store.js";
+import { deliveryStore, type DeliveryStore } from "../../lib/store/deliveries.js";
 import type { Store } from "../../lib/store/store.js";
 import { memoryStore } from "../support/gateway.js";
 import { seedDue } from "./support.js";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../lib/gateway.js";
 import { deliverNow } from "../../lib/delivery/engine.js";
 import { emitDeliverySignal } from "../../lib/delivery/signals.js";
-import { reportEndpoint, watchEndpoint } from "../../lib/operations/routes.js";
+import { reportEndpoint, watchEndpoint } from "../../lib/routes/operations.js";
 import { watchDeliverySignals } from "../../lib/operations/watch.js";
 import { startSlackApi, type SlackApiServer } from "../support/slack-api.js";
 import { testGateway } from "../support/gateway.js";

@@ -3,9 +3,9 @@
 // PostgreSQL when DATABASE_URL is set.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { cleanup, DEDUP_WINDOW_SECONDS, retentionPolicy, type RetentionPolicy } from "../../lib/operations/retention.js";
-import { cleanupEndpoint } from "../../lib/operations/routes.js";
-import { operationsStore } from "../../lib/operations/store.js";
-import { deliveryStore } from "../../lib/delivery/store.js";
+import { cleanupEndpoint } from "../../lib/routes/operations.js";
+import { operationsStore } from "../../lib/store/operations.js";
+import { deliveryStore } from "../../lib/store/deliveries.js";
 import { loadConfig } from "../../lib/config/env.js";
 import { testGateway } from "../support/gateway.js";
 import { targets, type Target } from "./harness.js";

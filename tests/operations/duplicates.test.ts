@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../lib/gateway.js";
 import { settled } from "../../lib/http/after.js";
-import { operationsStore, type StoreMetrics } from "../../lib/operations/store.js";
-import { webhook } from "../../lib/pipeline/ingest.js";
+import { operationsStore, type StoreMetrics } from "../../lib/store/operations.js";
+import { webhook } from "../../lib/ingest/pipeline.js";
 import { stripe } from "../../lib/providers/stripe.js";
 import { testGateway } from "../support/gateway.js";
 import { sample, signedRequest } from "../support/requests.js";

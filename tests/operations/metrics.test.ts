@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../lib/gateway.js";
 import { kvBreaker, DEFAULT_BREAKER_POLICY } from "../../lib/delivery/breaker.js";
-import { metricsEndpoint } from "../../lib/operations/routes.js";
-import { operationsStore, type StoreMetrics } from "../../lib/operations/store.js";
-import { webhook } from "../../lib/pipeline/ingest.js";
+import { metricsEndpoint } from "../../lib/routes/operations.js";
+import { operationsStore, type StoreMetrics } from "../../lib/store/operations.js";
+import { webhook } from "../../lib/ingest/pipeline.js";
 import { clickup } from "../../lib/providers/clickup.js";
 import { testGateway } from "../support/gateway.js";
 import { sample, signedRequest } from "../support/requests.js";

@@ -2,7 +2,7 @@
 // show this, so it runs on real PostgreSQL only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Gateway } from "../../lib/gateway.js";
-import { webhook } from "../../lib/pipeline/ingest.js";
+import { webhook } from "../../lib/ingest/pipeline.js";
 import { clickup } from "../../lib/providers/clickup.js";
 import { testGateway } from "../support/gateway.js";
 import { DATABASE_URL, freshDatabase, postgresStore, type TestDatabase } from "../support/postgres.js";

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../lib/gateway.js";
 import { settled } from "../../lib/http/after.js";
 import type { Endpoint } from "../../lib/http/endpoint.js";
-import { webhook } from "../../lib/pipeline/ingest.js";
+import { webhook } from "../../lib/ingest/pipeline.js";
 import { standard } from "../../lib/providers/standard.js";
 import { migratePostgres, postgresRpc } from "../../lib/store/postgres.js";
 import { createStore } from "../../lib/store/store.js";

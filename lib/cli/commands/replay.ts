@@ -1,7 +1,7 @@
 // `hookgate replay`: puts dead deliveries back to pending with a fresh schedule. A
 // replayed forward keeps its webhook-id, so the receiver can still dedup it.
 import { openAdmin, timeOption } from "../admin.js";
-import type { ReplayResult } from "../../delivery/store.js";
+import type { ReplayResult } from "../../store/deliveries.js";
 import { deliveryFilterOptions, parseOptions, UsageError, type Command, type Io } from "../command.js";
 
 /** Deliveries replayed per call: each batch is one short transaction. */

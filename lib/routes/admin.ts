@@ -1,0 +1,144 @@
+// The admin API (ADMIN_TOKEN) for events and ClickUp routing decisions, and the
+// overview the dashboard and `npx hookgate status` read. Dead letters and replay are
+// the delivery engine's routes (lib/routes/deliveries.ts).
+import { z } from "zod";
+import type { Gateway } from "../gateway.js";
+import { Rejection } from "../http/errors.js";
+import { inTimeRange, textParam } from "../http/params.js";
+import { deliveryStore, type DeadLetterPage } from "../store/deliveries.js";
+import { routingDecisions } from "../store/clickup-directory.js";
+import { snapshot, type Snapshot } from "../operations/metrics.js";
+import { operatorEndpoint, parseQuery, queryLimit, queryName, queryTime } from "../http/operator.js";
+import { operationsStore, type EventCursor } from "../store/operations.js";
+
+const uuid = z.uuid({ error: "must be an event id (a UUID)" });
+
+const STORE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}(:?\d{2})?)$/;
+
+/** Opaque to clients: base64url of the last row's (received_at, id). */
+export function encodeCursor(cursor: EventCursor): string {
+  return Buffer.from(JSON.stringify([cursor.receivedAt, cursor.id])).toString("base64url");
+}
+
+export function decodeCursor(text: string): EventCursor | null {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
+    if (!Array.isArray(value) || value.length !== 2) return null;
+    const [receivedAt, id] = value as unknown[];
+    // Kept as the store wrote it (microseconds): a Date would round it and skip rows.
+    if (typeof receivedAt !== "string" || !STORE_TIME.test(receivedAt) || !inTimeRange(Date.parse(receivedAt))) return null;
+    if (!uuid.safeParse(id).success) return null;
+    return { receivedAt, id: id as string };
+  } catch {
+    return null;
+  }
+}
+
+const cursor = z.string().max(200).transform((text, ctx) => {
+  const decoded = decodeCursor(text);
+  if (!decoded) {
+    ctx.addIssue({ code: "custom", message: "is not a cursor this API gave out" });
+    return z.NEVER;
+  }
+  return decoded;
+});
+
+export const eventsQuery = z
+  .object({
+    provider: queryName.optional(),
+    type: queryName.optional(),
+    status: z.enum(["none", "pending", "delivered", "dead"], { error: "must be one of none, pending, delivered, dead" }).optional(),
+    // Not trimmed: a key is matched exactly as the provider's ids made it.
+    dedup_key: textParam(4096, { trim: false }).optional(),
+    since: queryTime.optional(),
+    until: queryTime.optional(),
+    limit: queryLimit.optional(),
+    cursor: cursor.optional(),
+  })
+  .strict();
+
+/** GET /api/admin/events?provider=&type=&status=&dedup_key=&since=&until=&limit=&cursor= */
+export function eventsEndpoint(gateway?: () => Promise<Gateway>) {
+  return operatorEndpoint("admin/events", ["GET"], "ADMIN_TOKEN", async (request, gw) => {
+    const q = parseQuery(eventsQuery, request);
+    const page = await operationsStore(gw.store.rpc).listEvents(
+      { provider: q.provider, type: q.type, status: q.status, dedupKey: q.dedup_key, since: q.since, until: q.until },
+      { limit: q.limit ?? 50, after: q.cursor },
+    );
+    return Response.json({ items: page.items, next_cursor: page.next ? encodeCursor(page.next) : null });
+  }, gateway);
+}
+
+/** GET /api/admin/event?id= : the event, its deliveries and every attempt. */
+export function eventEndpoint(gateway?: () => Promise<Gateway>) {
+  return operatorEndpoint("admin/event", ["GET"], "ADMIN_TOKEN", async (request, gw) => {
+    const { id } = parseQuery(z.object({ id: uuid }).strict(), request);
+    const event = await operationsStore(gw.store.rpc).getEvent(id);
+    if (!event) throw new Rejection("not_found", `no event ${id}`);
+    return Response.json(event);
+  }, gateway);
+}
+
+/** GET /api/admin/routing?task= | ?event= : the ClickUp routing decisions taken, newest first. */
+export function routingEndpoint(gateway?: () => Promise<Gateway>) {
+  const query = z
+    .object({ task: textParam(100).optional(), event: uuid.optional(), limit: queryLimit.optional() })
+    .strict()
+    .refine((q) => (q.task === undefined) !== (q.event === undefined), { message: "give task (a ClickUp task id) or event (an event id)" });
+  return operatorEndpoint("admin/routing", ["GET"], "ADMIN_TOKEN", async (request, gw) => {
+    const q = parseQuery(query, request);
+    const decisions = await routingDecisions(gw.store.rpc, { taskId: q.task, eventId: q.event, limit: q.limit ?? 20 });
+    return Response.json({ decisions });
+  }, gateway);
+}
+
+export interface Rejection24h {
+  provider: string;
+  reason: string;
+  last_15m: number;
+  last_24h: number;
+}
+
+export interface LatestRejection {
+  id: number;
+  received_at: string;
+  provider: string;
+  reason: string;
+  status: number;
+  client_ip: string;
+}
+
+export interface Overview {
+  metrics: Snapshot;
+  dead_letters: DeadLetterPage;
+  rejections: { by_reason: Rejection24h[]; latest: LatestRejection[] };
+}
+
+/** Everything the dashboard shows, in one object (four store calls, in parallel). */
+export async function overview(gateway: Gateway, now?: Date): Promise<Overview> {
+  const [metrics, deadLetters, latest] = await Promise.all([
+    snapshot(gateway, now),
+    deliveryStore(gateway.store.rpc).listDeadLetters({ limit: 20 }),
+    gateway.store.rpc.call<LatestRejection[]>("hookgate_list_rejections", { p_limit: 20 }),
+  ]);
+  const byReason = metrics.events
+    .filter((e) => e.outcome.startsWith("rejected:"))
+    .map((e) => ({ provider: e.provider, reason: e.outcome.slice("rejected:".length), last_15m: e.last_15m, last_24h: e.last_24h }))
+    .sort((a, b) => b.last_24h - a.last_24h);
+  return {
+    metrics,
+    dead_letters: deadLetters,
+    rejections: {
+      by_reason: byReason,
+      latest: (latest ?? []).map(({ id, received_at, provider, reason, status, client_ip }) => ({ id: Number(id), received_at, provider, reason, status, client_ip })),
+    },
+  };
+}
+
+/** GET /api/admin/overview : the dashboard's numbers as JSON. */
+export function overviewEndpoint(gateway?: () => Promise<Gateway>) {
+  return operatorEndpoint("admin/overview", ["GET"], "ADMIN_TOKEN", async (request, gw) => {
+    parseQuery(z.object({}).strict(), request);
+    return Response.json(await overview(gw));
+  }, gateway);
+}
