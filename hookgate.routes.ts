@@ -27,7 +27,14 @@ export default defineRoutes(({ env }) => ({
     // Loop-safe: only creation, a move in from another list, or a change of the
     // Customer/Market field, in a routed list.
     ...(clickupRoutingEnabled(env)
-      ? [{ provider: "clickup", events: ["taskCreated", "taskMoved", "taskUpdated"], when: isRoutedTicket(env), to: ["clickup-router"] }]
+      ? [
+          {
+            provider: "clickup",
+            events: ["taskCreated", "taskMoved", "taskUpdated"],
+            when: isRoutedTicket(env),
+            to: ["clickup-router"],
+          },
+        ]
       : []),
   ],
 }));

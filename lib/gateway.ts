@@ -39,12 +39,19 @@ export async function openGateway(config: Config, parts: GatewayParts = {}): Pro
   if (config.env.SENTRY_DSN) {
     // Sentry itself is imported on the first report, after an answer: never at cold start.
     onUnexpectedError(
-      sentryReporter({ dsn: config.env.SENTRY_DSN, environment: config.env.SENTRY_ENVIRONMENT, secrets: secretValues(config) }),
+      sentryReporter({
+        dsn: config.env.SENTRY_DSN,
+        environment: config.env.SENTRY_ENVIRONMENT,
+        secrets: secretValues(config),
+      }),
     );
   }
   // Routes first: an invalid routing file fails the start before anything is opened.
   const routing = parts.routing ?? (parts.route ? { ...emptyRouting, route: parts.route } : await loadRouting(config));
-  const [store, kv] = await Promise.all([parts.store ?? openStore(config.store, { timeoutMs: config.storeTimeoutMs }), parts.kv ?? openKv(config.kv, config.kvPrefix)]);
+  const [store, kv] = await Promise.all([
+    parts.store ?? openStore(config.store, { timeoutMs: config.storeTimeoutMs }),
+    parts.kv ?? openKv(config.kv, config.kvPrefix),
+  ]);
   return {
     config,
     store,

@@ -16,7 +16,14 @@ export function apiRoutes(dir = join(ROOT, "api")): ApiRoute[] {
     .filter((entry) => entry.isFile() && /\.(ts|js)$/.test(entry.name) && !entry.name.endsWith(".d.ts"))
     .map((entry) => {
       const file = join(entry.parentPath, entry.name);
-      return { path: "/" + relative(ROOT, file).replace(/\\/g, "/").replace(/\.(ts|js)$/, ""), file };
+      return {
+        path:
+          "/" +
+          relative(ROOT, file)
+            .replace(/\\/g, "/")
+            .replace(/\.(ts|js)$/, ""),
+        file,
+      };
     })
     .sort((a, b) => a.path.localeCompare(b.path));
 }

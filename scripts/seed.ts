@@ -11,7 +11,9 @@ const { store } = loadConfig();
 const file = process.argv[2] ?? SEED_FILE;
 const sql = readFileSync(file, "utf8");
 if (store.transport === "supabase") {
-  console.error("the Supabase Data API cannot run SQL files: set DATABASE_URL to the project's direct or session-pooler URL");
+  console.error(
+    "the Supabase Data API cannot run SQL files: set DATABASE_URL to the project's direct or session-pooler URL",
+  );
   process.exit(2);
 }
 await seedDatabase(store, sql);

@@ -22,7 +22,9 @@ const base = config.env.HOOKGATE_URL ?? `http://localhost:${config.port}`;
 const url = `${base.replace(/\/+$/, "")}/api/webhooks/${provider.name}`;
 const body = readFileSync(file);
 // The gateway checks URL signatures (Twilio) against PUBLIC_BASE_URL when it is set.
-const signedUrl = config.publicBaseUrl ? `${config.publicBaseUrl.replace(/\/+$/, "")}/api/webhooks/${provider.name}` : url;
+const signedUrl = config.publicBaseUrl
+  ? `${config.publicBaseUrl.replace(/\/+$/, "")}/api/webhooks/${provider.name}`
+  : url;
 const headers = provider.sign({ body, secret, url: signedUrl, now: new Date() });
 
 const response = await fetch(url, { method: "POST", headers, body });

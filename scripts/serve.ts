@@ -48,8 +48,7 @@ const server = serve(
   },
   // Printed once listening: the address and port actually bound (PORT=0 takes a free one).
   (info) => {
-    const where =
-      config.store.transport === "pglite" ? `pglite (${config.store.dataDir})` : config.store.transport;
+    const where = config.store.transport === "pglite" ? `pglite (${config.store.dataDir})` : config.store.transport;
     console.log(`hookgate listening on ${printable(info)}`);
     console.log(`store: ${where}   kv: ${gateway.kv.transport}`);
     for (const path of routes.keys()) console.log(`  ${path}`);
@@ -58,7 +57,9 @@ const server = serve(
 // Past this many open connections, new ones are refused (each holds memory and a socket).
 server.maxConnections = config.env.HOOKGATE_MAX_CONNECTIONS;
 server.on("error", (error: NodeJS.ErrnoException) => {
-  console.error(`hookgate cannot listen on ${config.env.HOST}:${config.port} (HOST, PORT): ${error.code ?? error.message}`);
+  console.error(
+    `hookgate cannot listen on ${config.env.HOST}:${config.port} (HOST, PORT): ${error.code ?? error.message}`,
+  );
   process.exit(1);
 });
 

@@ -10,8 +10,7 @@ import { formatAlert, type AlertMessage } from "./format.js";
 import type { AlertChannel } from "./slack.js";
 
 export type AlertOutcome =
-  | { sent: true }
-  | { sent: false; reason: "cooldown" | "not_configured" | "rate_limited" | "failed" };
+  { sent: true } | { sent: false; reason: "cooldown" | "not_configured" | "rate_limited" | "failed" };
 
 export interface AlertOptions {
   /** Narrows the cooldown inside the kind: one alert per scope (a destination) per cooldown. */

@@ -12,7 +12,11 @@ export interface AlertMessage {
   fields?: Readonly<Record<string, string | number>>;
 }
 
-const MARK: Record<Severity, string> = { info: ":information_source:", warning: ":warning:", critical: ":rotating_light:" };
+const MARK: Record<Severity, string> = {
+  info: ":information_source:",
+  warning: ":warning:",
+  critical: ":rotating_light:",
+};
 
 /** Slack mrkdwn treats &, < and > as control characters. */
 export function escapeMrkdwn(text: string): string {
@@ -22,7 +26,9 @@ export function escapeMrkdwn(text: string): string {
 export function formatAlert(kind: string, message: AlertMessage): PostedMessage {
   const severity = message.severity ?? "warning";
   const title = `${MARK[severity]} *hookgate: ${escapeMrkdwn(message.title)}*`;
-  const lines = Object.entries(message.fields ?? {}).map(([label, value]) => `• *${escapeMrkdwn(label)}:* ${escapeMrkdwn(String(value))}`);
+  const lines = Object.entries(message.fields ?? {}).map(
+    ([label, value]) => `• *${escapeMrkdwn(label)}:* ${escapeMrkdwn(String(value))}`,
+  );
   const body = [title, ...lines, `_${escapeMrkdwn(kind)}_`].join("\n");
   return {
     // The plain text is what notifications and screen readers show.

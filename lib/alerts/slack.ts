@@ -43,7 +43,9 @@ export function slackChannel(target: SlackTarget): AlertChannel {
         client = undefined;
         throw error;
       });
-      await (await client).chat.postMessage({
+      await (
+        await client
+      ).chat.postMessage({
         channel: target.channel,
         text: message.text,
         ...(message.blocks ? { blocks: message.blocks as never } : {}),
@@ -57,8 +59,10 @@ export function slackChannel(target: SlackTarget): AlertChannel {
 /** The client's own log lines, as structured lines of ours (they never carry the token). */
 function quietLogger(level: Parameters<Logger["setLevel"]>[0]): Logger {
   let current = level;
-  const line = (write: (msg: string, fields?: Record<string, unknown>) => void) => (...parts: unknown[]) =>
-    write("slack client", { detail: parts.map(String).join(" ").slice(0, 300) });
+  const line =
+    (write: (msg: string, fields?: Record<string, unknown>) => void) =>
+    (...parts: unknown[]) =>
+      write("slack client", { detail: parts.map(String).join(" ").slice(0, 300) });
   return {
     debug: () => {},
     info: () => {},

@@ -22,7 +22,8 @@ export interface AdminClient {
 
 function check<T>(schema: z.ZodType<T>, input: unknown): T {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; "));
+  if (!parsed.success)
+    throw new UsageError(parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; "));
   return parsed.data;
 }
 
@@ -53,7 +54,9 @@ export async function openAdmin(env: Record<string, string | undefined>): Promis
     replay: async (input) => {
       const r = check(replayRequest, input);
       return calls.replay(
-        r.id !== undefined ? { id: r.id } : { destination: r.destination, provider: r.provider, eventType: r.type, since: r.since, until: r.until },
+        r.id !== undefined
+          ? { id: r.id }
+          : { destination: r.destination, provider: r.provider, eventType: r.type, since: r.since, until: r.until },
         { dryRun: r.dryRun ?? false, limit: r.limit },
       );
     },

@@ -37,7 +37,11 @@ function checked<T>(schema: z.ZodType<T>, input: unknown): T {
 
 /** Drops undefined values, so an unset option is not sent as a parameter. */
 function defined<T extends Record<string, unknown>>(query: T): Record<string, string> {
-  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(query)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
 }
 
 export async function openOperations(env: Record<string, string | undefined>): Promise<OperationsClient> {
@@ -68,7 +72,9 @@ export async function openOperations(env: Record<string, string | undefined>): P
 function remote(base: string, token: string): OperationsClient {
   const get = async <T>(path: string, query: Record<string, string> = {}): Promise<T | null> => {
     const search = new URLSearchParams(query).toString();
-    const response = await fetch(`${base}${path}${search ? `?${search}` : ""}`, { headers: { authorization: `Bearer ${token}` } });
+    const response = await fetch(`${base}${path}${search ? `?${search}` : ""}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const text = await response.text();
     let body: Record<string, unknown>;
     try {
@@ -94,10 +100,18 @@ function remote(base: string, token: string): OperationsClient {
 }
 
 /** Columns padded to their widest cell: a table a person can read in a terminal. */
-export function table(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string[] {
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | null | undefined)[])[],
+): string[] {
   const cells = [header, ...rows].map((row) => row.map((c) => (c === null || c === undefined ? "-" : String(c))));
   const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
-  return cells.map((row) => row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd());
+  return cells.map((row) =>
+    row
+      .map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 /** node:util parseArgs, with a misuse reported as a UsageError (exit 2, with the usage). */

@@ -9,9 +9,12 @@ import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 
 /** A comma-separated list: several secrets verify at once, so they rotate without downtime. */
-const list = z
-  .string()
-  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+const list = z.string().transform((s) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
 const base = {
   /** `npm start`'s port; 0 takes any free one (the address printed is the one bound). */
@@ -26,13 +29,23 @@ const base = {
   // requests at once in one instance, new ones are answered 503 at once.
   HOOKGATE_STORE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
   HOOKGATE_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(256),
-  HOOKGATE_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  HOOKGATE_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   HOOKGATE_DATA_DIR: z.string().default(".hookgate"),
   PUBLIC_BASE_URL: z.url().optional(),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
   SUPABASE_URL: z.url().optional(),
   SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// URL")
+    .optional(),
   UPSTASH_REDIS_REST_URL: z.url().optional(),
   UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
@@ -155,9 +168,7 @@ export type StoreTarget =
   | { transport: "pglite"; dataDir: string };
 
 export type KvTarget =
-  | { transport: "upstash"; url: string; token: string }
-  | { transport: "redis"; url: string }
-  | { transport: "memory" };
+  { transport: "upstash"; url: string; token: string } | { transport: "redis"; url: string } | { transport: "memory" };
 
 export interface Config {
   port: number;
@@ -202,10 +213,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     kv: kvTarget(env),
     kvPrefix: kvPrefix(env, storeTarget(env)),
     secrets: Object.fromEntries(
-      providers.map((p) => [p.name, (env as Record<string, unknown>)[p.secretEnv] as string[] | undefined ?? []]),
+      providers.map((p) => [p.name, ((env as Record<string, unknown>)[p.secretEnv] as string[] | undefined) ?? []]),
     ),
     allowUnsigned: Object.fromEntries(
-      providers.map((p) => [p.name, p.unsignedEnv !== undefined && (env as Record<string, unknown>)[p.unsignedEnv] === true]),
+      providers.map((p) => [
+        p.name,
+        p.unsignedEnv !== undefined && (env as Record<string, unknown>)[p.unsignedEnv] === true,
+      ]),
     ),
     env,
   };
@@ -243,7 +257,8 @@ export function kvPrefix(env: Env, store: StoreTarget): string {
 }
 
 function storeIdentity(store: StoreTarget): string {
-  if (store.transport === "pglite") return `pglite:${store.dataDir.startsWith("memory:") ? store.dataDir : resolve(store.dataDir)}`;
+  if (store.transport === "pglite")
+    return `pglite:${store.dataDir.startsWith("memory:") ? store.dataDir : resolve(store.dataDir)}`;
   try {
     const url = new URL(store.url);
     // The user too: Supabase's pooler serves every project of a region on one host, and

@@ -35,11 +35,17 @@ export const rateSpec = z.string().transform((text, ctx) => {
 /** `clickup=100/1s,stripe=500/1s,*=200/1s`: per source, `*` for every other source. */
 export const rateSpecsBySource = z.string().transform((text, ctx) => {
   const specs: Record<string, RateSpec> = {};
-  for (const entry of text.split(",").map((x) => x.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const [name, value] = entry.split("=", 2).map((x) => x.trim());
     const spec = value === undefined ? undefined : parseRateSpec(value);
     if (!name || !spec) {
-      ctx.addIssue({ code: "custom", message: `"${entry}": each entry is <source>=<count>/<window>, e.g. clickup=100/1s or *=200/1s` });
+      ctx.addIssue({
+        code: "custom",
+        message: `"${entry}": each entry is <source>=<count>/<window>, e.g. clickup=100/1s or *=200/1s`,
+      });
       return z.NEVER;
     }
     specs[name] = spec;

@@ -38,7 +38,10 @@ export interface BreakerCounts {
 }
 
 /** Pure: whether these counts open the breaker, and why. */
-export function shouldOpen(counts: BreakerCounts, policy: BreakerPolicy): "consecutive_failures" | "failure_rate" | null {
+export function shouldOpen(
+  counts: BreakerCounts,
+  policy: BreakerPolicy,
+): "consecutive_failures" | "failure_rate" | null {
   if (counts.consecutiveFailures >= policy.failures) return "consecutive_failures";
   if (counts.windowTotal >= policy.minimumAttempts && counts.windowFailed / counts.windowTotal >= policy.failureRate) {
     return "failure_rate";
@@ -48,9 +51,7 @@ export function shouldOpen(counts: BreakerCounts, policy: BreakerPolicy): "conse
 
 /** What the breaker lets through now. `kv_unavailable` is a named fail-open: deliveries go on. */
 export type Admission =
-  | { state: "closed"; reason?: "kv_unavailable" }
-  | { state: "probe" }
-  | { state: "open"; until: Date };
+  { state: "closed"; reason?: "kv_unavailable" } | { state: "probe" } | { state: "open"; until: Date };
 
 export interface Breaker {
   admit(destination: string, policy: BreakerPolicy, probeTtlMs: number): Promise<Admission>;
@@ -101,7 +102,9 @@ export function kvBreaker(kv: Kv, options: { prefix?: string; clock?: () => Date
         const reopenAt = Number(open);
         if (now < reopenAt) return { state: "open", until: new Date(reopenAt) };
         const won = await kv.set(k.probe, String(now), { nx: true, px: probeTtlMs });
-        return won ? { state: "probe" } : { state: "open", until: new Date(now + Math.min(PROBE_WAIT_MS, policy.cooldownMs)) };
+        return won
+          ? { state: "probe" }
+          : { state: "open", until: new Date(now + Math.min(PROBE_WAIT_MS, policy.cooldownMs)) };
       } catch (error) {
         kvFailed("admit", "breaker state unavailable; delivering anyway", { destination, ...errorFields(error) });
         return { state: "closed", reason: "kv_unavailable" };

@@ -88,7 +88,13 @@ export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): D
     let outcome: AttemptOutcome;
     try {
       const run = destination
-        .attempt(delivery.event, { gateway, deliveryId: delivery.id, attempt: delivery.attempt, signal: controller.signal, now })
+        .attempt(delivery.event, {
+          gateway,
+          deliveryId: delivery.id,
+          attempt: delivery.attempt,
+          signal: controller.signal,
+          now,
+        })
         .then(checked, (error: unknown): AttemptOutcome => ({
           kind: "retry",
           error: String(errorFields(error).error_message ?? error),
@@ -109,10 +115,15 @@ export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): D
       response: answerExcerpt(outcome.response),
     };
     const next = nextAttemptAt(delivery.attempt, outcome, { now: clock(), policy: destination.retry, random });
-    if (next.kind === "delivered" || outcome.kind === "delivered") return { delivery, outcome, record: { ...base, outcome: "delivered" } };
+    if (next.kind === "delivered" || outcome.kind === "delivered")
+      return { delivery, outcome, record: { ...base, outcome: "delivered" } };
     const failure = { error_class: outcome.errorClass, error: redactPersonal(outcome.error) };
     if (next.kind === "retry") {
-      return { delivery, outcome, record: { ...base, ...failure, outcome: "retry", next_attempt_at: next.at.toISOString() } };
+      return {
+        delivery,
+        outcome,
+        record: { ...base, ...failure, outcome: "retry", next_attempt_at: next.at.toISOString() },
+      };
     }
     return { delivery, outcome, record: { ...base, ...failure, outcome: "dead" } };
   }
@@ -156,7 +167,12 @@ export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): D
     const attempted = await Promise.all(tried.map((delivery) => attemptOne(destination, delivery)));
     // The breaker counts what says the destination is unwell: timeouts, network errors,
     // 408/429/5xx. A deliberate 4xx is an answer from a healthy destination.
-    await breaker.report(name, destination.breaker, admission, attempted.map((a) => a.outcome?.kind !== "retry"));
+    await breaker.report(
+      name,
+      destination.breaker,
+      admission,
+      attempted.map((a) => a.outcome?.kind !== "retry"),
+    );
     const probeWait = new Date(now.getTime() + Math.min(5_000, destination.breaker.cooldownMs));
     return [...attempted, ...waiting.map((delivery) => deferred(delivery, probeWait))];
   }
@@ -207,7 +223,16 @@ export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): D
     store,
     attempt,
     async drain({ deadline, concurrency = DEFAULT_CONCURRENCY, lanes = DEFAULT_LANES } = {}) {
-      const total: DrainReport = { delivered: 0, retried: 0, dead: 0, deferred: 0, stale: 0, claimed: 0, batches: 0, stoppedBy: "idle" };
+      const total: DrainReport = {
+        delivered: 0,
+        retried: 0,
+        dead: 0,
+        deferred: 0,
+        stale: 0,
+        claimed: 0,
+        batches: 0,
+        stoppedBy: "idle",
+      };
       let longest = 0;
       for (const destination of destinations.values()) longest = Math.max(longest, destination.timeoutMs);
       const margin = longest + 5_000;
@@ -235,7 +260,11 @@ export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): D
 
 /** An action's answer, checked: a malformed outcome is retried rather than trusted. */
 function checked(outcome: AttemptOutcome): AttemptOutcome {
-  if (outcome && (outcome.kind === "delivered" || ((outcome.kind === "retry" || outcome.kind === "dead") && typeof outcome.errorClass === "string"))) {
+  if (
+    outcome &&
+    (outcome.kind === "delivered" ||
+      ((outcome.kind === "retry" || outcome.kind === "dead") && typeof outcome.errorClass === "string"))
+  ) {
     return outcome;
   }
   return { kind: "retry", error: "the destination returned no valid outcome", errorClass: "invalid_outcome" };
@@ -250,12 +279,17 @@ export function engineFor(gateway: Gateway): DeliveryEngine {
   return engine;
 }
 
-
 /**
  * The attempt made right after the answer (via waitUntil): the event is still in
  * memory and its new deliveries come from hookgate_ingest already leased, so this
  * costs no claim, and the cron cannot take them at the same time.
  */
-export function deliverNow(gateway: Gateway, event: LeasedDelivery["event"], deliveries: readonly { id: number; destination: string }[]): Promise<AttemptReport> {
-  return engineFor(gateway).attempt(deliveries.map(({ id, destination }) => ({ id: Number(id), destination, attempt: 1, event })));
+export function deliverNow(
+  gateway: Gateway,
+  event: LeasedDelivery["event"],
+  deliveries: readonly { id: number; destination: string }[],
+): Promise<AttemptReport> {
+  return engineFor(gateway).attempt(
+    deliveries.map(({ id, destination }) => ({ id: Number(id), destination, attempt: 1, event })),
+  );
 }

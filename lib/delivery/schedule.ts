@@ -10,7 +10,16 @@ const HOUR = 60 * MINUTE;
  * Delay before each attempt: the first at once, then 5 s, 5 min, 30 min, 2 h, 5 h,
  * 10 h, 10 h (Svix's schedule, which receivers already expect); after the last, dead.
  */
-export const DEFAULT_SCHEDULE_MS: readonly number[] = [0, 5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR, 10 * HOUR, 10 * HOUR];
+export const DEFAULT_SCHEDULE_MS: readonly number[] = [
+  0,
+  5 * SECOND,
+  5 * MINUTE,
+  30 * MINUTE,
+  2 * HOUR,
+  5 * HOUR,
+  10 * HOUR,
+  10 * HOUR,
+];
 
 /** ±10 %: spreads a burst of failures so the retries do not arrive together. */
 export const DEFAULT_JITTER = 0.1;
@@ -37,9 +46,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 export type NextStep =
-  | { kind: "delivered" }
-  | { kind: "retry"; at: Date }
-  | { kind: "dead"; reason: "rejected" | "exhausted" };
+  { kind: "delivered" } | { kind: "retry"; at: Date } | { kind: "dead"; reason: "rejected" | "exhausted" };
 
 export interface NextAttemptOptions {
   now: Date;
@@ -69,7 +76,10 @@ export function classifyStatus(
   status: number,
   retryAfterMs: number | undefined,
   policy: Pick<RetryPolicy, "retryClientErrors"> = DEFAULT_RETRY_POLICY,
-): { kind: "delivered" } | { kind: "retry"; errorClass: string; retryAfterMs?: number } | { kind: "dead"; errorClass: string } {
+):
+  | { kind: "delivered" }
+  | { kind: "retry"; errorClass: string; retryAfterMs?: number }
+  | { kind: "dead"; errorClass: string } {
   if (status >= 200 && status < 300) return { kind: "delivered" };
   const errorClass = `http_${status}`;
   const retry = { kind: "retry" as const, errorClass, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
@@ -77,7 +87,8 @@ export function classifyStatus(
   if (status === 408 || status === 429 || status >= 500) return retry;
   if (status >= 400 && status < 500) {
     const { retryClientErrors } = policy;
-    const retried = retryClientErrors === true || (Array.isArray(retryClientErrors) && retryClientErrors.includes(status));
+    const retried =
+      retryClientErrors === true || (Array.isArray(retryClientErrors) && retryClientErrors.includes(status));
     return retried ? retry : { kind: "dead", errorClass };
   }
   // 1xx/3xx: redirects are not followed (the body would be re-sent somewhere unsigned for).

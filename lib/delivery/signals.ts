@@ -61,7 +61,13 @@ export async function emitDeliverySignal(signal: DeliverySignal): Promise<void> 
 function signalFields(signal: DeliverySignal) {
   const { type, destination } = signal;
   if (signal.type === "dead_letter") {
-    return { signal: type, destination, delivery_id: signal.deliveryId, event_id: signal.eventId, error_class: signal.errorClass };
+    return {
+      signal: type,
+      destination,
+      delivery_id: signal.deliveryId,
+      event_id: signal.eventId,
+      error_class: signal.errorClass,
+    };
   }
   if (signal.type === "breaker_opened") return { signal: type, destination, reason: signal.reason };
   return { signal: type, destination };

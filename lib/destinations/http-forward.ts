@@ -52,7 +52,8 @@ export function httpForward(settings: HttpForwardSettings): HttpSend {
         "webhook-id": event.id,
         "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
       };
-      if (settings.keys.length > 0) Object.assign(headers, signStandardWebhook(settings.keys, event.id, now, event.body));
+      if (settings.keys.length > 0)
+        Object.assign(headers, signStandardWebhook(settings.keys, event.id, now, event.body));
 
       let settled = false;
       const finish = (outcome: AttemptOutcome) => {
@@ -68,13 +69,22 @@ export function httpForward(settings: HttpForwardSettings): HttpSend {
       };
       signal.addEventListener("abort", onAbort, { once: true });
       request.on("error", (error: NodeJS.ErrnoException) => {
-        finish({ kind: "retry", error: error.message || String(error.code), errorClass: networkErrorClass(error.code) });
+        finish({
+          kind: "retry",
+          error: error.message || String(error.code),
+          errorClass: networkErrorClass(error.code),
+        });
       });
       request.on("response", (response) => {
         readHead(response).then(
           (text) => finish(outcomeOf(response, text, settings, now)),
           (error: NodeJS.ErrnoException) =>
-            finish({ kind: "retry", status: response.statusCode, error: error.message, errorClass: networkErrorClass(error.code) }),
+            finish({
+              kind: "retry",
+              status: response.statusCode,
+              error: error.message,
+              errorClass: networkErrorClass(error.code),
+            }),
         );
       });
       request.end(event.body);
@@ -118,7 +128,10 @@ function readHead(response: IncomingMessage): Promise<string> {
 
 /** Postgres text cannot hold NUL, and a cut may split a UTF-8 sequence: both are cleaned. */
 function text(chunks: Buffer[]): string {
-  return Buffer.concat(chunks).toString("utf8").replace(/\u0000/g, "").replace(/\uFFFD+$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\u0000/g, "")
+    .replace(/\uFFFD+$/, "");
 }
 
 function contentType(event: DeliveryEvent): string {

@@ -11,6 +11,11 @@ export function requireBearer(request: Request, expected: string | undefined, va
   // Hashing both sides gives equal lengths, so the comparison itself leaks nothing.
   const digest = (value: string) => createHash("sha256").update(value).digest();
   if (!match || !timingSafeEqual(digest(match[1]!), digest(expected))) {
-    throw new Rejection("unauthorized", "a valid bearer token is required", { "www-authenticate": "Bearer" }, "bad_token");
+    throw new Rejection(
+      "unauthorized",
+      "a valid bearer token is required",
+      { "www-authenticate": "Bearer" },
+      "bad_token",
+    );
   }
 }

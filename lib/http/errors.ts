@@ -42,9 +42,14 @@ export function toRejection(error: unknown): { rejection: Rejection; unexpected:
   if (error instanceof Rejection) return { rejection: error, unexpected: false };
   if (error instanceof StoreError) {
     return {
-      rejection: new Rejection("unavailable", "the event store is unavailable; retry later", {
-        "retry-after": String(RETRY_AFTER_SECONDS),
-      }, "store_unavailable"),
+      rejection: new Rejection(
+        "unavailable",
+        "the event store is unavailable; retry later",
+        {
+          "retry-after": String(RETRY_AFTER_SECONDS),
+        },
+        "store_unavailable",
+      ),
       // A store that cannot be reached is an outage, not a bug; anything else is worth a report.
       unexpected: !error.unreachable,
     };
@@ -55,7 +60,12 @@ export function toRejection(error: unknown): { rejection: Rejection; unexpected:
   return {
     // Unknown failures still answer 503 with Retry-After, not 500: the provider keeps
     // the event and retries, and nothing that was not recorded was acknowledged.
-    rejection: new Rejection("unavailable", "internal error; retry later", { "retry-after": String(RETRY_AFTER_SECONDS) }, "internal_error"),
+    rejection: new Rejection(
+      "unavailable",
+      "internal error; retry later",
+      { "retry-after": String(RETRY_AFTER_SECONDS) },
+      "internal_error",
+    ),
     unexpected: true,
   };
 }

@@ -15,7 +15,12 @@ export async function readBody(request: Request, limitBytes: number): Promise<Ui
     if (error instanceof Rejection) throw error;
     increment("hookgate_client_body_errors_total");
     log.debug("request body unreadable", errorFields(error));
-    throw new Rejection("bad_request", "the request body could not be read (closed early or malformed)", {}, "body_unreadable");
+    throw new Rejection(
+      "bad_request",
+      "the request body could not be read (closed early or malformed)",
+      {},
+      "body_unreadable",
+    );
   }
 }
 

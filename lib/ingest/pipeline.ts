@@ -43,7 +43,13 @@ async function guarded(gw: Gateway, provider: Provider, request: Request, contex
   }
 }
 
-export async function ingest(gateway: Gateway, provider: Provider, request: Request, context: RequestContext, guard: Guard): Promise<Response> {
+export async function ingest(
+  gateway: Gateway,
+  provider: Provider,
+  request: Request,
+  context: RequestContext,
+  guard: Guard,
+): Promise<Response> {
   // The ack latency in the metrics (lib/operations) runs from here to the record committed.
   const started = performance.now();
   const { config, store } = gateway;

@@ -36,7 +36,9 @@ export function redisKv(url: string): Kv & { client: Redis } {
       return count;
     },
     incrBy: async (key, amount, windowMs) => {
-      const [[, count]] = (await client.multi().incrby(key, amount).pexpire(key, windowMs, "NX").exec()) as [[null, number]];
+      const [[, count]] = (await client.multi().incrby(key, amount).pexpire(key, windowMs, "NX").exec()) as [
+        [null, number],
+      ];
       return count;
     },
     del: async (key) => {

@@ -5,7 +5,9 @@
 const counts = new Map<string, number>();
 
 function keyOf(name: string, labels: Record<string, string>): string {
-  const parts = Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}="${v}"`);
+  const parts = Object.entries(labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}="${v}"`);
   return parts.length > 0 ? `${name}{${parts.join(",")}}` : name;
 }
 

@@ -37,7 +37,8 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 // digests, session ids, card-length numbers), and the value after a credential name.
 const TOKEN_RUN = /[A-Za-z0-9+/_-]{24,}={0,2}/g;
 const HEX_RUN = /(?<![A-Za-z0-9])[0-9a-f]{16,}(?![A-Za-z0-9])/gi;
-const NAMED_CREDENTIAL = /\b(pass(?:word)?|secret|token|api[_-]?key|access[_-]?key|auth)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi;
+const NAMED_CREDENTIAL =
+  /\b(pass(?:word)?|secret|token|api[_-]?key|access[_-]?key|auth)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi;
 const BEARER = /\b(bearer|basic)\s+[^\s"',;]+/gi;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -52,7 +53,9 @@ export function redactPersonal(text: string): string {
     .replace(BEARER, (_, scheme: string) => `${scheme} [token]`)
     .replace(EMAIL, "[email]")
     .replace(PHONE, (match) => (IPV4.test(match) ? match : "[phone]"))
-    .replace(TOKEN_RUN, (match) => (UUID.test(match) || !/\d/.test(match) || !/[A-Za-z]/.test(match) ? match : "[token]"))
+    .replace(TOKEN_RUN, (match) =>
+      UUID.test(match) || !/\d/.test(match) || !/[A-Za-z]/.test(match) ? match : "[token]",
+    )
     .replace(HEX_RUN, "[hex]");
 }
 
@@ -68,7 +71,11 @@ export function answerExcerpt(text: string | null | undefined, max: number = EXC
 }
 
 /** Configured secrets out, then (unless `personal: false`) emails and phone numbers. */
-export function redactText(text: string, secrets: readonly string[] = [], options: { personal?: boolean } = {}): string {
+export function redactText(
+  text: string,
+  secrets: readonly string[] = [],
+  options: { personal?: boolean } = {},
+): string {
   let out = text;
   for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join("[secret]");
   return options.personal === false ? out : out.replace(EMAIL, "[email]").replace(PHONE, "[phone]");

@@ -45,7 +45,13 @@ function load(target: SentryTarget): Promise<SentryModule> {
 }
 
 /** Tags an error report carries (the names Sentry shows in its sidebar). */
-const TAGS = { provider: "provider", route: "route", event_id: "hookgate.event_id", request_id: "request_id", task: "task" } as const;
+const TAGS = {
+  provider: "provider",
+  route: "route",
+  event_id: "hookgate.event_id",
+  request_id: "request_id",
+  task: "task",
+} as const;
 
 /** Reports per kind (error class + route or task) per minute, per instance; the rest are counted. */
 export const REPORTS_PER_MINUTE = 10;
@@ -64,7 +70,9 @@ export interface ReportLimit {
  * failure repeated by every request (a broken dependency, a flood of one bad input)
  * costs at most `perMinute` reports, and a different failure still gets through.
  */
-export function reportBudget({ perMinute = REPORTS_PER_MINUTE, clock = Date.now }: ReportLimit = {}): (kind: string) => boolean {
+export function reportBudget({ perMinute = REPORTS_PER_MINUTE, clock = Date.now }: ReportLimit = {}): (
+  kind: string,
+) => boolean {
   const windows = new Map<string, { start: number; count: number }>();
   return (kind) => {
     const now = clock();
@@ -75,7 +83,8 @@ export function reportBudget({ perMinute = REPORTS_PER_MINUTE, clock = Date.now 
       windows.set(kind, window);
     }
     window.count++;
-    if (window.count === perMinute + 1) log.warn("error reports capped for this minute", { kind, per_minute: perMinute });
+    if (window.count === perMinute + 1)
+      log.warn("error reports capped for this minute", { kind, per_minute: perMinute });
     return window.count <= perMinute;
   };
 }
@@ -83,12 +92,16 @@ export function reportBudget({ perMinute = REPORTS_PER_MINUTE, clock = Date.now 
 /** What makes two reports "the same kind": the error's class and where it happened. */
 export function reportKind(error: unknown, context: LogFields): string {
   const name = error instanceof Error ? error.name : typeof error;
-  const where = typeof context.route === "string" ? context.route : typeof context.task === "string" ? `task:${context.task}` : "";
+  const where =
+    typeof context.route === "string" ? context.route : typeof context.task === "string" ? `task:${context.task}` : "";
   return `${name}@${where}`;
 }
 
 /** The reporter endpoint() calls for unexpected errors: capture and flush after the answer, within the budget. */
-export function sentryReporter(target: SentryTarget, limit: ReportLimit = {}): (error: unknown, context: LogFields) => void {
+export function sentryReporter(
+  target: SentryTarget,
+  limit: ReportLimit = {},
+): (error: unknown, context: LogFields) => void {
   const allowed = reportBudget(limit);
   return (error, context) => {
     if (!allowed(reportKind(error, context))) {
@@ -116,7 +129,9 @@ export function scrubEvent(event: ErrorEvent, secrets: readonly string[]): Error
     delete event.request.cookies;
     delete event.request.query_string;
     if (event.request.headers) {
-      event.request.headers = Object.fromEntries(Object.entries(event.request.headers).filter(([name]) => !isSecretHeader(name)));
+      event.request.headers = Object.fromEntries(
+        Object.entries(event.request.headers).filter(([name]) => !isSecretHeader(name)),
+      );
     }
   }
   delete event.breadcrumbs;
@@ -128,7 +143,8 @@ export function scrubEvent(event: ErrorEvent, secrets: readonly string[]): Error
 }
 
 function deepRedact(value: unknown, secrets: readonly string[], personal = true): unknown {
-  if (typeof value === "string") return personal ? redactText(value, secrets) : redactText(value, secrets, { personal: false });
+  if (typeof value === "string")
+    return personal ? redactText(value, secrets) : redactText(value, secrets, { personal: false });
   if (Array.isArray(value)) return value.map((v) => deepRedact(v, secrets, personal));
   if (value && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deepRedact(v, secrets, personal)]));

@@ -21,7 +21,8 @@ export async function snapshot(gateway: Gateway, now?: Date): Promise<Snapshot> 
     operationsStore(gateway.store.rpc).metrics(now),
     readBreakers(gateway.kv, gateway.routing.destinations.keys(), { now: now?.getTime() }),
   ]);
-  const rate = ({ attempts, delivered }: { attempts: number; delivered: number }) => (attempts > 0 ? delivered / attempts : null);
+  const rate = ({ attempts, delivered }: { attempts: number; delivered: number }) =>
+    attempts > 0 ? delivered / attempts : null;
   return {
     ...metrics,
     breakers,
@@ -41,36 +42,65 @@ export function prometheusText(s: Snapshot): string {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
   };
   const sample = (name: string, labels: Record<string, string>, value: number) => {
-    const set = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(",");
+    const set = Object.entries(labels)
+      .map(([k, v]) => `${k}="${escapeLabel(v)}"`)
+      .join(",");
     out.push(`${name}${set ? `{${set}}` : ""} ${formatValue(value)}`);
   };
 
-  family("hookgate_events", "gauge", "Webhooks received in the window, by provider and outcome (accepted, duplicate, rejected:<reason>; rejections are sampled).");
-  for (const e of s.events) for (const [w, key] of WINDOWS) sample("hookgate_events", { provider: e.provider, outcome: e.outcome, window: w }, e[key]);
+  family(
+    "hookgate_events",
+    "gauge",
+    "Webhooks received in the window, by provider and outcome (accepted, duplicate, rejected:<reason>; rejections are sampled).",
+  );
+  for (const e of s.events)
+    for (const [w, key] of WINDOWS)
+      sample("hookgate_events", { provider: e.provider, outcome: e.outcome, window: w }, e[key]);
 
-  family("hookgate_ack_latency_seconds", "histogram", "Time from a webhook's arrival to its record committed, over the last 24 hours.");
-  for (const b of s.latency.buckets) sample("hookgate_ack_latency_seconds_bucket", { le: String(b.le_ms / 1000) }, b.count);
+  family(
+    "hookgate_ack_latency_seconds",
+    "histogram",
+    "Time from a webhook's arrival to its record committed, over the last 24 hours.",
+  );
+  for (const b of s.latency.buckets)
+    sample("hookgate_ack_latency_seconds_bucket", { le: String(b.le_ms / 1000) }, b.count);
   sample("hookgate_ack_latency_seconds_bucket", { le: "+Inf" }, s.latency.count);
   sample("hookgate_ack_latency_seconds_sum", {}, s.latency.sum_ms / 1000);
   sample("hookgate_ack_latency_seconds_count", {}, s.latency.count);
 
   family("hookgate_ack_latency_p95_seconds", "gauge", "95th percentile of the ack latency in the window.");
-  if (s.latency.p95_15m_ms !== null) sample("hookgate_ack_latency_p95_seconds", { window: "15m" }, s.latency.p95_15m_ms / 1000);
+  if (s.latency.p95_15m_ms !== null)
+    sample("hookgate_ack_latency_p95_seconds", { window: "15m" }, s.latency.p95_15m_ms / 1000);
   if (s.latency.p95_ms !== null) sample("hookgate_ack_latency_p95_seconds", { window: "24h" }, s.latency.p95_ms / 1000);
 
   family("hookgate_deliveries", "gauge", "Deliveries kept in the store, by destination and status.");
-  for (const d of s.deliveries) sample("hookgate_deliveries", { destination: d.destination, status: d.status }, d.count);
+  for (const d of s.deliveries)
+    sample("hookgate_deliveries", { destination: d.destination, status: d.status }, d.count);
 
-  family("hookgate_delivery_attempts", "gauge", "Delivery attempts in the window, by destination and outcome (delivered, retry, dead).");
-  for (const a of s.attempts) for (const [w, key] of WINDOWS) sample("hookgate_delivery_attempts", { destination: a.destination, outcome: a.outcome, window: w }, a[key]);
+  family(
+    "hookgate_delivery_attempts",
+    "gauge",
+    "Delivery attempts in the window, by destination and outcome (delivered, retry, dead).",
+  );
+  for (const a of s.attempts)
+    for (const [w, key] of WINDOWS)
+      sample("hookgate_delivery_attempts", { destination: a.destination, outcome: a.outcome, window: w }, a[key]);
 
-  family("hookgate_delivery_success_ratio", "gauge", "Delivered attempts / all attempts in the window (absent when there were none).");
+  family(
+    "hookgate_delivery_success_ratio",
+    "gauge",
+    "Delivered attempts / all attempts in the window (absent when there were none).",
+  );
   for (const [w, key] of WINDOWS) {
     const rate = s.successRate[key];
     if (rate !== null) sample("hookgate_delivery_success_ratio", { window: w }, rate);
   }
 
-  family("hookgate_destination_success_ratio", "gauge", "Delivered attempts / all attempts in the window, by destination.");
+  family(
+    "hookgate_destination_success_ratio",
+    "gauge",
+    "Delivered attempts / all attempts in the window, by destination.",
+  );
   for (const [destination, byWindow] of destinationRates(s)) {
     for (const [w, key] of WINDOWS) {
       const rate = byWindow[key];
@@ -81,11 +111,20 @@ export function prometheusText(s: Snapshot): string {
   family("hookgate_dead_letters", "gauge", "Deliveries in the dead-letter queue.");
   sample("hookgate_dead_letters", {}, s.dead_letters);
 
-  family("hookgate_oldest_pending_delivery_seconds", "gauge", "Age of the oldest delivery not yet delivered or dead (0 when none).");
+  family(
+    "hookgate_oldest_pending_delivery_seconds",
+    "gauge",
+    "Age of the oldest delivery not yet delivered or dead (0 when none).",
+  );
   sample("hookgate_oldest_pending_delivery_seconds", {}, s.oldest_pending_seconds ?? 0);
 
   family("hookgate_breaker_open", "gauge", "1 while the destination's circuit breaker is open or half-open.");
-  for (const b of s.breakers) sample("hookgate_breaker_open", { destination: b.destination }, b.state === "open" || b.state === "half_open" ? 1 : 0);
+  for (const b of s.breakers)
+    sample(
+      "hookgate_breaker_open",
+      { destination: b.destination },
+      b.state === "open" || b.state === "half_open" ? 1 : 0,
+    );
 
   family("hookgate_breaker_state", "gauge", "The destination's circuit breaker state (1 for the current one).");
   for (const b of s.breakers) sample("hookgate_breaker_state", { destination: b.destination, state: b.state }, 1);
@@ -105,7 +144,9 @@ export function prometheusText(s: Snapshot): string {
 }
 
 /** Success ratio per destination and window, from the attempt counts. */
-export function destinationRates(s: Pick<StoreMetrics, "attempts">): Map<string, { last_15m: number | null; last_24h: number | null }> {
+export function destinationRates(
+  s: Pick<StoreMetrics, "attempts">,
+): Map<string, { last_15m: number | null; last_24h: number | null }> {
   const sums = new Map<string, { a15: number; d15: number; a24: number; d24: number }>();
   for (const a of s.attempts) {
     const sum = sums.get(a.destination) ?? { a15: 0, d15: 0, a24: 0, d24: 0 };

@@ -18,9 +18,12 @@ export function successRate(week: WeekFigures): number | null {
 export function reportMessage(report: StoreReport): AlertMessage {
   const { this_week: now, last_week: before } = report;
   const count = (n: number) => n.toLocaleString("en-US");
-  const change = (a: number, b: number) => (b === 0 ? (a === 0 ? "±0%" : "new") : `${a >= b ? "+" : "−"}${Math.abs(Math.round(((a - b) / b) * 100))}%`);
+  const change = (a: number, b: number) =>
+    b === 0 ? (a === 0 ? "±0%" : "new") : `${a >= b ? "+" : "−"}${Math.abs(Math.round(((a - b) / b) * 100))}%`;
   const ms = (v: number | null) => (v === null ? "—" : `${Math.round(v)} ms`);
-  const failing = now.top_failing.map((f) => `${f.destination}: ${count(f.failed)} of ${count(f.attempts)} attempts failed`).join("; ");
+  const failing = now.top_failing
+    .map((f) => `${f.destination}: ${count(f.failed)} of ${count(f.attempts)} attempts failed`)
+    .join("; ");
   return {
     title: `weekly report, ${now.since.slice(0, 10)} to ${now.until.slice(0, 10)}`,
     severity: "info",
@@ -35,8 +38,13 @@ export function reportMessage(report: StoreReport): AlertMessage {
   };
 }
 
-export async function sendWeeklyReport(gateway: Gateway, now?: Date): Promise<{ report: StoreReport; outcome: AlertOutcome }> {
+export async function sendWeeklyReport(
+  gateway: Gateway,
+  now?: Date,
+): Promise<{ report: StoreReport; outcome: AlertOutcome }> {
   const report = await operationsStore(gateway.store.rpc).report(now);
-  const outcome = await alertsFor(gateway).alert(REPORT_KIND, reportMessage(report), { cooldownMs: REPORT_COOLDOWN_MS });
+  const outcome = await alertsFor(gateway).alert(REPORT_KIND, reportMessage(report), {
+    cooldownMs: REPORT_COOLDOWN_MS,
+  });
   return { report, outcome };
 }

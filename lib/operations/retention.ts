@@ -69,14 +69,22 @@ export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: Cleanu
   const target = options.batchTargetMs ?? 200;
   const restRatio = options.restRatio ?? 2;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const report: CleanupReport = { events: 0, deliveries: 0, attempts: 0, rejections: 0, batches: 0, stoppedBy: "idle", durationMs: 0 };
+  const report: CleanupReport = {
+    events: 0,
+    deliveries: 0,
+    attempts: 0,
+    rejections: 0,
+    batches: 0,
+    stoppedBy: "idle",
+    durationMs: 0,
+  };
   // The time the slowest batch took: no batch starts unless one that long still fits.
   let slowest = 0;
   const fits = () => clock() + Math.max(slowest, target) * 2 <= options.deadline.getTime();
 
   let batch = clamp(options.batch ?? 2_000);
   // Rejections first: few (sampled) and cheap, so a long event backlog cannot starve them.
-  for (let more = true; more; ) {
+  for (let more = true; more;) {
     if (!fits()) {
       report.stoppedBy = "deadline";
       break;
@@ -93,7 +101,7 @@ export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: Cleanu
     more = deleted >= batch;
   }
 
-  for (let more = report.stoppedBy === "idle"; more; ) {
+  for (let more = report.stoppedBy === "idle"; more;) {
     if (!fits()) {
       report.stoppedBy = "deadline";
       break;
@@ -111,7 +119,8 @@ export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: Cleanu
     if (more && restRatio > 0) {
       // Full rests for the first half of the budget, then shorter and shorter: a large
       // backlog still gets through in one run.
-      const left = Math.max(0, options.deadline.getTime() - clock()) / Math.max(1, options.deadline.getTime() - started);
+      const left =
+        Math.max(0, options.deadline.getTime() - clock()) / Math.max(1, options.deadline.getTime() - started);
       await sleep(took * restRatio * Math.min(1, 2 * left));
     }
     // Keep each transaction short: grow while fast, shrink when slow.

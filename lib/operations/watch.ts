@@ -51,7 +51,10 @@ export function alertOnSignal(gateway: Gateway, signal: DeliverySignal): Promise
           severity: "critical",
           fields: {
             destination: signal.destination,
-            reason: signal.reason === "consecutive_failures" ? `${signal.consecutiveFailures} consecutive failures` : `${signal.windowFailed} of ${signal.windowTotal} attempts failed`,
+            reason:
+              signal.reason === "consecutive_failures"
+                ? `${signal.consecutiveFailures} consecutive failures`
+                : `${signal.windowFailed} of ${signal.windowTotal} attempts failed`,
             "probe at": signal.until.toISOString(),
           },
         },
@@ -60,7 +63,11 @@ export function alertOnSignal(gateway: Gateway, signal: DeliverySignal): Promise
     case "breaker_closed":
       return alerts.alert(
         ALERT_KINDS.breakerClosed,
-        { title: `circuit breaker closed for ${signal.destination}: deliveries resumed`, severity: "info", fields: { destination: signal.destination } },
+        {
+          title: `circuit breaker closed for ${signal.destination}: deliveries resumed`,
+          severity: "info",
+          fields: { destination: signal.destination },
+        },
         { scope },
       );
   }
@@ -101,7 +108,11 @@ export function findings(s: Snapshot, t: HealthThresholds): HealthFinding[] {
     found.push({
       kind: ALERT_KINDS.successRate,
       title: `delivery success ${percent(rate)} over 15 minutes (under ${percent(t.successRateBelow)})`,
-      fields: { attempts: recent.attempts, delivered: recent.delivered, "lowest destinations": worst.join(", ") || "—" },
+      fields: {
+        attempts: recent.attempts,
+        delivered: recent.delivered,
+        "lowest destinations": worst.join(", ") || "—",
+      },
     });
   }
   if (s.oldest_pending_seconds !== null && s.oldest_pending_seconds > t.pendingAgeSeconds) {
@@ -110,7 +121,9 @@ export function findings(s: Snapshot, t: HealthThresholds): HealthFinding[] {
       title: `the oldest pending delivery is ${duration(s.oldest_pending_seconds)} old`,
       fields: {
         threshold: duration(t.pendingAgeSeconds),
-        pending: s.deliveries.filter((d) => d.status === "pending" || d.status === "in_flight").reduce((n, d) => n + d.count, 0),
+        pending: s.deliveries
+          .filter((d) => d.status === "pending" || d.status === "in_flight")
+          .reduce((n, d) => n + d.count, 0),
         "dead letters": s.dead_letters,
       },
     });

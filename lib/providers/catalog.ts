@@ -11,7 +11,17 @@ import { stripe } from "./stripe.js";
 import { twilio } from "./twilio.js";
 import type { Provider } from "./types.js";
 
-export const providers: readonly Provider[] = [clickup, twilio, chatwoot, stripe, github, slack, shopify, standard, linear];
+export const providers: readonly Provider[] = [
+  clickup,
+  twilio,
+  chatwoot,
+  stripe,
+  github,
+  slack,
+  shopify,
+  standard,
+  linear,
+];
 
 export function providerNamed(name: string): Provider | undefined {
   return providers.find((p) => p.name === name);

@@ -46,7 +46,9 @@ export const github: Provider = {
   },
 
   parse(request) {
-    const parsed = isFormRequest(request.headers) ? parseFormPayload(request.body) : parseJson(request.body, GitHubPayload);
+    const parsed = isFormRequest(request.headers)
+      ? parseFormPayload(request.body)
+      : parseJson(request.body, GitHubPayload);
     if (!parsed.ok) return parsed;
     const event = request.headers.get("x-github-event");
     const action = parsed.value.action;
@@ -69,6 +71,11 @@ function parseFormPayload(body: Uint8Array): Checked<z.infer<typeof GitHubPayloa
 function eventOf(body: Uint8Array): string {
   const parsed = parseJson(body, z.record(z.string(), z.unknown()));
   const keys = parsed.ok ? parsed.value : {};
-  const telling: [string, string][] = [["zen", "ping"], ["pull_request", "pull_request"], ["issue", "issues"], ["commits", "push"]];
+  const telling: [string, string][] = [
+    ["zen", "ping"],
+    ["pull_request", "pull_request"],
+    ["issue", "issues"],
+    ["commits", "push"],
+  ];
   return telling.find(([key]) => key in keys)?.[1] ?? "ping";
 }

@@ -83,7 +83,10 @@ export function checked<T>(schema: z.ZodType<T>, value: unknown): Checked<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
-    return { ok: false, reason: `unexpected body: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim() };
+    return {
+      ok: false,
+      reason: `unexpected body: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim(),
+    };
   }
   return { ok: true, value: result.data };
 }

@@ -82,7 +82,11 @@ function parseEvent(request: WebhookRequest): Parsed {
   const envelope = parsed.value;
   if (envelope.type === "url_verification") {
     if (envelope.challenge === undefined) return { ok: false, reason: "unexpected body: challenge is missing" };
-    return accepted({ dedupKey: `url_verification:${envelope.challenge}`, type: "url_verification", payload: envelope });
+    return accepted({
+      dedupKey: `url_verification:${envelope.challenge}`,
+      type: "url_verification",
+      payload: envelope,
+    });
   }
   return accepted({
     dedupKey: envelope.event_id ?? bodyIdentity(request.body),

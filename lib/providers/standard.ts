@@ -17,8 +17,13 @@ const StandardPayload = z.looseObject({ type: z.string().min(1).optional() });
 /** The three headers, from whichever family the sender used. */
 function headersOf(headers: Headers): { id: string | null; timestamp: string | null; signature: string | null } {
   const signature = headers.get("webhook-signature");
-  if (signature !== null) return { id: headers.get("webhook-id"), timestamp: headers.get("webhook-timestamp"), signature };
-  return { id: headers.get("svix-id"), timestamp: headers.get("svix-timestamp"), signature: headers.get("svix-signature") };
+  if (signature !== null)
+    return { id: headers.get("webhook-id"), timestamp: headers.get("webhook-timestamp"), signature };
+  return {
+    id: headers.get("svix-id"),
+    timestamp: headers.get("svix-timestamp"),
+    signature: headers.get("svix-signature"),
+  };
 }
 
 /** The base64 of each `v1,<base64>` entry of a space-separated list (other versions are skipped). */
@@ -76,6 +81,10 @@ export const standard: Provider = {
     if (!parsed.ok) return parsed;
     // The message id is the same on every retry (verify made sure it is present).
     const { id } = headersOf(request.headers);
-    return accepted({ dedupKey: id ?? bodyIdentity(request.body), type: parsed.value.type ?? null, payload: parsed.value });
+    return accepted({
+      dedupKey: id ?? bodyIdentity(request.body),
+      type: parsed.value.type ?? null,
+      payload: parsed.value,
+    });
   },
 };

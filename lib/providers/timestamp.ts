@@ -26,7 +26,11 @@ export function outsideWindow(sentAtMs: number | null, receivedAt: Date, window:
 }
 
 /** The same check for a header holding whole seconds since the epoch. */
-export function secondsOutsideWindow(text: string | null | undefined, receivedAt: Date, window: Window): RejectReason | null {
+export function secondsOutsideWindow(
+  text: string | null | undefined,
+  receivedAt: Date,
+  window: Window,
+): RejectReason | null {
   const seconds = readInteger(text);
   return outsideWindow(seconds === null ? null : seconds * 1000, receivedAt, window);
 }

@@ -90,7 +90,11 @@ export const twilio: Provider = {
       return accepted({ dedupKey: `${messageSid}:${status}`, type, payload });
     }
     if (p.CallSid) {
-      return accepted({ dedupKey: `${p.CallSid}:${p.CallStatus ?? ""}`, type: `voice.${p.CallStatus ?? "call"}`, payload });
+      return accepted({
+        dedupKey: `${p.CallSid}:${p.CallStatus ?? ""}`,
+        type: `voice.${p.CallStatus ?? "call"}`,
+        payload,
+      });
     }
     return accepted({ dedupKey: `params:${sha256Hex(signedParams(request.body) ?? "")}`, type: null, payload });
   },

@@ -15,16 +15,10 @@ export interface WebhookRequest {
 }
 
 export type RejectReason =
-  | "missing_signature"
-  | "malformed_signature"
-  | "bad_signature"
-  | "missing_timestamp"
-  | "stale_timestamp";
+  "missing_signature" | "malformed_signature" | "bad_signature" | "missing_timestamp" | "stale_timestamp";
 
 /** Verification is a value; only misuse (no secrets at all) throws. */
-export type Verification =
-  | { ok: true; verified: boolean }
-  | { ok: false; reason: RejectReason };
+export type Verification = { ok: true; verified: boolean } | { ok: false; reason: RejectReason };
 
 export interface ProviderEvent {
   /** Unique per logical delivery from the provider: a retry of the same event repeats it. */
@@ -83,5 +77,9 @@ export interface Provider {
    * The answer the provider expects, when it is not hookgate's default JSON
    * (Twilio wants TwiML, Slack's url_verification wants its challenge back).
    */
-  acknowledge?(request: WebhookRequest, event: ProviderEvent, outcome: { id: string; duplicate: boolean }): Response | undefined;
+  acknowledge?(
+    request: WebhookRequest,
+    event: ProviderEvent,
+    outcome: { id: string; duplicate: boolean },
+  ): Response | undefined;
 }

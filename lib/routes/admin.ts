@@ -26,7 +26,8 @@ export function decodeCursor(text: string): EventCursor | null {
     if (!Array.isArray(value) || value.length !== 2) return null;
     const [receivedAt, id] = value as unknown[];
     // Kept as the store wrote it (microseconds): a Date would round it and skip rows.
-    if (typeof receivedAt !== "string" || !STORE_TIME.test(receivedAt) || !inTimeRange(Date.parse(receivedAt))) return null;
+    if (typeof receivedAt !== "string" || !STORE_TIME.test(receivedAt) || !inTimeRange(Date.parse(receivedAt)))
+      return null;
     if (!uuid.safeParse(id).success) return null;
     return { receivedAt, id: id as string };
   } catch {
@@ -34,20 +35,25 @@ export function decodeCursor(text: string): EventCursor | null {
   }
 }
 
-const cursor = z.string().max(200).transform((text, ctx) => {
-  const decoded = decodeCursor(text);
-  if (!decoded) {
-    ctx.addIssue({ code: "custom", message: "is not a cursor this API gave out" });
-    return z.NEVER;
-  }
-  return decoded;
-});
+const cursor = z
+  .string()
+  .max(200)
+  .transform((text, ctx) => {
+    const decoded = decodeCursor(text);
+    if (!decoded) {
+      ctx.addIssue({ code: "custom", message: "is not a cursor this API gave out" });
+      return z.NEVER;
+    }
+    return decoded;
+  });
 
 export const eventsQuery = z
   .object({
     provider: queryName.optional(),
     type: queryName.optional(),
-    status: z.enum(["none", "pending", "delivered", "dead"], { error: "must be one of none, pending, delivered, dead" }).optional(),
+    status: z
+      .enum(["none", "pending", "delivered", "dead"], { error: "must be one of none, pending, delivered, dead" })
+      .optional(),
     // Not trimmed: a key is matched exactly as the provider's ids made it.
     dedup_key: textParam(4096, { trim: false }).optional(),
     since: queryTime.optional(),
@@ -59,24 +65,36 @@ export const eventsQuery = z
 
 /** GET /api/admin/events?provider=&type=&status=&dedup_key=&since=&until=&limit=&cursor= */
 export function eventsEndpoint(gateway?: () => Promise<Gateway>) {
-  return operatorEndpoint("admin/events", ["GET"], "ADMIN_TOKEN", async (request, gw) => {
-    const q = parseQuery(eventsQuery, request);
-    const page = await operationsStore(gw.store.rpc).listEvents(
-      { provider: q.provider, type: q.type, status: q.status, dedupKey: q.dedup_key, since: q.since, until: q.until },
-      { limit: q.limit ?? 50, after: q.cursor },
-    );
-    return Response.json({ items: page.items, next_cursor: page.next ? encodeCursor(page.next) : null });
-  }, gateway);
+  return operatorEndpoint(
+    "admin/events",
+    ["GET"],
+    "ADMIN_TOKEN",
+    async (request, gw) => {
+      const q = parseQuery(eventsQuery, request);
+      const page = await operationsStore(gw.store.rpc).listEvents(
+        { provider: q.provider, type: q.type, status: q.status, dedupKey: q.dedup_key, since: q.since, until: q.until },
+        { limit: q.limit ?? 50, after: q.cursor },
+      );
+      return Response.json({ items: page.items, next_cursor: page.next ? encodeCursor(page.next) : null });
+    },
+    gateway,
+  );
 }
 
 /** GET /api/admin/event?id= : the event, its deliveries and every attempt. */
 export function eventEndpoint(gateway?: () => Promise<Gateway>) {
-  return operatorEndpoint("admin/event", ["GET"], "ADMIN_TOKEN", async (request, gw) => {
-    const { id } = parseQuery(z.object({ id: uuid }).strict(), request);
-    const event = await operationsStore(gw.store.rpc).getEvent(id);
-    if (!event) throw new Rejection("not_found", `no event ${id}`);
-    return Response.json(event);
-  }, gateway);
+  return operatorEndpoint(
+    "admin/event",
+    ["GET"],
+    "ADMIN_TOKEN",
+    async (request, gw) => {
+      const { id } = parseQuery(z.object({ id: uuid }).strict(), request);
+      const event = await operationsStore(gw.store.rpc).getEvent(id);
+      if (!event) throw new Rejection("not_found", `no event ${id}`);
+      return Response.json(event);
+    },
+    gateway,
+  );
 }
 
 /** GET /api/admin/routing?task= | ?event= : the ClickUp routing decisions taken, newest first. */
@@ -84,12 +102,24 @@ export function routingEndpoint(gateway?: () => Promise<Gateway>) {
   const query = z
     .object({ task: textParam(100).optional(), event: uuid.optional(), limit: queryLimit.optional() })
     .strict()
-    .refine((q) => (q.task === undefined) !== (q.event === undefined), { message: "give task (a ClickUp task id) or event (an event id)" });
-  return operatorEndpoint("admin/routing", ["GET"], "ADMIN_TOKEN", async (request, gw) => {
-    const q = parseQuery(query, request);
-    const decisions = await routingDecisions(gw.store.rpc, { taskId: q.task, eventId: q.event, limit: q.limit ?? 20 });
-    return Response.json({ decisions });
-  }, gateway);
+    .refine((q) => (q.task === undefined) !== (q.event === undefined), {
+      message: "give task (a ClickUp task id) or event (an event id)",
+    });
+  return operatorEndpoint(
+    "admin/routing",
+    ["GET"],
+    "ADMIN_TOKEN",
+    async (request, gw) => {
+      const q = parseQuery(query, request);
+      const decisions = await routingDecisions(gw.store.rpc, {
+        taskId: q.task,
+        eventId: q.event,
+        limit: q.limit ?? 20,
+      });
+      return Response.json({ decisions });
+    },
+    gateway,
+  );
 }
 
 export interface Rejection24h {
@@ -123,22 +153,40 @@ export async function overview(gateway: Gateway, now?: Date): Promise<Overview> 
   ]);
   const byReason = metrics.events
     .filter((e) => e.outcome.startsWith("rejected:"))
-    .map((e) => ({ provider: e.provider, reason: e.outcome.slice("rejected:".length), last_15m: e.last_15m, last_24h: e.last_24h }))
+    .map((e) => ({
+      provider: e.provider,
+      reason: e.outcome.slice("rejected:".length),
+      last_15m: e.last_15m,
+      last_24h: e.last_24h,
+    }))
     .sort((a, b) => b.last_24h - a.last_24h);
   return {
     metrics,
     dead_letters: deadLetters,
     rejections: {
       by_reason: byReason,
-      latest: (latest ?? []).map(({ id, received_at, provider, reason, status, client_ip }) => ({ id: Number(id), received_at, provider, reason, status, client_ip })),
+      latest: (latest ?? []).map(({ id, received_at, provider, reason, status, client_ip }) => ({
+        id: Number(id),
+        received_at,
+        provider,
+        reason,
+        status,
+        client_ip,
+      })),
     },
   };
 }
 
 /** GET /api/admin/overview : the dashboard's numbers as JSON. */
 export function overviewEndpoint(gateway?: () => Promise<Gateway>) {
-  return operatorEndpoint("admin/overview", ["GET"], "ADMIN_TOKEN", async (request, gw) => {
-    parseQuery(z.object({}).strict(), request);
-    return Response.json(await overview(gw));
-  }, gateway);
+  return operatorEndpoint(
+    "admin/overview",
+    ["GET"],
+    "ADMIN_TOKEN",
+    async (request, gw) => {
+      parseQuery(z.object({}).strict(), request);
+      return Response.json(await overview(gw));
+    },
+    gateway,
+  );
 }

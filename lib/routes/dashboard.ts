@@ -44,7 +44,10 @@ function page(): Response {
 }
 
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  return String(value).replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 }
 
 const STYLE = `
@@ -166,11 +169,28 @@ export function renderPanel(o: Overview): string {
   const rejected24 = m.events.filter((e) => e.outcome.startsWith("rejected:")).reduce((n, e) => n + e.last_24h, 0);
   const tiles = [
     tile("Webhooks, 24 h", number(accepted24), "events_24h", `${number(rejected24)} rejected (sampled)`),
-    tile("Success, 15 min", percent(m.successRate.last_15m), "success_15m", `${number(m.success.last_15m.attempts)} attempts`, rateClass(m.successRate.last_15m)),
-    tile("Success, 24 h", percent(m.successRate.last_24h), "success_24h", `${number(m.success.last_24h.attempts)} attempts`, rateClass(m.successRate.last_24h)),
+    tile(
+      "Success, 15 min",
+      percent(m.successRate.last_15m),
+      "success_15m",
+      `${number(m.success.last_15m.attempts)} attempts`,
+      rateClass(m.successRate.last_15m),
+    ),
+    tile(
+      "Success, 24 h",
+      percent(m.successRate.last_24h),
+      "success_24h",
+      `${number(m.success.last_24h.attempts)} attempts`,
+      rateClass(m.successRate.last_24h),
+    ),
     tile("p95 ack, 24 h", ms(m.latency.p95_ms), "p95_ms", `p50 ${ms(m.latency.p50_ms)} · p99 ${ms(m.latency.p99_ms)}`),
     tile("Dead letters", number(m.dead_letters), "dead_letters", "", m.dead_letters > 0 ? "bad" : "good"),
-    tile("Oldest pending", m.oldest_pending_seconds === null ? "none" : duration(m.oldest_pending_seconds), "oldest_pending", ""),
+    tile(
+      "Oldest pending",
+      m.oldest_pending_seconds === null ? "none" : duration(m.oldest_pending_seconds),
+      "oldest_pending",
+      "",
+    ),
   ].join("");
 
   return `<div class="tiles">${tiles}</div>
@@ -188,10 +208,19 @@ export function renderPanel(o: Overview): string {
 function charts(o: Overview): string {
   const providers = [...new Set(o.metrics.hourly.map((h) => h.provider))].sort();
   if (providers.length === 0) return `<p class="empty">No webhooks in the last 24 hours.</p>`;
-  return providers.map((provider) => chart(provider, o.metrics.hourly.filter((h) => h.provider === provider))).join("");
+  return providers
+    .map((provider) =>
+      chart(
+        provider,
+        o.metrics.hourly.filter((h) => h.provider === provider),
+      ),
+    )
+    .join("");
 }
 
-const W = 360, H = 110, PAD = 18;
+const W = 360,
+  H = 110,
+  PAD = 18;
 
 function chart(provider: string, hours: Overview["metrics"]["hourly"]): string {
   const byHour = new Map(hours.map((h) => [h.hour, h]));
@@ -208,11 +237,19 @@ function chart(provider: string, hours: Overview["metrics"]["hourly"]): string {
     const x = PAD + i * slot;
     if (h && h.events > 0) {
       const height = Math.max(1, ((H - PAD) * h.events) / max);
-      bars.push(`<rect class="bar" x="${x.toFixed(1)}" y="${(H - PAD - height).toFixed(1)}" width="${(slot - 2).toFixed(1)}" height="${height.toFixed(1)}"><title>${escapeHtml(`${h.events} webhooks, ${hour === 0 ? "this hour" : `${hour} h ago`}`)}</title></rect>`);
+      bars.push(
+        `<rect class="bar" x="${x.toFixed(1)}" y="${(H - PAD - height).toFixed(1)}" width="${(slot - 2).toFixed(1)}" height="${height.toFixed(1)}"><title>${escapeHtml(`${h.events} webhooks, ${hour === 0 ? "this hour" : `${hour} h ago`}`)}</title></rect>`,
+      );
     }
-    if (h && h.attempts > 0) points.push(`${(x + slot / 2).toFixed(1)},${(((H - PAD) * (1 - h.delivered / h.attempts))).toFixed(1)}`);
+    if (h && h.attempts > 0)
+      points.push(`${(x + slot / 2).toFixed(1)},${((H - PAD) * (1 - h.delivered / h.attempts)).toFixed(1)}`);
   }
-  const line = points.length > 1 ? `<polyline class="rate" points="${points.join(" ")}"><title>delivery success per hour</title></polyline>` : points.length === 1 ? `<circle class="rate" r="2" cx="${points[0]!.split(",")[0]}" cy="${points[0]!.split(",")[1]}"/>` : "";
+  const line =
+    points.length > 1
+      ? `<polyline class="rate" points="${points.join(" ")}"><title>delivery success per hour</title></polyline>`
+      : points.length === 1
+        ? `<circle class="rate" r="2" cx="${points[0]!.split(",")[0]}" cy="${points[0]!.split(",")[1]}"/>`
+        : "";
   const rate = attempts > 0 ? delivered / attempts : null;
   return `<div class="chart" data-provider="${escapeHtml(provider)}">
 <h3>${escapeHtml(provider)}</h3>
@@ -229,10 +266,14 @@ function deadLetters(o: Overview): string {
   if (items.length === 0) return `<p class="empty">No dead letters.</p>`;
   const rows = items
     .map(
-      (d) => `<tr data-dead-letter="${d.id}"><td class="num">${d.id}</td><td>${escapeHtml(d.destination)}</td><td>${escapeHtml(d.provider)} ${escapeHtml(d.event_type ?? "")}</td><td>${escapeHtml(d.last_error_class ?? "")}${d.last_status ? ` (${d.last_status})` : ""}<br><span class="empty">${escapeHtml((d.last_error ?? "").slice(0, 120))}</span></td><td>${escapeHtml(d.dead_at.slice(0, 19).replace("T", " "))}</td><td><button type="button" data-replay="${d.id}">Replay</button></td></tr>`,
+      (d) =>
+        `<tr data-dead-letter="${d.id}"><td class="num">${d.id}</td><td>${escapeHtml(d.destination)}</td><td>${escapeHtml(d.provider)} ${escapeHtml(d.event_type ?? "")}</td><td>${escapeHtml(d.last_error_class ?? "")}${d.last_status ? ` (${d.last_status})` : ""}<br><span class="empty">${escapeHtml((d.last_error ?? "").slice(0, 120))}</span></td><td>${escapeHtml(d.dead_at.slice(0, 19).replace("T", " "))}</td><td><button type="button" data-replay="${d.id}">Replay</button></td></tr>`,
     )
     .join("");
-  const more = o.metrics.dead_letters > items.length ? `<p class="empty">Showing ${items.length} of ${number(o.metrics.dead_letters)}: <code>npx hookgate dlq</code> lists them all.</p>` : "";
+  const more =
+    o.metrics.dead_letters > items.length
+      ? `<p class="empty">Showing ${items.length} of ${number(o.metrics.dead_letters)}: <code>npx hookgate dlq</code> lists them all.</p>`
+      : "";
   return `<table><thead><tr><th>id</th><th>destination</th><th>event</th><th>last error</th><th>died (UTC)</th><th></th></tr></thead><tbody>${rows}</tbody></table>${more}`;
 }
 
@@ -242,7 +283,8 @@ function breakers(o: Overview): string {
   const cls = { closed: "good", open: "bad", half_open: "warn", unknown: "" } as const;
   const rows = o.metrics.breakers
     .map(
-      (b) => `<tr data-breaker="${escapeHtml(b.destination)}"><td>${escapeHtml(b.destination)}</td><td><span class="pill ${cls[b.state]}" data-metric="breaker_state">${escapeHtml(b.state.replace("_", "-"))}</span>${b.until && b.state === "open" ? ` <span class="empty">probe at ${escapeHtml(b.until.slice(11, 19))}</span>` : ""}</td><td class="num">${percent(rates.get(b.destination)?.last_24h ?? null)}</td></tr>`,
+      (b) =>
+        `<tr data-breaker="${escapeHtml(b.destination)}"><td>${escapeHtml(b.destination)}</td><td><span class="pill ${cls[b.state]}" data-metric="breaker_state">${escapeHtml(b.state.replace("_", "-"))}</span>${b.until && b.state === "open" ? ` <span class="empty">probe at ${escapeHtml(b.until.slice(11, 19))}</span>` : ""}</td><td class="num">${percent(rates.get(b.destination)?.last_24h ?? null)}</td></tr>`,
     )
     .join("");
   return `<table><thead><tr><th>destination</th><th>breaker</th><th>success, 24 h</th></tr></thead><tbody>${rows}</tbody></table>`;
@@ -252,14 +294,22 @@ function rejectionsByReason(o: Overview): string {
   const rows = o.rejections.by_reason;
   if (rows.length === 0) return `<p class="empty">No rejections recorded.</p>`;
   return `<table><thead><tr><th>reason</th><th>provider</th><th>15 min</th><th>24 h</th></tr></thead><tbody>${rows
-    .map((r) => `<tr data-rejection="${escapeHtml(`${r.provider}:${r.reason}`)}"><td>${escapeHtml(r.reason)}</td><td>${escapeHtml(r.provider)}</td><td class="num">${number(r.last_15m)}</td><td class="num" data-metric="rejections_24h">${number(r.last_24h)}</td></tr>`)
-    .join("")}</tbody></table><p class="empty">Rejections are sampled (REJECTION_RECORDS_PER_MINUTE): these are lower bounds.</p>`;
+    .map(
+      (r) =>
+        `<tr data-rejection="${escapeHtml(`${r.provider}:${r.reason}`)}"><td>${escapeHtml(r.reason)}</td><td>${escapeHtml(r.provider)}</td><td class="num">${number(r.last_15m)}</td><td class="num" data-metric="rejections_24h">${number(r.last_24h)}</td></tr>`,
+    )
+    .join(
+      "",
+    )}</tbody></table><p class="empty">Rejections are sampled (REJECTION_RECORDS_PER_MINUTE): these are lower bounds.</p>`;
 }
 
 function latestRejections(o: Overview): string {
   const rows = o.rejections.latest;
   if (rows.length === 0) return `<p class="empty">None.</p>`;
   return `<table><thead><tr><th>time (UTC)</th><th>provider</th><th>reason</th><th>status</th><th>client</th></tr></thead><tbody>${rows
-    .map((r) => `<tr><td>${escapeHtml(r.received_at.slice(0, 19).replace("T", " "))}</td><td>${escapeHtml(r.provider)}</td><td>${escapeHtml(r.reason)}</td><td class="num">${r.status}</td><td>${escapeHtml(r.client_ip)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${escapeHtml(r.received_at.slice(0, 19).replace("T", " "))}</td><td>${escapeHtml(r.provider)}</td><td>${escapeHtml(r.reason)}</td><td class="num">${r.status}</td><td>${escapeHtml(r.client_ip)}</td></tr>`,
+    )
     .join("")}</tbody></table>`;
 }

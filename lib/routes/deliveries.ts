@@ -66,7 +66,12 @@ export const replayRequest = z
 
 const parse = <T>(schema: z.ZodType<T>, input: unknown): T => parseParams(schema, input, "request");
 
-function admin(route: string, methods: string[], handler: (request: Request, gw: Gateway) => Promise<Response>, gateway: () => Promise<Gateway>): Endpoint {
+function admin(
+  route: string,
+  methods: string[],
+  handler: (request: Request, gw: Gateway) => Promise<Response>,
+  gateway: () => Promise<Gateway>,
+): Endpoint {
   return endpoint(`admin/${route}`, methods, async (request) => {
     const gw = await gateway();
     requireBearer(request, gw.config.env.ADMIN_TOKEN, "ADMIN_TOKEN");
@@ -76,53 +81,78 @@ function admin(route: string, methods: string[], handler: (request: Request, gw:
 
 /** GET /api/admin/dead-letters?destination=&provider=&type=&since=&until=&limit=&before= */
 export function deadLettersEndpoint(gateway: () => Promise<Gateway> = sharedGateway): Endpoint {
-  return admin("dead-letters", ["GET"], async (request, gw) => {
-    const query = parse(deadLetterQuery, queryOf(request));
-    const page = await deliveryStore(gw.store.rpc).listDeadLetters({
-      destination: query.destination,
-      provider: query.provider,
-      eventType: query.type,
-      since: query.since,
-      until: query.until,
-      limit: query.limit,
-      beforeId: query.before,
-    });
-    return Response.json(page);
-  }, gateway);
+  return admin(
+    "dead-letters",
+    ["GET"],
+    async (request, gw) => {
+      const query = parse(deadLetterQuery, queryOf(request));
+      const page = await deliveryStore(gw.store.rpc).listDeadLetters({
+        destination: query.destination,
+        provider: query.provider,
+        eventType: query.type,
+        since: query.since,
+        until: query.until,
+        limit: query.limit,
+        beforeId: query.before,
+      });
+      return Response.json(page);
+    },
+    gateway,
+  );
 }
 
 /** GET /api/admin/delivery?id= : one delivery, its event and its attempt log. */
 export function deliveryEndpoint(gateway: () => Promise<Gateway> = sharedGateway): Endpoint {
-  return admin("delivery", ["GET"], async (request, gw) => {
-    const query = parse(z.object({ id }).strict(), queryOf(request));
-    const delivery = await deliveryStore(gw.store.rpc).get(query.id);
-    if (!delivery) throw new Rejection("not_found", `no delivery ${query.id}`);
-    return Response.json(delivery);
-  }, gateway);
+  return admin(
+    "delivery",
+    ["GET"],
+    async (request, gw) => {
+      const query = parse(z.object({ id }).strict(), queryOf(request));
+      const delivery = await deliveryStore(gw.store.rpc).get(query.id);
+      if (!delivery) throw new Rejection("not_found", `no delivery ${query.id}`);
+      return Response.json(delivery);
+    },
+    gateway,
+  );
 }
 
 /** POST /api/admin/replay {id} | {destination?, provider?, type?, since?, until?, all?, dryRun?} */
 export function replayEndpoint(gateway: () => Promise<Gateway> = sharedGateway): Endpoint {
-  return admin("replay", ["POST"], async (request, gw) => {
-    const raw = new TextDecoder().decode(await readBody(request, 64 * 1024));
-    let json: unknown;
-    try {
-      json = raw.trim() === "" ? {} : JSON.parse(raw);
-    } catch {
-      throw new Rejection("bad_request", "the body must be JSON", {}, "invalid_json");
-    }
-    const body = parse(replayRequest, json);
-    const result = await deliveryStore(gw.store.rpc).replay(
-      body.id !== undefined
-        ? { id: body.id }
-        : { destination: body.destination, provider: body.provider, eventType: body.type, since: body.since, until: body.until },
-      { dryRun: body.dryRun ?? false, limit: body.limit },
-    );
-    if (body.id !== undefined && result.matched === 0 && !body.dryRun) {
-      const delivery = await deliveryStore(gw.store.rpc).get(body.id);
-      if (!delivery) throw new Rejection("not_found", `no delivery ${body.id}`);
-      return Response.json({ ...result, status: delivery.status, message: `delivery ${body.id} is ${delivery.status}, not dead` });
-    }
-    return Response.json(result);
-  }, gateway);
+  return admin(
+    "replay",
+    ["POST"],
+    async (request, gw) => {
+      const raw = new TextDecoder().decode(await readBody(request, 64 * 1024));
+      let json: unknown;
+      try {
+        json = raw.trim() === "" ? {} : JSON.parse(raw);
+      } catch {
+        throw new Rejection("bad_request", "the body must be JSON", {}, "invalid_json");
+      }
+      const body = parse(replayRequest, json);
+      const result = await deliveryStore(gw.store.rpc).replay(
+        body.id !== undefined
+          ? { id: body.id }
+          : {
+              destination: body.destination,
+              provider: body.provider,
+              eventType: body.type,
+              since: body.since,
+              until: body.until,
+            },
+        { dryRun: body.dryRun ?? false, limit: body.limit },
+      );
+      if (body.id !== undefined && result.matched === 0 && !body.dryRun) {
+        const delivery = await deliveryStore(gw.store.rpc).get(body.id);
+        if (!delivery) throw new Rejection("not_found", `no delivery ${body.id}`);
+        return Response.json({
+          ...result,
+          status: delivery.status,
+          message: `delivery ${body.id} is ${delivery.status}, not dead`,
+        });
+      }
+      return Response.json(result);
+    },
+    gateway,
+  );
 }

@@ -37,7 +37,8 @@ export const emptyRouting: Routing = { route: () => [], destinations: new Map() 
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 /** Headers hookgate sets itself; a destination cannot override them. */
-const RESERVED_HEADERS = /^(webhook-(id|timestamp|signature)|content-(type|length)|host|transfer-encoding|connection|x-hookgate-.*)$/i;
+const RESERVED_HEADERS =
+  /^(webhook-(id|timestamp|signature)|content-(type|length)|host|transfer-encoding|connection|x-hookgate-.*)$/i;
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === "function", "must be a function");
 
@@ -56,9 +57,16 @@ const policySchema = {
   retry: z
     .object({
       schedule: z
-        .array(z.number().int("must be whole milliseconds").min(0, "must not be negative").max(MAX_DELAY_MS, "must be at most a week"), {
-          error: "must be a list of delays in ms",
-        })
+        .array(
+          z
+            .number()
+            .int("must be whole milliseconds")
+            .min(0, "must not be negative")
+            .max(MAX_DELAY_MS, "must be at most a week"),
+          {
+            error: "must be a list of delays in ms",
+          },
+        )
         .min(1, "must hold at least the first attempt's delay")
         .max(MAX_ATTEMPTS, `must hold at most ${MAX_ATTEMPTS} attempts`)
         .optional(),
@@ -68,7 +76,11 @@ const policySchema = {
         .min(1, `must be a number of attempts from 1 to ${MAX_ATTEMPTS}`)
         .max(MAX_ATTEMPTS, `must be a number of attempts from 1 to ${MAX_ATTEMPTS}`)
         .optional(),
-      jitter: z.number({ error: "must be a fraction from 0 to 1" }).min(0, "must be a fraction from 0 to 1").max(1, "must be a fraction from 0 to 1").optional(),
+      jitter: z
+        .number({ error: "must be a fraction from 0 to 1" })
+        .min(0, "must be a fraction from 0 to 1")
+        .max(1, "must be a fraction from 0 to 1")
+        .optional(),
       retryClientErrors: z.union([z.boolean(), z.array(z.number().int().min(400).max(499))]).optional(),
     })
     .strict()
@@ -123,9 +135,16 @@ export function compileRouting(file: RoutingFile, options: CompileOptions): Rout
   try {
     definition = typeof file === "function" ? file({ env: options.env }) : file;
   } catch (error) {
-    throw new ConfigError(`invalid routes in ${source}: the routing function threw: ${String(errorFields(error).error_message ?? error)}`);
+    throw new ConfigError(
+      `invalid routes in ${source}: the routing function threw: ${String(errorFields(error).error_message ?? error)}`,
+    );
   }
-  if (typeof definition !== "object" || definition === null || typeof definition.destinations !== "object" || !Array.isArray(definition.routes)) {
+  if (
+    typeof definition !== "object" ||
+    definition === null ||
+    typeof definition.destinations !== "object" ||
+    !Array.isArray(definition.routes)
+  ) {
     throw new ConfigError(`invalid routes in ${source}: export { destinations: {...}, routes: [...] }`);
   }
 
@@ -147,7 +166,8 @@ export function compileRouting(file: RoutingFile, options: CompileOptions): Rout
     const where = `route ${index + 1}${route && typeof route.provider === "string" ? ` (${route.provider})` : ""}`;
     const parsed = routeSchema.safeParse(route);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${where}: ${issue.path.join(".") || "route"}: ${issue.message}`);
+      for (const issue of parsed.error.issues)
+        problems.push(`${where}: ${issue.path.join(".") || "route"}: ${issue.message}`);
       return;
     }
     let ok = true;
@@ -173,7 +193,11 @@ export function compileRouting(file: RoutingFile, options: CompileOptions): Rout
   return { route: router(routes), destinations };
 }
 
-function compileDestination(name: string, value: DestinationDefinition, problem: (message: string) => void): Destination | undefined {
+function compileDestination(
+  name: string,
+  value: DestinationDefinition,
+  problem: (message: string) => void,
+): Destination | undefined {
   if (value.kind === "action") {
     const parsed = actionSchema.safeParse(value);
     if (!parsed.success) {
@@ -197,7 +221,8 @@ function compileDestination(name: string, value: DestinationDefinition, problem:
     for (const issue of parsed.error.issues) problem(`${issue.path.join(".") || "destination"}: ${issue.message}`);
     return undefined;
   }
-  const secrets = value.secret === undefined ? [] : typeof value.secret === "string" ? [value.secret] : [...value.secret];
+  const secrets =
+    value.secret === undefined ? [] : typeof value.secret === "string" ? [value.secret] : [...value.secret];
   const keys: Buffer[] = [];
   for (const [i, secret] of secrets.entries()) {
     const key = signingKey(secret);
@@ -211,7 +236,8 @@ function compileDestination(name: string, value: DestinationDefinition, problem:
   for (const header of Object.keys(value.headers ?? {})) {
     if (RESERVED_HEADERS.test(header)) problem(`header "${header}" is set by hookgate`);
   }
-  if (keys.length !== secrets.length || Object.keys(value.headers ?? {}).some((h) => RESERVED_HEADERS.test(h))) return undefined;
+  if (keys.length !== secrets.length || Object.keys(value.headers ?? {}).some((h) => RESERVED_HEADERS.test(h)))
+    return undefined;
 
   const resolved = policies(value);
   const send = httpForward({ url: new URL(value.url), keys, headers: value.headers ?? {}, retry: resolved.retry });

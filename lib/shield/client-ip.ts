@@ -31,7 +31,9 @@ export function clientIpReader(env: { HOOKGATE_TRUST_PROXY: string; VERCEL?: str
       return () => UNKNOWN_IP;
     case "vercel":
       return (headers) =>
-        address(first(headers.get("x-vercel-forwarded-for"))) ?? address(headers.get("x-real-ip")?.trim()) ?? UNKNOWN_IP;
+        address(first(headers.get("x-vercel-forwarded-for"))) ??
+        address(headers.get("x-real-ip")?.trim()) ??
+        UNKNOWN_IP;
     case "x-forwarded-for":
       return (headers) => address(last(headers.get("x-forwarded-for"))) ?? UNKNOWN_IP;
     default:

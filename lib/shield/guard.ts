@@ -32,7 +32,11 @@ export interface Guard {
 }
 
 /** Why a request was limited, as logged and counted. */
-const LIMITED_REASON = { ip: "ip_limit", source: "source_limit", failed_verifications: "failed_verification_limit" } as const;
+const LIMITED_REASON = {
+  ip: "ip_limit",
+  source: "source_limit",
+  failed_verifications: "failed_verification_limit",
+} as const;
 
 /**
  * A client over a limit may send thousands of requests a second; each of its 429s is
@@ -43,7 +47,12 @@ const LIMITED_REASON = { ip: "ip_limit", source: "source_limit", failed_verifica
 const LIMITED_BOOKING_MS = 10_000;
 const LIMITED_IPS_KEPT = 10_000;
 
-export function createShield(parts: { limits: Limits; rejections: Rejections; clientIp: ClientIp; now?: () => number }): Shield {
+export function createShield(parts: {
+  limits: Limits;
+  rejections: Rejections;
+  clientIp: ClientIp;
+  now?: () => number;
+}): Shield {
   const { limits, rejections, clientIp } = parts;
   const now = parts.now ?? Date.now;
   const limitedBookings = new Map<string, { until: number; pending: number }>();
@@ -94,14 +103,17 @@ export function createShield(parts: { limits: Limits; rejections: Rejections; cl
           const answered = overLimit(error, ip);
           const { rejection, unexpected } = toRejection(answered);
           if (unexpected || rejection.kind === "not_configured" || rejection.kind === "unavailable") return answered;
-          const signatureFailure = rejection.kind === "unauthorized" || rejection.reason === LIMITED_REASON.failed_verifications;
+          const signatureFailure =
+            rejection.kind === "unauthorized" || rejection.reason === LIMITED_REASON.failed_verifications;
           // 429s before verification are booked in batches; a failure is booked each time.
           const count = rejection.kind === "rate_limited" && !signatureFailure ? limitedToBook(ip) : 1;
           if (count === 0) return answered;
           after("rejection", async () => {
             await Promise.all([
               // An IP already over its failure limit needs no further counting to stay there.
-              rejection.kind === "unauthorized" ? limits.failedVerification(ip, { request_id: context.requestId }) : undefined,
+              rejection.kind === "unauthorized"
+                ? limits.failedVerification(ip, { request_id: context.requestId })
+                : undefined,
               rejections.record({
                 provider,
                 reason: rejection.reason,
@@ -129,7 +141,12 @@ function enforce(admission: Admission, context: RequestContext, now: () => numbe
     return;
   }
   if (admission.outcome === "limited") {
-    throw new Rejection("rate_limited", `too many requests (${admission.limit} limit); retry later`, limitedHeaders(admission.state, now()), LIMITED_REASON[admission.limit]);
+    throw new Rejection(
+      "rate_limited",
+      `too many requests (${admission.limit} limit); retry later`,
+      limitedHeaders(admission.state, now()),
+      LIMITED_REASON[admission.limit],
+    );
   }
 }
 
@@ -151,7 +168,10 @@ export function useShield(gateway: Gateway, shield: Shield): void {
   byGateway.set(gateway, Promise.resolve(shield));
 }
 
-export async function buildShield(gateway: Gateway, options: { now?: () => number; alerts?: Alerts } = {}): Promise<Shield> {
+export async function buildShield(
+  gateway: Gateway,
+  options: { now?: () => number; alerts?: Alerts } = {},
+): Promise<Shield> {
   const env = gateway.config.env;
   const limits = await createLimits(gateway.kv, limitsConfig(env), options.now);
   const rejections = createRejections({

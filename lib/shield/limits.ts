@@ -190,7 +190,11 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<Timed<T>> {
     return await Promise.race([
       work.then(
         (value): Timed<T> => ({ ok: true, value }),
-        (error: unknown): Timed<T> => ({ ok: false, reason: "error", detail: String(errorFields(error).error_message ?? error) }),
+        (error: unknown): Timed<T> => ({
+          ok: false,
+          reason: "error",
+          detail: String(errorFields(error).error_message ?? error),
+        }),
       ),
       timeout,
     ]);

@@ -69,7 +69,13 @@ export interface WindowSummary {
   ips: [string, number][];
 }
 
-export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; config: RejectionsConfig; now?: () => number }): Rejections {
+export function createRejections(deps: {
+  kv: Kv;
+  rpc: Rpc;
+  alerts: Alerts;
+  config: RejectionsConfig;
+  now?: () => number;
+}): Rejections {
   const { kv, rpc, alerts, config } = deps;
   const now = deps.now ?? Date.now;
   const bucketMs = Math.max(1000, Math.floor(config.windowMs / BUCKETS));
@@ -77,9 +83,19 @@ export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; confi
 
   async function tally(r: RejectedRequest): Promise<void> {
     const n = r.count ?? 1;
-    const fields: Record<string, number> = { total: n, [`reason:${r.reason}`]: n, [`provider:${r.provider}`]: n, [`ip:${r.ip}`]: n };
+    const fields: Record<string, number> = {
+      total: n,
+      [`reason:${r.reason}`]: n,
+      [`provider:${r.provider}`]: n,
+      [`ip:${r.ip}`]: n,
+    };
     if (r.signatureFailure) {
-      Object.assign(fields, { sig: n, [`sig_reason:${r.reason}`]: n, [`sig_provider:${r.provider}`]: n, [`sig_ip:${r.ip}`]: n });
+      Object.assign(fields, {
+        sig: n,
+        [`sig_reason:${r.reason}`]: n,
+        [`sig_provider:${r.provider}`]: n,
+        [`sig_ip:${r.ip}`]: n,
+      });
     }
     await kv.hincrby(bucketKey(Math.floor(now() / bucketMs)), fields, config.windowMs + bucketMs);
   }
@@ -92,7 +108,10 @@ export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; confi
       for (const [field, value] of Object.entries(hash)) sums.set(field, (sums.get(field) ?? 0) + Number(value));
     }
     const group = (prefix: string) =>
-      [...sums].filter(([f]) => f.startsWith(prefix)).map(([f, n]): [string, number] => [f.slice(prefix.length), n]).sort((a, b) => b[1] - a[1]);
+      [...sums]
+        .filter(([f]) => f.startsWith(prefix))
+        .map(([f, n]): [string, number] => [f.slice(prefix.length), n])
+        .sort((a, b) => b[1] - a[1]);
     return {
       rejections: sums.get("total") ?? 0,
       signatureFailures: sums.get("sig") ?? 0,
@@ -107,22 +126,33 @@ export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; confi
     if (await alerts.coolingDown(SIGNATURE_FAILURES)) return;
     const summary = await window();
     if (summary.signatureFailures <= config.threshold) return;
-    const top = (pairs: [string, number][]) => pairs.slice(0, 3).map(([name, n]) => `${name} ×${n}`).join(", ");
-    const span = config.windowMs >= 120_000 ? `${Math.round(config.windowMs / 60_000)} min` : `${Math.round(config.windowMs / 1000)} s`;
-    await alerts.alert(SIGNATURE_FAILURES, {
-      title: `${summary.signatureFailures} webhook signature failures in the last ${span}`,
-      severity: "critical",
-      fields: {
-        "Failures": summary.signatureFailures,
-        "Unique IPs": summary.uniqueIps,
-        "Top reasons": top(summary.reasons),
-        "Providers": top(summary.providers),
-        "Top IPs": top(summary.ips),
-        "What to check":
-          "one provider from few IPs usually means a rotated or mis-set secret; many IPs or providers, an attack. " +
-          "An IP's failures get 429 once it fills RATE_LIMIT_FAILED_VERIFICATIONS; its signed requests are still accepted.",
+    const top = (pairs: [string, number][]) =>
+      pairs
+        .slice(0, 3)
+        .map(([name, n]) => `${name} ×${n}`)
+        .join(", ");
+    const span =
+      config.windowMs >= 120_000
+        ? `${Math.round(config.windowMs / 60_000)} min`
+        : `${Math.round(config.windowMs / 1000)} s`;
+    await alerts.alert(
+      SIGNATURE_FAILURES,
+      {
+        title: `${summary.signatureFailures} webhook signature failures in the last ${span}`,
+        severity: "critical",
+        fields: {
+          Failures: summary.signatureFailures,
+          "Unique IPs": summary.uniqueIps,
+          "Top reasons": top(summary.reasons),
+          Providers: top(summary.providers),
+          "Top IPs": top(summary.ips),
+          "What to check":
+            "one provider from few IPs usually means a rotated or mis-set secret; many IPs or providers, an attack. " +
+            "An IP's failures get 429 once it fills RATE_LIMIT_FAILED_VERIFICATIONS; its signed requests are still accepted.",
+        },
       },
-    }, { logFields: { request_id: requestId } });
+      { logFields: { request_id: requestId } },
+    );
   }
 
   /** Sampling: the first N per minute overall, and at most a tenth of those per IP. */
@@ -142,7 +172,9 @@ export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; confi
       p_reason: r.reason,
       p_status: r.status,
       p_client_ip: r.ip,
-      p_headers: Object.fromEntries(Object.entries(safeHeaders(r.headers)).map(([name, value]) => [name, redactPersonal(value)])),
+      p_headers: Object.fromEntries(
+        Object.entries(safeHeaders(r.headers)).map(([name, value]) => [name, redactPersonal(value)]),
+      ),
       p_body_prefix_base64: Buffer.from(prefix, "utf8").toString("base64"),
       p_body_bytes: r.bodyBytes ?? null,
       p_retention_seconds: config.retentionSeconds,
@@ -153,9 +185,14 @@ export function createRejections(deps: { kv: Kv; rpc: Rpc; alerts: Alerts; confi
     window,
     async record(r) {
       const quietly = (step: string, work: Promise<void>) =>
-        work.catch((error: unknown) => log.warn("rejection bookkeeping failed", { request_id: r.requestId, step, ...errorFields(error) }));
+        work.catch((error: unknown) =>
+          log.warn("rejection bookkeeping failed", { request_id: r.requestId, step, ...errorFields(error) }),
+        );
       await Promise.all([
-        quietly("count", tally(r).then(() => (r.signatureFailure ? alertOnBurst(r.requestId) : undefined))),
+        quietly(
+          "count",
+          tally(r).then(() => (r.signatureFailure ? alertOnBurst(r.requestId) : undefined)),
+        ),
         quietly("record", keep(r)),
       ]);
     },
@@ -172,7 +209,11 @@ export function bodyPrefix(r: Pick<RejectedRequest, "body" | "headers">, bytes: 
   let text = Buffer.from(r.body.buffer, r.body.byteOffset, Math.min(r.body.byteLength, bytes)).toString("utf8");
   if (/application\/x-www-form-urlencoded/i.test(r.headers.get("content-type") ?? "")) text = formDecoded(text);
   const redacted = redactPersonal(text.replace(/\uFFFD+$/, ""));
-  return Buffer.from(redacted, "utf8").subarray(0, bytes).toString("utf8").replace(/\uFFFD+$/, "").replace(/\u0000/g, "");
+  return Buffer.from(redacted, "utf8")
+    .subarray(0, bytes)
+    .toString("utf8")
+    .replace(/\uFFFD+$/, "")
+    .replace(/\u0000/g, "");
 }
 
 function formDecoded(text: string): string {

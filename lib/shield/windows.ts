@@ -24,7 +24,10 @@ export interface WindowCounter {
 }
 
 /** Counters on the KV: the library's scripts when it runs Lua, memory otherwise. */
-export async function windowCounters(kv: Kv, now: () => number = Date.now): Promise<(name: string, spec: RateSpec) => WindowCounter> {
+export async function windowCounters(
+  kv: Kv,
+  now: () => number = Date.now,
+): Promise<(name: string, spec: RateSpec) => WindowCounter> {
   if (!kv.script) return (name, spec) => memoryWindow(spec, now);
   // Imported only when a Redis is configured: a memory-KV function never loads it.
   const { Ratelimit } = await import("@upstash/ratelimit");

@@ -29,8 +29,15 @@ export interface StandardWebhookHeaders {
  * with several (a secret being rotated) each signs, space-separated, and the receiver
  * accepts any one it knows.
  */
-export function signStandardWebhook(keys: readonly Buffer[], id: string, timestamp: Date, body: Uint8Array): StandardWebhookHeaders {
+export function signStandardWebhook(
+  keys: readonly Buffer[],
+  id: string,
+  timestamp: Date,
+  body: Uint8Array,
+): StandardWebhookHeaders {
   const seconds = String(Math.floor(timestamp.getTime() / 1000));
-  const signatures = keys.map((key) => `v1,${createHmac("sha256", key).update(`${id}.${seconds}.`).update(body).digest("base64")}`);
+  const signatures = keys.map(
+    (key) => `v1,${createHmac("sha256", key).update(`${id}.${seconds}.`).update(body).digest("base64")}`,
+  );
   return { "webhook-id": id, "webhook-timestamp": seconds, "webhook-signature": signatures.join(" ") };
 }

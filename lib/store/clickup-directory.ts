@@ -62,7 +62,10 @@ export interface RecordedDecision {
 }
 
 /** The decisions taken for a task, newest first (or for one event). */
-export function routingDecisions(rpc: Rpc, query: { taskId?: string; eventId?: string; limit?: number }): Promise<RecordedDecision[]> {
+export function routingDecisions(
+  rpc: Rpc,
+  query: { taskId?: string; eventId?: string; limit?: number },
+): Promise<RecordedDecision[]> {
   return rpc.call<RecordedDecision[]>("hookgate_clickup_routing_decisions", {
     p_task_id: query.taskId ?? null,
     p_event_id: query.eventId ?? null,

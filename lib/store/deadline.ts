@@ -12,7 +12,11 @@ export const DEFAULT_STORE_TIMEOUT_MS = 2_000;
  * a wait for a connection) listens to the signal; work that cannot be withdrawn (a
  * statement already sent) finishes unobserved, and its outcome is dropped.
  */
-export async function withDeadline<T>(ms: number, work: (signal: AbortSignal) => Promise<T>, late: () => Error): Promise<T> {
+export async function withDeadline<T>(
+  ms: number,
+  work: (signal: AbortSignal) => Promise<T>,
+  late: () => Error,
+): Promise<T> {
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {

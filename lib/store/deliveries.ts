@@ -108,7 +108,10 @@ export interface DeliveryStore {
   get(id: number): Promise<DeliveryDetail | null>;
   listDeadLetters(filter: DeadLetterFilter & { limit?: number; beforeId?: number }): Promise<DeadLetterPage>;
   /** `limit`: at most this many, oldest first (bulk replay in batches). */
-  replay(target: { id: number } | DeadLetterFilter, options?: { dryRun?: boolean; now?: Date; limit?: number }): Promise<ReplayResult>;
+  replay(
+    target: { id: number } | DeadLetterFilter,
+    options?: { dryRun?: boolean; now?: Date; limit?: number },
+  ): Promise<ReplayResult>;
 }
 
 interface ClaimedRow {

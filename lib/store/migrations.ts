@@ -36,7 +36,9 @@ export async function applyMigrations(session: MigrationSession, migrations = re
   const pending = migrations.filter((m) => !applied.has(m.version));
   for (const migration of pending) {
     await session.exec(migration.sql);
-    await session.exec(`insert into hookgate.schema_migrations (version) values ('${migration.version.replace(/'/g, "''")}')`);
+    await session.exec(
+      `insert into hookgate.schema_migrations (version) values ('${migration.version.replace(/'/g, "''")}')`,
+    );
   }
   return pending.map((m) => m.version);
 }

@@ -40,7 +40,9 @@ export async function pgliteRpc(dataDir: string, options: PgliteOptions = {}): P
             const { rows } = await db.query<{ result: T }>(text, values);
             return rows[0]?.result as T;
           } catch (error) {
-            throw new StoreError(`pglite: ${error instanceof Error ? error.message : String(error)}`, db.closed, { cause: error });
+            throw new StoreError(`pglite: ${error instanceof Error ? error.message : String(error)}`, db.closed, {
+              cause: error,
+            });
           }
         },
         () => new StoreError(`pglite: no answer within ${timeoutMs} ms (HOOKGATE_STORE_TIMEOUT_MS)`, true),

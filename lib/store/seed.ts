@@ -5,7 +5,10 @@ import type { StoreTarget } from "../config/env.js";
 
 export const SEED_FILE = fileURLToPath(new URL("../../supabase/seed.sql", import.meta.url));
 
-export async function seedDatabase(target: Exclude<StoreTarget, { transport: "supabase" }>, sql: string): Promise<void> {
+export async function seedDatabase(
+  target: Exclude<StoreTarget, { transport: "supabase" }>,
+  sql: string,
+): Promise<void> {
   if (target.transport === "pglite") {
     const { pgliteRpc } = await import("./pglite.js");
     const rpc = await pgliteRpc(target.dataDir);

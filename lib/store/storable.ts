@@ -33,7 +33,9 @@ const LONE_SURROGATES = /\p{Cs}/gu;
 export function storableDedupKey(key: string): string {
   const wellFormed = !LONE_SURROGATE.test(key);
   if (wellFormed && !key.includes("\0") && Buffer.byteLength(key) <= MAX_DEDUP_KEY_BYTES) return key;
-  return `sha256:${createHash("sha256").update(wellFormed ? key : JSON.stringify(key)).digest("hex")}`;
+  return `sha256:${createHash("sha256")
+    .update(wellFormed ? key : JSON.stringify(key))
+    .digest("hex")}`;
 }
 
 /** Text Postgres can hold: NUL and lone surrogates become U+FFFD, and at most `max` characters. */
@@ -96,7 +98,8 @@ function jsonbProblem(root: object): string | null {
 
 function stringProblem(text: string): string | null {
   if (text.includes("\0")) return "a string holds a NUL character (\\u0000), which jsonb cannot store";
-  if (LONE_SURROGATE.test(text)) return "a string holds a lone UTF-16 surrogate (half of a character), which jsonb cannot store";
+  if (LONE_SURROGATE.test(text))
+    return "a string holds a lone UTF-16 surrogate (half of a character), which jsonb cannot store";
   return null;
 }
 

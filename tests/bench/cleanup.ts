@@ -65,16 +65,26 @@ try {
   await sql.unsafe("vacuum analyze");
   await sql.unsafe("checkpoint"); // so the idle figures are not taken during the seed's writes
   const rows = await counts(sql);
-  console.log(`seeded in ${seconds(performance.now() - seedStarted)}: ${fmt(rows.events)} events, ${fmt(rows.deliveries)} deliveries, ${fmt(rows.attempts)} attempts`);
+  console.log(
+    `seeded in ${seconds(performance.now() - seedStarted)}: ${fmt(rows.events)} events, ${fmt(rows.deliveries)} deliveries, ${fmt(rows.attempts)} attempts`,
+  );
 
   // Ingest: a store of its own, as another function instance would have.
   const ingestStore = createStore(postgresRpc(url, { max: 10 }));
   let sequence = 0;
   const ingestOnce = () =>
     ingestStore.ingest({
-      source: "stripe", provider: "stripe", dedupKey: `live-${++sequence}`, type: "charge.succeeded", verified: true,
-      body: Buffer.from(`{"id":"evt_live_${sequence}","type":"charge.succeeded"}`), payload: { id: `evt_live_${sequence}` },
-      headers: { "content-type": "application/json" }, destinations: ["agent"], leaseSeconds: 60, elapsedMs: 1,
+      source: "stripe",
+      provider: "stripe",
+      dedupKey: `live-${++sequence}`,
+      type: "charge.succeeded",
+      verified: true,
+      body: Buffer.from(`{"id":"evt_live_${sequence}","type":"charge.succeeded"}`),
+      payload: { id: `evt_live_${sequence}` },
+      headers: { "content-type": "application/json" },
+      destinations: ["agent"],
+      leaseSeconds: 60,
+      elapsedMs: 1,
     });
   for (let i = 0; i < 200; i++) await ingestOnce(); // warm the connections and plans
 
@@ -89,7 +99,9 @@ try {
   const during = await steadyLoad(ingestOnce, RATE, async () => {
     report = await cleanup(cleanupRpc, policy, {
       deadline: new Date(Date.now() + BUDGET_MS),
-      onBatch: process.env.BENCH_VERBOSE ? (b) => console.log(`  batch ${b.table} ${b.size}: ${b.deleted} in ${b.ms.toFixed(0)} ms`) : undefined,
+      onBatch: process.env.BENCH_VERBOSE
+        ? (b) => console.log(`  batch ${b.table} ${b.size}: ${b.deleted} in ${b.ms.toFixed(0)} ms`)
+        : undefined,
     });
   });
   await cleanupRpc.close();
@@ -101,8 +113,22 @@ try {
   const baseline = idle.p99 <= idleAfter.p99 ? idle : idleAfter;
 
   const after = await counts(sql);
-  const expiredLeft = Number((await sql.unsafe(`select count(*) as n from hookgate.events where dedup_key like 'old-%' and dedup_key <> 'old-but-pending'`))[0]!.n);
-  const keptOk = Number((await sql.unsafe(`select count(*) as n from hookgate.events where dedup_key like 'recent-%' or dedup_key = 'old-but-pending' or dedup_key like 'live-%'`))[0]!.n) === 1001 + sequence;
+  const expiredLeft = Number(
+    (
+      await sql.unsafe(
+        `select count(*) as n from hookgate.events where dedup_key like 'old-%' and dedup_key <> 'old-but-pending'`,
+      )
+    )[0]!.n,
+  );
+  const keptOk =
+    Number(
+      (
+        await sql.unsafe(
+          `select count(*) as n from hookgate.events where dedup_key like 'recent-%' or dedup_key = 'old-but-pending' or dedup_key like 'live-%'`,
+        )
+      )[0]!.n,
+    ) ===
+    1001 + sequence;
   await sql.end();
 
   const r = report!;
@@ -110,13 +136,27 @@ try {
   const ratio = during.p99 / baseline.p99;
   console.log("");
   console.log("bench:cleanup on PostgreSQL", (await admin.unsafe("show server_version"))[0]!.server_version);
-  console.log(`  deleted          ${fmt(r.events)} events + ${fmt(r.deliveries)} deliveries + ${fmt(r.attempts)} attempts = ${fmt(deletedRows)} rows`);
-  console.log(`  time             ${seconds(r.durationMs)} of a ${seconds(BUDGET_MS)} budget (${r.batches} batches, ${fmt(Math.round(r.events / (r.durationMs / 1000)))} events/s), stopped by: ${r.stoppedBy}`);
-  console.log(`  left             ${fmt(expiredLeft)} expired events; kept: recent, pending and live events ${keptOk ? "all present" : "MISSING"}; ${fmt(after.events)} events remain`);
-  console.log(`  ingest idle      p50 ${ms(idle.p50)}  p99 ${ms(idle.p99)}  max ${ms(idle.max)}  (${fmt(idle.count)} calls, before)`);
-  console.log(`  ingest idle      p50 ${ms(idleAfter.p50)}  p99 ${ms(idleAfter.p99)}  max ${ms(idleAfter.max)}  (${fmt(idleAfter.count)} calls, after)`);
-  console.log(`  ingest cleanup   p50 ${ms(during.p50)}  p99 ${ms(during.p99)}  max ${ms(during.max)}  (${fmt(during.count)} calls)`);
-  console.log(`  p99 per 30 s    ${during.windows} ms during; ${checkpointsDuring} checkpoints on the server meanwhile (any database)`);
+  console.log(
+    `  deleted          ${fmt(r.events)} events + ${fmt(r.deliveries)} deliveries + ${fmt(r.attempts)} attempts = ${fmt(deletedRows)} rows`,
+  );
+  console.log(
+    `  time             ${seconds(r.durationMs)} of a ${seconds(BUDGET_MS)} budget (${r.batches} batches, ${fmt(Math.round(r.events / (r.durationMs / 1000)))} events/s), stopped by: ${r.stoppedBy}`,
+  );
+  console.log(
+    `  left             ${fmt(expiredLeft)} expired events; kept: recent, pending and live events ${keptOk ? "all present" : "MISSING"}; ${fmt(after.events)} events remain`,
+  );
+  console.log(
+    `  ingest idle      p50 ${ms(idle.p50)}  p99 ${ms(idle.p99)}  max ${ms(idle.max)}  (${fmt(idle.count)} calls, before)`,
+  );
+  console.log(
+    `  ingest idle      p50 ${ms(idleAfter.p50)}  p99 ${ms(idleAfter.p99)}  max ${ms(idleAfter.max)}  (${fmt(idleAfter.count)} calls, after)`,
+  );
+  console.log(
+    `  ingest cleanup   p50 ${ms(during.p50)}  p99 ${ms(during.p99)}  max ${ms(during.max)}  (${fmt(during.count)} calls)`,
+  );
+  console.log(
+    `  p99 per 30 s    ${during.windows} ms during; ${checkpointsDuring} checkpoints on the server meanwhile (any database)`,
+  );
   console.log(`  p99 ratio        ${ratio.toFixed(2)}× the lower idle p99 (limit 2×)`);
   const ok = expiredLeft === 0 && keptOk && r.stoppedBy === "idle" && ratio <= 2;
   console.log(ok ? "PASS" : "FAIL");
@@ -140,13 +180,15 @@ async function steadyLoad(call: () => Promise<unknown>, rate: number, during: ()
       const due = Math.floor(((performance.now() - started) / 1000) * rate);
       for (; issued < due; issued++) {
         const t0 = performance.now();
-        const p: Promise<void> = call().then(
-          () => {
-            latencies.push(performance.now() - t0);
-            timeline.push([t0 - started, performance.now() - t0]);
-          },
-          () => void failures++,
-        ).finally(() => inFlight.delete(p));
+        const p: Promise<void> = call()
+          .then(
+            () => {
+              latencies.push(performance.now() - t0);
+              timeline.push([t0 - started, performance.now() - t0]);
+            },
+            () => void failures++,
+          )
+          .finally(() => inFlight.delete(p));
         inFlight.add(p);
       }
       await sleep(2);
@@ -162,7 +204,10 @@ async function steadyLoad(call: () => Promise<unknown>, rate: number, during: ()
   // p99 per 30 s window: shows whether slow calls are spread out or bunched (a checkpoint).
   const windows: string[] = [];
   for (let from = 0; from < performance.now() - started; from += 30_000) {
-    const w = timeline.filter(([t]) => t >= from && t < from + 30_000).map(([, l]) => l).sort((a, b) => a - b);
+    const w = timeline
+      .filter(([t]) => t >= from && t < from + 30_000)
+      .map(([, l]) => l)
+      .sort((a, b) => a - b);
     if (w.length > 0) windows.push(w[Math.min(w.length - 1, Math.floor(0.99 * w.length))]!.toFixed(0));
   }
   return { count: latencies.length, p50: q(0.5), p99: q(0.99), max: latencies.at(-1)!, windows: windows.join(" ") };

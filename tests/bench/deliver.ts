@@ -44,10 +44,15 @@ async function main(): Promise<void> {
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create database ${database}`);
   const url = Object.assign(new URL(ADMIN_URL), { pathname: `/${database}` }).toString();
-  const child: ChildProcess = fork(new URL(import.meta.url).pathname, ["receiver"], { execArgv: ["--import", "tsx"], stdio: "inherit" });
+  const child: ChildProcess = fork(new URL(import.meta.url).pathname, ["receiver"], {
+    execArgv: ["--import", "tsx"],
+    stdio: "inherit",
+  });
   try {
     await migratePostgres(url);
-    const port = await new Promise<number>((resolve) => child.once("message", (m: { port: number }) => resolve(m.port)));
+    const port = await new Promise<number>((resolve) =>
+      child.once("message", (m: { port: number }) => resolve(m.port)),
+    );
 
     // 10,000 recorded events with one due delivery each (1 KiB bodies), written directly.
     const sql = postgres(url, { max: 1, onnotice: () => {} });
@@ -84,7 +89,12 @@ async function main(): Promise<void> {
     const config = loadConfig({ LOG_LEVEL: "warn" });
     const routing = compileRouting(
       {
-        destinations: { receiver: forward({ url: `http://127.0.0.1:${port}/hook`, secret: "whsec_" + Buffer.alloc(32, 1).toString("base64") }) },
+        destinations: {
+          receiver: forward({
+            url: `http://127.0.0.1:${port}/hook`,
+            secret: "whsec_" + Buffer.alloc(32, 1).toString("base64"),
+          }),
+        },
         routes: [],
       },
       { env: config.env, providers: [] },
@@ -100,15 +110,26 @@ async function main(): Promise<void> {
       child.once("message", (m: { count: number }) => resolve(m.count));
       child.send("count");
     });
-    const [row] = await rpc.sql`select count(*) filter (where status = 'delivered')::int as delivered, count(*)::int as total from hookgate.deliveries`;
+    const [row] =
+      await rpc.sql`select count(*) filter (where status = 'delivered')::int as delivered, count(*)::int as total from hookgate.deliveries`;
     await gateway.close();
 
-    console.log(`bench:deliver  ${DELIVERIES} due deliveries, ${LANES} lanes × ${CONCURRENCY} at a time, PostgreSQL, receiver in a child process`);
+    console.log(
+      `bench:deliver  ${DELIVERIES} due deliveries, ${LANES} lanes × ${CONCURRENCY} at a time, PostgreSQL, receiver in a child process`,
+    );
     console.log(`  drained in        ${seconds.toFixed(2)} s`);
     console.log(`  deliveries/s      ${Math.round(report.delivered / seconds)}`);
-    console.log(`  store round trips ${roundTrips} (${(roundTrips / DELIVERIES).toFixed(3)} per delivery: one claim and one record per batch)`);
-    console.log(`  store time        ${Object.entries(storeMs).map(([fn, ms]) => `${fn} ${Math.round(ms)} ms`).join(", ")} (summed over lanes)`);
-    console.log(`  receiver got      ${received}; delivered ${row?.delivered} of ${row?.total}; report ${JSON.stringify(report)}`);
+    console.log(
+      `  store round trips ${roundTrips} (${(roundTrips / DELIVERIES).toFixed(3)} per delivery: one claim and one record per batch)`,
+    );
+    console.log(
+      `  store time        ${Object.entries(storeMs)
+        .map(([fn, ms]) => `${fn} ${Math.round(ms)} ms`)
+        .join(", ")} (summed over lanes)`,
+    );
+    console.log(
+      `  receiver got      ${received}; delivered ${row?.delivered} of ${row?.total}; report ${JSON.stringify(report)}`,
+    );
     if (row?.delivered !== DELIVERIES || received !== DELIVERIES) process.exitCode = 1;
   } finally {
     child.kill();

@@ -31,7 +31,14 @@ await migratePostgres(url);
 function start(script: string, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", script], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), LOG_LEVEL: "warn", CLICKUP_WEBHOOK_SECRET: SECRET, ...env },
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+      CLICKUP_WEBHOOK_SECRET: SECRET,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
@@ -75,7 +82,13 @@ async function drive(
     ...options,
   });
   const failures = result.non2xx + result.errors + result.timeouts;
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, total: result.requests.total, failures };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    failures,
+  };
 }
 
 const format = (r: Awaited<ReturnType<typeof drive>>) =>
@@ -92,7 +105,11 @@ async function rateLimiterCost(): Promise<void> {
   const redis = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   const modes = {
     off: { RATE_LIMIT_PER_IP: "off", RATE_LIMIT_FAILED_VERIFICATIONS: "off" },
-    on: { RATE_LIMIT_PER_IP: "1000000000/10s", RATE_LIMIT_FAILED_VERIFICATIONS: "100/5m", HOOKGATE_TRUST_PROXY: "x-real-ip" },
+    on: {
+      RATE_LIMIT_PER_IP: "1000000000/10s",
+      RATE_LIMIT_FAILED_VERIFICATIONS: "100/5m",
+      HOOKGATE_TRUST_PROXY: "x-real-ip",
+    },
   };
   const rps: Record<keyof typeof modes, number[]> = { off: [], on: [] };
   const cpu: Record<keyof typeof modes, number[]> = { off: [], on: [] };
@@ -105,7 +122,9 @@ async function rateLimiterCost(): Promise<void> {
     const cpuBefore = cpuMillis(server.pid!);
     const run = await drive(port, "/api/webhooks/clickup", { clientIp: "198.51.100.1" });
     const perRequest = ((cpuMillis(server.pid!) - cpuBefore) * 1000) / run.total;
-    console.log(`rate limiter ${mode.padEnd(3)} (Redis) ${format(run)}   gateway CPU ${perRequest.toFixed(0)} µs/request`);
+    console.log(
+      `rate limiter ${mode.padEnd(3)} (Redis) ${format(run)}   gateway CPU ${perRequest.toFixed(0)} µs/request`,
+    );
     rps[mode].push(run.rps);
     cpu[mode].push(perRequest);
     server.kill();
@@ -152,14 +171,28 @@ try {
     const dir = join(out, route.path.slice(1).replace(/\//g, "_"));
     // Our code bundled, node_modules left as imports (what Vercel ships), and dynamic
     // imports kept as separate chunks, so what the code loads lazily stays lazy.
-    buildSync({ entryPoints: { index: route.file }, bundle: true, splitting: true, platform: "node", format: "esm",
-      target: "node20", packages: "external", outdir: dir, outExtension: { ".js": ".mjs" }, logLevel: "error" });
+    buildSync({
+      entryPoints: { index: route.file },
+      bundle: true,
+      splitting: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      packages: "external",
+      outdir: dir,
+      outExtension: { ".js": ".mjs" },
+      logLevel: "error",
+    });
     const bundle = join(dir, "index.mjs");
     const samples = [1, 2, 3].map(() =>
       Number(
         execFileSync(
           process.execPath,
-          ["--input-type=module", "-e", `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`],
+          [
+            "--input-type=module",
+            "-e",
+            `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`,
+          ],
           { cwd: ROOT, env: { ...process.env, SENTRY_DSN: "" } },
         ).toString(),
       ),

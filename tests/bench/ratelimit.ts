@@ -60,7 +60,9 @@ const show = (label: string, r: Result) =>
     `${label.padEnd(34)} ${r.perSecond.toFixed(0).padStart(7)} checks/s   p50 ${r.p50.toFixed(2).padStart(5)} ms   p99 ${r.p99.toFixed(2).padStart(5)} ms   CPU ${r.cpuMicros.toFixed(0).padStart(4)} µs/check`,
   );
 
-console.log(`bench:ratelimit — ${CHECKS} checks, ${CONCURRENCY} at a time, Redis ${REDIS_URL.replace(/\/\/.*@/, "//…@")}\n`);
+console.log(
+  `bench:ratelimit — ${CHECKS} checks, ${CONCURRENCY} at a time, Redis ${REDIS_URL.replace(/\/\/.*@/, "//…@")}\n`,
+);
 
 const redis = redisKv(REDIS_URL);
 const kv = prefixedKv(redis, `bench:${process.pid}:`);
@@ -69,7 +71,10 @@ const onRedis = await limitsOn(kv);
 const ips = Array.from({ length: 50 }, (_, i) => `198.51.100.${i}`);
 // Every check from a client never seen: each one asks Redis (the worst case).
 const fresh = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-show("limiter on Redis, new client each", await measure((i) => onRedis.admit(fresh(Math.floor(i + 1_000_000 * Math.random())), "clickup")));
+show(
+  "limiter on Redis, new client each",
+  await measure((i) => onRedis.admit(fresh(Math.floor(i + 1_000_000 * Math.random())), "clickup")),
+);
 // 50 steady clients: one check per client per SYNC_MS, the rest within allowances.
 show("limiter on Redis, 50 steady clients", await measure((i) => onRedis.admit(ips[i % ips.length]!, "clickup")));
 const onMemory = await limitsOn(memoryKv());

@@ -52,7 +52,7 @@ async function timeRound(run: Run | RunAsync, calls: number, async: boolean): Pr
  */
 async function race(contenders: { run: Run | RunAsync; async?: boolean }[]): Promise<number[]> {
   const calls = contenders.map((c) => (c.async ? 20_000 : callsPerRound(c.run as Run)));
-  for (const [i, c] of contenders.entries()) if (c.async) await timeRound(c.run, 5000, true), void i;
+  for (const [i, c] of contenders.entries()) if (c.async) (await timeRound(c.run, 5000, true), void i);
   const samples: number[][] = contenders.map(() => []);
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, c] of contenders.entries()) samples[i]!.push(await timeRound(c.run, calls[i]!, c.async ?? false));
@@ -83,32 +83,49 @@ function buildCase(provider: Provider): Case {
   const request: WebhookRequest = { body, headers, url, receivedAt: now };
   const text = body.toString("utf8");
   const h = (name: string) => headers.get(name)!;
-  const bareOf = (algorithm: "sha1" | "sha256", key: string | Buffer, ...parts: (string | Uint8Array)[]) => () => {
-    const mac = createHmac(algorithm, key);
-    for (const part of parts) mac.update(part);
-    return mac.digest();
-  };
+  const bareOf =
+    (algorithm: "sha1" | "sha256", key: string | Buffer, ...parts: (string | Uint8Array)[]) =>
+    () => {
+      const mac = createHmac(algorithm, key);
+      for (const part of parts) mac.update(part);
+      return mac.digest();
+    };
 
   switch (provider.name) {
     case "twilio": {
       const params = Object.fromEntries(new URLSearchParams(text));
-      const signed = url + Object.keys(params).sort().map((k) => k + params[k]).join("");
+      const signed =
+        url +
+        Object.keys(params)
+          .sort()
+          .map((k) => k + params[k])
+          .join("");
       const signature = h("x-twilio-signature");
       must(twilioSdk.validateRequest(secret, signature, url, params), "twilio SDK");
       return {
-        provider, request, secret,
+        provider,
+        request,
+        secret,
         bare: bareOf("sha1", secret, signed),
         // The SDK is handed parameters an Express body parser already decoded; hookgate decodes the form itself.
-        sdk: { name: "twilio validateRequest (params pre-parsed)", run: () => twilioSdk.validateRequest(secret, signature, url, params) },
+        sdk: {
+          name: "twilio validateRequest (params pre-parsed)",
+          run: () => twilioSdk.validateRequest(secret, signature, url, params),
+        },
       };
     }
     case "stripe": {
       const header = h("stripe-signature");
       const t = /t=(\d+)/.exec(header)![1]!;
       return {
-        provider, request, secret,
+        provider,
+        request,
+        secret,
         bare: bareOf("sha256", secret, `${t}.`, body),
-        sdk: { name: "stripe webhooks.signature.verifyHeader", run: () => Stripe.webhooks.signature!.verifyHeader(body, header, secret, 300, undefined, now.getTime()) },
+        sdk: {
+          name: "stripe webhooks.signature.verifyHeader",
+          run: () => Stripe.webhooks.signature!.verifyHeader(body, header, secret, 300, undefined, now.getTime()),
+        },
       };
     }
     case "standard": {
@@ -118,7 +135,9 @@ function buildCase(provider: Provider): Case {
       const library = new StandardWebhook(secret);
       library.verify(text, plain);
       return {
-        provider, request, secret,
+        provider,
+        request,
+        secret,
         bare: bareOf("sha256", signingKey(secret), `${id}.${ts}.`, body),
         sdk: { name: "standardwebhooks Webhook.verify", run: () => library.verify(text, plain) },
       };
@@ -126,13 +145,20 @@ function buildCase(provider: Provider): Case {
     case "github": {
       const signature = h("x-hub-signature-256");
       return {
-        provider, request, secret,
+        provider,
+        request,
+        secret,
         bare: bareOf("sha256", secret, body),
         sdk: { name: "@octokit/webhooks-methods verify", runAsync: () => octokitVerify(secret, text, signature) },
       };
     }
     case "slack":
-      return { provider, request, secret, bare: bareOf("sha256", secret, `v0:${h("x-slack-request-timestamp")}:`, body) };
+      return {
+        provider,
+        request,
+        secret,
+        bare: bareOf("sha256", secret, `v0:${h("x-slack-request-timestamp")}:`, body),
+      };
     case "chatwoot":
       return { provider, request, secret, bare: bareOf("sha256", secret, `${h("x-chatwoot-timestamp")}.`, body) };
     default:
@@ -146,7 +172,10 @@ async function measureProvider(c: Case): Promise<string[][]> {
   const options = { secrets: [c.secret] };
   const result = c.provider.verify(c.request, options);
   if (!result.ok) throw new Error(`bench setup: hookgate ${c.provider.name} did not verify (${result.reason})`);
-  const contenders: { run: Run | RunAsync; async?: boolean }[] = [{ run: () => c.provider.verify(c.request, options) }, { run: c.bare }];
+  const contenders: { run: Run | RunAsync; async?: boolean }[] = [
+    { run: () => c.provider.verify(c.request, options) },
+    { run: c.bare },
+  ];
   if (c.sdk) contenders.push("run" in c.sdk ? { run: c.sdk.run } : { run: c.sdk.runAsync, async: true });
   const [ours, bare, sdkTimed] = (await race(contenders)) as [number, number, number | undefined];
   const ratio = ours / bare;
@@ -167,10 +196,20 @@ async function measureProvider(c: Case): Promise<string[][]> {
     // form first, as hookgate does inside its verify. This row is that whole job.
     const text = Buffer.from(c.request.body).toString("utf8");
     const signature = c.request.headers.get("x-twilio-signature")!;
-    const run = () => twilioSdk.validateRequest(c.secret, signature, c.request.url, Object.fromEntries(new URLSearchParams(text)));
+    const run = () =>
+      twilioSdk.validateRequest(c.secret, signature, c.request.url, Object.fromEntries(new URLSearchParams(text)));
     must(run(), "twilio SDK with form parse");
     const [us] = (await race([{ run }])) as [number];
-    rows.push(["twilio (form parse + SDK)", "", "", "", "", us.toFixed(2), "", "URLSearchParams + twilio validateRequest"]);
+    rows.push([
+      "twilio (form parse + SDK)",
+      "",
+      "",
+      "",
+      "",
+      us.toFixed(2),
+      "",
+      "URLSearchParams + twilio validateRequest",
+    ]);
   }
   if (c.provider.name === "standard") {
     // The Svix SDK verifies the same scheme (svix-* headers).
@@ -199,7 +238,9 @@ if (only) {
 } else {
   const rows: string[][] = [];
   for (const provider of providers) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), provider.name], { encoding: "utf8" });
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), provider.name], {
+      encoding: "utf8",
+    });
     if (child.status !== 0) throw new Error(`bench of ${provider.name} failed: ${child.stderr}`);
     rows.push(...(JSON.parse(child.stdout.trim().split("\n").at(-1)!) as string[][]));
   }
@@ -207,12 +248,16 @@ if (only) {
   const header = ["provider", "body", "hookgate µs", "bare HMAC µs", "vs bare", "SDK µs", "target met", "SDK"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
-  console.log(`node ${process.version}, a process per provider, median of ${ROUNDS} interleaved rounds, CPU µs per verify (one secret)`);
+  console.log(
+    `node ${process.version}, a process per provider, median of ${ROUNDS} interleaved rounds, CPU µs per verify (one secret)`,
+  );
   console.log(line(header));
   for (const row of rows) console.log(line(row));
   console.log("notes: twilio's verify decodes and sorts the form (the SDK row is handed parsed params; see the");
   console.log("       'form parse + SDK' row for the same job); linear's verify parses the JSON body for its signed");
-  console.log("       webhookTimestamp, and parse() reuses that parse; timestamped providers also read and check a clock header.");
+  console.log(
+    "       webhookTimestamp, and parse() reuses that parse; timestamped providers also read and check a clock header.",
+  );
   console.log(
     missed === 0
       ? "every provider within 1.2× of the bare HMAC and no slower than its SDK"

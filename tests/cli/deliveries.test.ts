@@ -28,7 +28,10 @@ describe("the hookgate CLI", () => {
   beforeAll(async () => {
     target = await receiver(() => ({ status: 410 }));
     gateway = await routedGateway(
-      { destinations: { agent: forward({ url: target.url, secret: SECRET }) }, routes: [{ provider: "clickup", to: ["agent"] }] },
+      {
+        destinations: { agent: forward({ url: target.url, secret: SECRET }) },
+        routes: [{ provider: "clickup", to: ["agent"] }],
+      },
       { env: { ADMIN_TOKEN } },
     );
     await seedDue(gateway.store, ["agent"], 3);

@@ -15,7 +15,11 @@ const ADMIN_TOKEN = "admin-token-for-the-cli-012345";
 async function run(argv: string[], env: Record<string, string | undefined>) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: { LOG_LEVEL: "silent", ...env } });
+  const code = await main(argv, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    env: { LOG_LEVEL: "silent", ...env },
+  });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -97,6 +101,8 @@ describe("straight to the local store", () => {
     expect(JSON.parse(status.out).metrics.success.last_24h).toEqual({ attempts: 5, delivered: 2 });
     const events = await run(["events", "--provider", "github"], env);
     expect(events.out).toMatch(/github\s+push\s+dead/);
-    expect((await run(["routing", "--task", "nothing-here"], env)).out).toContain("no routing decision recorded for task nothing-here");
+    expect((await run(["routing", "--task", "nothing-here"], env)).out).toContain(
+      "no routing decision recorded for task nothing-here",
+    );
   });
 });

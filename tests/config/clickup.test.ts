@@ -15,7 +15,9 @@ describe("ClickUp routing configuration", () => {
   });
 
   it("reads lists, fields and the API from the environment, with ClickUp's defaults", () => {
-    expect(clickupRoutingSettings(loadConfig({ CLICKUP_ROUTED_LIST_IDS: " 11, 22 ,", CLICKUP_API_TOKEN: "pk_1" }))).toEqual({
+    expect(
+      clickupRoutingSettings(loadConfig({ CLICKUP_ROUTED_LIST_IDS: " 11, 22 ,", CLICKUP_API_TOKEN: "pk_1" })),
+    ).toEqual({
       listIds: ["11", "22"],
       fields: { customer: "Customer", market: "Market" },
       api: { baseUrl: "https://api.clickup.com/api/v2", token: "pk_1" },
@@ -29,8 +31,15 @@ describe("ClickUp routing configuration", () => {
 
     const on = await loadRouting(loadConfig({ CLICKUP_ROUTED_LIST_IDS: "162641062", CLICKUP_API_TOKEN: "pk_1" }));
     expect(on.destinations.get("clickup-router")).toMatchObject({ kind: "action" });
-    const created = { event: "taskCreated", task_id: "t", webhook_id: "w", history_items: [{ id: "1", parent_id: "162641062" }] };
+    const created = {
+      event: "taskCreated",
+      task_id: "t",
+      webhook_id: "w",
+      history_items: [{ id: "1", parent_id: "162641062" }],
+    };
     expect(on.route("clickup", { dedupKey: "k", type: "taskCreated", payload: created })).toEqual(["clickup-router"]);
-    expect(on.route("clickup", { dedupKey: "k", type: "taskDeleted", payload: { ...created, event: "taskDeleted" } })).toEqual([]);
+    expect(
+      on.route("clickup", { dedupKey: "k", type: "taskDeleted", payload: { ...created, event: "taskDeleted" } }),
+    ).toEqual([]);
   });
 });

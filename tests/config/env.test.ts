@@ -16,7 +16,11 @@ describe("config", () => {
   });
 
   it("prefers Supabase, then DATABASE_URL", () => {
-    const both = { SUPABASE_URL: "https://x.supabase.co", SUPABASE_SERVICE_ROLE_KEY: "k", DATABASE_URL: "postgres://h/db" };
+    const both = {
+      SUPABASE_URL: "https://x.supabase.co",
+      SUPABASE_SERVICE_ROLE_KEY: "k",
+      DATABASE_URL: "postgres://h/db",
+    };
     expect(loadConfig(both).store.transport).toBe("supabase");
     expect(loadConfig({ DATABASE_URL: "postgres://h/db" }).store.transport).toBe("postgres");
   });

@@ -14,7 +14,11 @@ describe("security configuration", () => {
     expect(env.REJECTION_BODY_PREFIX_BYTES).toBe(0);
     expect(env.RATE_LIMIT_PER_SOURCE).toBeUndefined();
     expect(env.DUPLICATE_STATUS).toBe(200);
-    expect([env.SECURITY_ALERT_THRESHOLD, env.SECURITY_ALERT_WINDOW_SECONDS, env.SECURITY_ALERT_COOLDOWN_SECONDS]).toEqual([20, 300, 900]);
+    expect([
+      env.SECURITY_ALERT_THRESHOLD,
+      env.SECURITY_ALERT_WINDOW_SECONDS,
+      env.SECURITY_ALERT_COOLDOWN_SECONDS,
+    ]).toEqual([20, 300, 900]);
   });
 
   it.each([

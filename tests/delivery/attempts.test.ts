@@ -27,7 +27,9 @@ async function setup(answer: (n: number) => Answer, destination: Partial<Paramet
 
 describe("an HTTP forward", () => {
   it("is retried on 5xx until it succeeds, with the same webhook-id, and every attempt logged", async () => {
-    const { target, gateway, clock, worker } = await setup((n) => (n <= 3 ? { status: 503 } : { status: 200, body: "thanks" }));
+    const { target, gateway, clock, worker } = await setup((n) =>
+      n <= 3 ? { status: 503 } : { status: 200, body: "thanks" },
+    );
     const [eventId] = await seedDue(gateway.store, ["downstream"], 1);
 
     for (let round = 0; round < 6; round++) {
@@ -87,7 +89,9 @@ describe("an HTTP forward", () => {
   });
 
   it("a custom maxAttempts dead-letters after its own count", async () => {
-    const { target, gateway, clock, worker, signals } = await setup(() => ({ status: 503 }), { retry: { maxAttempts: 3 } });
+    const { target, gateway, clock, worker, signals } = await setup(() => ({ status: 503 }), {
+      retry: { maxAttempts: 3 },
+    });
     await seedDue(gateway.store, ["downstream"], 1);
     for (let round = 0; round < 6; round++) {
       await worker.drain();
@@ -101,7 +105,11 @@ describe("an HTTP forward", () => {
   });
 
   it("waits as long as a 429's Retry-After asks", async () => {
-    const { gateway, clock, worker } = await setup(() => ({ status: 429, headers: { "retry-after": "120" }, body: "slow down" }));
+    const { gateway, clock, worker } = await setup(() => ({
+      status: 429,
+      headers: { "retry-after": "120" },
+      body: "slow down",
+    }));
     await seedDue(gateway.store, ["downstream"], 1);
     const before = clock.now().getTime();
     await worker.drain();
@@ -119,8 +127,19 @@ describe("an HTTP forward", () => {
     await worker.drain();
     expect(target.requests).toHaveLength(1);
     const page = await worker.store.listDeadLetters({});
-    expect(page.items).toMatchObject([{ id: 1, destination: "downstream", event_id: eventId, attempts: 1, last_status: 410, last_error_class: "http_410" }]);
-    expect(signals).toMatchObject([{ type: "dead_letter", deliveryId: 1, destination: "downstream", eventId, errorClass: "http_410" }]);
+    expect(page.items).toMatchObject([
+      {
+        id: 1,
+        destination: "downstream",
+        event_id: eventId,
+        attempts: 1,
+        last_status: 410,
+        last_error_class: "http_410",
+      },
+    ]);
+    expect(signals).toMatchObject([
+      { type: "dead_letter", deliveryId: 1, destination: "downstream", eventId, errorClass: "http_410" },
+    ]);
   });
 
   it("dead-letters another 4xx after one attempt, unless the destination retries client errors", async () => {
@@ -137,19 +156,29 @@ describe("an HTTP forward", () => {
     const { gateway, clock } = await setup(() => ({ status: 200 }));
     const url = await refusingUrl();
     const refused = await routedGateway(
-      { destinations: { down: forward({ url, secret: SECRET, retry: { schedule: [0, 1000, 1000] } }) }, routes: [{ provider: "clickup", to: ["down"] }] },
+      {
+        destinations: { down: forward({ url, secret: SECRET, retry: { schedule: [0, 1000, 1000] } }) },
+        routes: [{ provider: "clickup", to: ["down"] }],
+      },
       { store: gateway.store },
     );
     cleanup.push(() => refused.kv.close());
     const refusedWorker = engine(refused, { clock: clock.now });
     await seedDue(gateway.store, ["down"], 1);
     expect(await refusedWorker.drain()).toMatchObject({ retried: 1 });
-    expect(await refusedWorker.store.get(1)).toMatchObject({ last_error_class: "connection_refused", status: "pending" });
+    expect(await refusedWorker.store.get(1)).toMatchObject({
+      last_error_class: "connection_refused",
+      status: "pending",
+    });
     clock.advance(2000);
     await refusedWorker.drain();
     clock.advance(2000);
     expect(await refusedWorker.drain()).toMatchObject({ dead: 1 });
-    expect(await refusedWorker.store.get(1)).toMatchObject({ status: "dead", attempts: 3, last_error_class: "connection_refused" });
+    expect(await refusedWorker.store.get(1)).toMatchObject({
+      status: "dead",
+      attempts: 3,
+      last_error_class: "connection_refused",
+    });
   });
 
   it("dead-letters a delivery whose destination left the routes", async () => {
@@ -168,20 +197,28 @@ describe("the claim loop", () => {
     const tooLate = await worker.drain({ deadline: new Date(clock.now().getTime() + 14_000) });
     expect(tooLate).toMatchObject({ claimed: 0, stoppedBy: "deadline" });
     expect(target.requests).toHaveLength(0);
-    expect(await worker.drain({ deadline: new Date(clock.now().getTime() + 16_000) })).toMatchObject({ delivered: 3, stoppedBy: "idle" });
+    expect(await worker.drain({ deadline: new Date(clock.now().getTime() + 16_000) })).toMatchObject({
+      delivered: 3,
+      stoppedBy: "idle",
+    });
   });
 });
 
 describe("the breaker (memory KV)", () => {
   it("opens after 5 consecutive failures, defers without using attempts, and closes on a good probe", async () => {
     let healthy = false;
-    const { target, gateway, clock, worker, signals } = await setup(() => (healthy ? { status: 200 } : { status: 500 }), {
-      retry: { schedule: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] },
-    });
+    const { target, gateway, clock, worker, signals } = await setup(
+      () => (healthy ? { status: 200 } : { status: 500 }),
+      {
+        retry: { schedule: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0] },
+      },
+    );
     await seedDue(gateway.store, ["downstream"], 5);
     await worker.drain({ concurrency: 10, lanes: 1 });
     expect(target.requests).toHaveLength(5);
-    expect(signals).toMatchObject([{ type: "breaker_opened", destination: "downstream", reason: "consecutive_failures" }]);
+    expect(signals).toMatchObject([
+      { type: "breaker_opened", destination: "downstream", reason: "consecutive_failures" },
+    ]);
 
     // Open: due deliveries are put back without an attempt.
     await seedDue(gateway.store, ["downstream"], 3);

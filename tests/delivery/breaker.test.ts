@@ -21,7 +21,9 @@ const probeTtl = 15_000;
 describe("shouldOpen", () => {
   it("opens on consecutive failures or on the window's failure rate", () => {
     expect(shouldOpen({ consecutiveFailures: 4, windowFailed: 4, windowTotal: 100 }, policy)).toBeNull();
-    expect(shouldOpen({ consecutiveFailures: 5, windowFailed: 5, windowTotal: 100 }, policy)).toBe("consecutive_failures");
+    expect(shouldOpen({ consecutiveFailures: 5, windowFailed: 5, windowTotal: 100 }, policy)).toBe(
+      "consecutive_failures",
+    );
     expect(shouldOpen({ consecutiveFailures: 1, windowFailed: 10, windowTotal: 20 }, policy)).toBe("failure_rate");
     // Too few attempts in the window to judge a rate.
     expect(shouldOpen({ consecutiveFailures: 1, windowFailed: 9, windowTotal: 10 }, policy)).toBeNull();
@@ -80,14 +82,19 @@ describe("the breaker in KV", () => {
     const signals: DeliverySignal[] = [];
     const stop = onDeliverySignal((signal) => void signals.push(signal));
     try {
-      const breaker = kvBreaker(memoryKv(() => clock.now().getTime()), { prefix: "rate:", clock: clock.now });
+      const breaker = kvBreaker(
+        memoryKv(() => clock.now().getTime()),
+        { prefix: "rate:", clock: clock.now },
+      );
       // Every other attempt fails: never 5 in a row, but half of 20 in the window.
       const alternating = Array.from({ length: 18 }, (_, i) => i % 2 === 0);
       await breaker.report("svc", policy, { state: "closed" }, alternating);
       expect(await breaker.admit("svc", policy, probeTtl)).toEqual({ state: "closed" });
       await breaker.report("svc", policy, { state: "closed" }, [true, false]);
       expect(await breaker.admit("svc", policy, probeTtl)).toMatchObject({ state: "open" });
-      expect(signals).toMatchObject([{ type: "breaker_opened", reason: "failure_rate", windowFailed: 10, windowTotal: 20 }]);
+      expect(signals).toMatchObject([
+        { type: "breaker_opened", reason: "failure_rate", windowFailed: 10, windowTotal: 20 },
+      ]);
     } finally {
       stop();
     }
@@ -95,11 +102,18 @@ describe("the breaker in KV", () => {
 
   it("fails open, and says so, when KV cannot be reached", async () => {
     const broken: Kv = { ...memoryKv(), get: () => Promise.reject(new Error("down")) };
-    expect(await kvBreaker(broken).admit("svc", policy, probeTtl)).toEqual({ state: "closed", reason: "kv_unavailable" });
+    expect(await kvBreaker(broken).admit("svc", policy, probeTtl)).toEqual({
+      state: "closed",
+      reason: "kv_unavailable",
+    });
   });
 
   it("repeated KV failures: every one counted, one warning a minute (the drill saw 626 lines in 15 s)", async () => {
-    const broken: Kv = { ...memoryKv(), get: () => Promise.reject(new Error("down")), incrBy: () => Promise.reject(new Error("down")) };
+    const broken: Kv = {
+      ...memoryKv(),
+      get: () => Promise.reject(new Error("down")),
+      incrBy: () => Promise.reject(new Error("down")),
+    };
     const clock = manualClock();
     const breaker = kvBreaker(broken, { clock: clock.now });
     const logs = captureStdout();
@@ -117,7 +131,10 @@ describe("the breaker in KV", () => {
       logs.stop();
       setLogLevel("silent");
     }
-    const warnings = logs.records().filter((r) => r.level === "warn").map((r) => r.msg);
+    const warnings = logs
+      .records()
+      .filter((r) => r.level === "warn")
+      .map((r) => r.msg);
     // 150 s: minutes starting at 0, 60 and 120 s, once for each kind of failure.
     expect(warnings.filter((m) => m === "breaker state unavailable; delivering anyway")).toHaveLength(3);
     expect(warnings.filter((m) => m === "breaker state not updated")).toHaveLength(3);

@@ -22,7 +22,9 @@ describe("leases", () => {
     outcome,
     attempted_at: when.toISOString(),
     duration_ms: 1,
-    ...(outcome === "retry" ? { next_attempt_at: when.toISOString(), error_class: "timeout", error: "slow" } : { status: 200 }),
+    ...(outcome === "retry"
+      ? { next_attempt_at: when.toISOString(), error_class: "timeout", error: "slow" }
+      : { status: 200 }),
   });
 
   it("an overtaken worker's late result is refused as stale, and logged nowhere", async () => {
@@ -35,10 +37,16 @@ describe("leases", () => {
     // The lease runs out; another worker claims it and records its attempt.
     const [second] = await calls.claim(10, 60, at(t0, 61));
     expect(second).toMatchObject({ id: first!.id, attempt: 1 });
-    expect(await calls.record([record(second!.id, 1, "retry", at(t0, 62))])).toEqual({ recorded: [second!.id], stale: [] });
+    expect(await calls.record([record(second!.id, 1, "retry", at(t0, 62))])).toEqual({
+      recorded: [second!.id],
+      stale: [],
+    });
 
     // The first worker comes back late: its result no longer counts.
-    expect(await calls.record([record(first!.id, 1, "delivered", at(t0, 63))])).toEqual({ recorded: [], stale: [first!.id] });
+    expect(await calls.record([record(first!.id, 1, "delivered", at(t0, 63))])).toEqual({
+      recorded: [],
+      stale: [first!.id],
+    });
     const detail = await calls.get(first!.id);
     expect(detail).toMatchObject({ status: "pending", attempts: 1, last_error_class: "timeout" });
     expect(detail?.log).toHaveLength(1);

@@ -21,7 +21,10 @@ describe.skipIf(!DATABASE_URL)("delivery on real PostgreSQL", () => {
 
   async function gatewayTo(url: string, destination = "downstream"): Promise<Gateway> {
     return routedGateway(
-      { destinations: { [destination]: forward({ url, secret: SECRET }) }, routes: [{ provider: "clickup", to: [destination] }] },
+      {
+        destinations: { [destination]: forward({ url, secret: SECRET }) },
+        routes: [{ provider: "clickup", to: [destination] }],
+      },
       { store: postgresStore(db.url, 10) },
     );
   }
@@ -56,7 +59,9 @@ describe.skipIf(!DATABASE_URL)("delivery on real PostgreSQL", () => {
     try {
       const [eventId] = await seedDue(gateway.store, ["crash"], 1);
       const script = fileURLToPath(new URL("./fixtures/worker.ts", import.meta.url));
-      const child = spawn(process.execPath, ["--import", "tsx", script, db.url, "crash", target.url], { stdio: "ignore" });
+      const child = spawn(process.execPath, ["--import", "tsx", script, db.url, "crash", target.url], {
+        stdio: "ignore",
+      });
       await target.seen(1); // the child has claimed it and is mid-attempt
       const exited = new Promise((resolve) => child.on("exit", resolve));
       child.kill("SIGKILL");
@@ -73,7 +78,8 @@ describe.skipIf(!DATABASE_URL)("delivery on real PostgreSQL", () => {
       expect(await worker.drain()).toMatchObject({ claimed: 1, delivered: 1 });
       expect(answered).toBe(1);
       expect(target.requests.map((r) => r.headers["webhook-id"])).toEqual([eventId, eventId]);
-      const [row] = await db.sql`select d.status, d.attempts from hookgate.deliveries d join hookgate.events e on e.id = d.event_id
+      const [row] =
+        await db.sql`select d.status, d.attempts from hookgate.deliveries d join hookgate.events e on e.id = d.event_id
         where e.id = ${eventId!}`;
       expect(row).toEqual({ status: "delivered", attempts: 1 });
     } finally {

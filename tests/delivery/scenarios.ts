@@ -9,7 +9,10 @@ export async function replayThousand(base: Gateway): Promise<void> {
   let gone = true;
   const target = await receiver(() => (gone ? { status: 410 } : { status: 200 }));
   const gateway = await routedGateway(
-    { destinations: { bulk: forward({ url: target.url, secret: SECRET }) }, routes: [{ provider: "clickup", to: ["bulk"] }] },
+    {
+      destinations: { bulk: forward({ url: target.url, secret: SECRET }) },
+      routes: [{ provider: "clickup", to: ["bulk"] }],
+    },
     { store: base.store, kv: base.kv },
   );
   try {
@@ -18,11 +21,19 @@ export async function replayThousand(base: Gateway): Promise<void> {
     expect(await worker.drain({ concurrency: 50 })).toMatchObject({ dead: 1000 });
     expect(target.requests).toHaveLength(1000);
 
-    expect(await worker.store.replay({ destination: "bulk" }, { dryRun: true })).toEqual({ dry_run: true, matched: 1000, replayed: 0 });
+    expect(await worker.store.replay({ destination: "bulk" }, { dryRun: true })).toEqual({
+      dry_run: true,
+      matched: 1000,
+      replayed: 0,
+    });
     expect((await worker.store.listDeadLetters({ destination: "bulk" })).items).toHaveLength(50);
 
     gone = false;
-    expect(await worker.store.replay({ destination: "bulk" })).toEqual({ dry_run: false, matched: 1000, replayed: 1000 });
+    expect(await worker.store.replay({ destination: "bulk" })).toEqual({
+      dry_run: false,
+      matched: 1000,
+      replayed: 1000,
+    });
     expect(await worker.drain({ concurrency: 50 })).toMatchObject({ delivered: 1000 });
 
     const replayed = target.requests.slice(1000).map((r) => String(r.headers["webhook-id"]));

@@ -29,8 +29,14 @@ describe("nextAttemptAt", () => {
   });
 
   it("honours a Retry-After longer than the schedule, capped at a day", () => {
-    expect(nextAttemptAt(1, { ...retry, retryAfterMs: 120_000 }, { now, random: noJitter })).toEqual({ kind: "retry", at: after(120_000) });
-    expect(nextAttemptAt(3, { ...retry, retryAfterMs: 1_000 }, { now, random: noJitter })).toEqual({ kind: "retry", at: after(1_800_000) });
+    expect(nextAttemptAt(1, { ...retry, retryAfterMs: 120_000 }, { now, random: noJitter })).toEqual({
+      kind: "retry",
+      at: after(120_000),
+    });
+    expect(nextAttemptAt(3, { ...retry, retryAfterMs: 1_000 }, { now, random: noJitter })).toEqual({
+      kind: "retry",
+      at: after(1_800_000),
+    });
     expect(nextAttemptAt(1, { ...retry, retryAfterMs: 10 * MAX_RETRY_AFTER_MS }, { now, random: noJitter })).toEqual({
       kind: "retry",
       at: after(MAX_RETRY_AFTER_MS),
@@ -38,7 +44,10 @@ describe("nextAttemptAt", () => {
   });
 
   it("dead-letters a dead outcome at once and passes a delivery through", () => {
-    expect(nextAttemptAt(1, { kind: "dead", error: "HTTP 410", errorClass: "http_410" }, { now })).toEqual({ kind: "dead", reason: "rejected" });
+    expect(nextAttemptAt(1, { kind: "dead", error: "HTTP 410", errorClass: "http_410" }, { now })).toEqual({
+      kind: "dead",
+      reason: "rejected",
+    });
     expect(nextAttemptAt(1, { kind: "delivered", status: 200 }, { now })).toEqual({ kind: "delivered" });
   });
 
@@ -57,7 +66,10 @@ describe("classifyStatus", () => {
     expect(classifyStatus(status, undefined)).toEqual({ kind: "retry", errorClass: `http_${status}` });
   });
   it("410 is dead at once", () => {
-    expect(classifyStatus(410, undefined, { retryClientErrors: true })).toEqual({ kind: "dead", errorClass: "http_410" });
+    expect(classifyStatus(410, undefined, { retryClientErrors: true })).toEqual({
+      kind: "dead",
+      errorClass: "http_410",
+    });
   });
   it.each([400, 401, 403, 404, 422])("%i is dead unless the destination retries client errors", (status) => {
     expect(classifyStatus(status, undefined).kind).toBe("dead");
@@ -78,6 +90,7 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("Sat, 21 Nov 2026 00:00:00 GMT", now)).toBe(0);
   });
   it("ignores what it cannot read", () => {
-    for (const value of [null, undefined, "", "-5", "1.5", "soon", "12abc"]) expect(parseRetryAfter(value, now)).toBeUndefined();
+    for (const value of [null, undefined, "", "-5", "1.5", "soon", "12abc"])
+      expect(parseRetryAfter(value, now)).toBeUndefined();
   });
 });

@@ -29,7 +29,9 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function receiver(answer: (request: Received, n: number) => Answer = () => ({ status: 200 })): Promise<Receiver> {
+export async function receiver(
+  answer: (request: Received, n: number) => Answer = () => ({ status: 200 }),
+): Promise<Receiver> {
   const requests: Received[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   const server: Server = createServer((req, res) => {
@@ -96,7 +98,11 @@ export function manualClock(start = new Date(Date.now() + 1_000)) {
 }
 
 export function engine(gateway: Gateway, options: EngineOptions = {}) {
-  return deliveryEngine(gateway, { random: () => 0.5, kvPrefix: `t${Math.random().toString(36).slice(2)}:`, ...options });
+  return deliveryEngine(gateway, {
+    random: () => 0.5,
+    kvPrefix: `t${Math.random().toString(36).slice(2)}:`,
+    ...options,
+  });
 }
 
 let seq = 0;
@@ -105,7 +111,12 @@ let seq = 0;
  * Records `count` events, each with a delivery to every destination, due at once
  * (the ingest lease is zero, so the cron may take them).
  */
-export async function seedDue(store: Store, destinations: string[], count: number, provider = "clickup"): Promise<string[]> {
+export async function seedDue(
+  store: Store,
+  destinations: string[],
+  count: number,
+  provider = "clickup",
+): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 50) {
     const batch = Array.from({ length: Math.min(50, count - i) }, (_, j) => {

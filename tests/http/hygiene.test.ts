@@ -12,7 +12,10 @@ let gateway: Gateway;
 let conflicts: Gateway;
 beforeAll(async () => {
   gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET }, { store: await fileStore() });
-  conflicts = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, DUPLICATE_STATUS: "409" }, { store: await fileStore() });
+  conflicts = await testGateway(
+    { CLICKUP_WEBHOOK_SECRET: SECRET, DUPLICATE_STATUS: "409" },
+    { store: await fileStore() },
+  );
 });
 afterAll(async () => {
   await settled();
@@ -76,11 +79,16 @@ describe("operator tokens", () => {
   it("are required, compared whole, and close the route when unset", async () => {
     const { requireBearer } = await import("../../lib/http/auth.js");
     const token = "admin-token-0123456789abcdef";
-    const call = (header?: string) => new Request("https://x/api/admin/events", { headers: header ? { authorization: header } : {} });
+    const call = (header?: string) =>
+      new Request("https://x/api/admin/events", { headers: header ? { authorization: header } : {} });
     expect(() => requireBearer(call(`Bearer ${token}`), token, "ADMIN_TOKEN")).not.toThrow();
     for (const header of [undefined, "Bearer ", `Bearer ${token.slice(0, -1)}`, `Bearer ${token}x`, `Basic ${token}`]) {
-      expect(() => requireBearer(call(header), token, "ADMIN_TOKEN")).toThrow(expect.objectContaining({ kind: "unauthorized" }));
+      expect(() => requireBearer(call(header), token, "ADMIN_TOKEN")).toThrow(
+        expect.objectContaining({ kind: "unauthorized" }),
+      );
     }
-    expect(() => requireBearer(call(`Bearer ${token}`), undefined, "ADMIN_TOKEN")).toThrow(expect.objectContaining({ kind: "not_configured" }));
+    expect(() => requireBearer(call(`Bearer ${token}`), undefined, "ADMIN_TOKEN")).toThrow(
+      expect.objectContaining({ kind: "not_configured" }),
+    );
   });
 });

@@ -34,12 +34,19 @@ describe("the in-flight cap", () => {
   let hold: { store: Store; release(): void };
   let n = 0;
   const send = (secret = SECRET) =>
-    hook.fetch(signedRequest(standard, { secret, body: JSON.stringify({ type: "cap.probe", n: (n += 1) }), id: `msg_cap_${n}` }));
+    hook.fetch(
+      signedRequest(standard, { secret, body: JSON.stringify({ type: "cap.probe", n: (n += 1) }), id: `msg_cap_${n}` }),
+    );
 
   beforeAll(async () => {
     hold = heldStore(await memoryStore());
     gateway = await testGateway(
-      { STANDARD_WEBHOOK_SECRET: SECRET, HOOKGATE_MAX_IN_FLIGHT: String(CAP), RATE_LIMIT_PER_IP: "off", RATE_LIMIT_FAILED_VERIFICATIONS: "off" },
+      {
+        STANDARD_WEBHOOK_SECRET: SECRET,
+        HOOKGATE_MAX_IN_FLIGHT: String(CAP),
+        RATE_LIMIT_PER_IP: "off",
+        RATE_LIMIT_FAILED_VERIFICATIONS: "off",
+      },
       { store: hold.store, route: () => [] },
     );
     hook = webhook(standard, async () => gateway);
@@ -75,7 +82,9 @@ describe("the in-flight cap", () => {
   it("gives every place back, refusals included, so the cap never fills by itself", async () => {
     // Twice the cap of forged requests, a cap's worth at a time.
     for (let round = 0; round < 2; round += 1) {
-      const refused = await Promise.all(Array.from({ length: CAP }, () => send("whsec_d3Jvbmctc2VjcmV0LWZvci10ZXN0cw==")));
+      const refused = await Promise.all(
+        Array.from({ length: CAP }, () => send("whsec_d3Jvbmctc2VjcmV0LWZvci10ZXN0cw==")),
+      );
       expect(refused.map((r) => r.status)).toEqual([401, 401, 401]);
     }
     expect(inFlightFor(gateway).count).toBe(0);

@@ -74,7 +74,8 @@ const POISONS: Record<string, Poison> = {
     fields: (json, unique) => {
       setPresent(json, ID_FIELDS, `evt_\u0000\ud83d_${unique}`);
       setPresent(json, TYPE_FIELDS, "payment\u0000\ud83d");
-      if (typeof json.event === "object" && json.event !== null) (json.event as Record<string, unknown>).type = "app\u0000mention";
+      if (typeof json.event === "object" && json.event !== null)
+        (json.event as Record<string, unknown>).type = "app\u0000mention";
     },
     id: (unique) => `msg_${unique}`,
     payloadError: /NUL/,
@@ -106,7 +107,11 @@ describe.each(targets.map((t) => [t.name, t] as const))("poison events on %s", (
   beforeAll(async () => {
     target = await factory.open();
     gateway = await testGateway(env, { store: target.store });
-    for (const provider of JSON_PROVIDERS) functions.set(provider.name, webhook(provider, async () => gateway));
+    for (const provider of JSON_PROVIDERS)
+      functions.set(
+        provider.name,
+        webhook(provider, async () => gateway),
+      );
   });
   afterAll(async () => {
     await settled();
@@ -114,41 +119,57 @@ describe.each(targets.map((t) => [t.name, t] as const))("poison events on %s", (
   });
 
   const send = async (provider: Provider, body: Uint8Array, id: string) => {
-    const response = await functions.get(provider.name)!.fetch(signedRequest(provider, { secret: SECRETS[provider.name]!, body, id }));
+    const response = await functions
+      .get(provider.name)!
+      .fetch(signedRequest(provider, { secret: SECRETS[provider.name]!, body, id }));
     return { status: response.status, answer: (await response.json()) as { id: string; duplicate: boolean } };
   };
 
   describe.each(JSON_PROVIDERS.map((p) => [p.name, p] as const))("%s", (_, provider) => {
-    it.each(Object.entries(POISONS))("stores a signed body with %s (2xx, bytes kept, retry a duplicate)", async (_, poison) => {
-      const { body, id } = poisoned(provider, poison);
-      const first = await send(provider, body, id);
-      expect(first).toMatchObject({ status: 200, answer: { duplicate: false } });
-      expect(first.answer.id).toMatch(/^[0-9a-f-]{36}$/);
+    it.each(Object.entries(POISONS))(
+      "stores a signed body with %s (2xx, bytes kept, retry a duplicate)",
+      async (_, poison) => {
+        const { body, id } = poisoned(provider, poison);
+        const first = await send(provider, body, id);
+        expect(first).toMatchObject({ status: 200, answer: { duplicate: false } });
+        expect(first.answer.id).toMatch(/^[0-9a-f-]{36}$/);
 
-      const row = await target.one<{ raw: string; payload_null: boolean; payload_error: string | null; key: string; type: string | null }>(
-        `select encode(raw_body, 'hex') as raw, payload is null as payload_null, payload_error, dedup_key as key, event_type as type
+        const row = await target.one<{
+          raw: string;
+          payload_null: boolean;
+          payload_error: string | null;
+          key: string;
+          type: string | null;
+        }>(
+          `select encode(raw_body, 'hex') as raw, payload is null as payload_null, payload_error, dedup_key as key, event_type as type
            from hookgate.events where id = '${first.answer.id}'`,
-      );
-      expect(row.raw).toBe(Buffer.from(body).toString("hex"));
-      if (poison.payloadError) {
-        expect(row.payload_null).toBe(true);
-        expect(row.payload_error).toMatch(poison.payloadError);
-      } else {
-        expect(row).toMatchObject({ payload_null: false, payload_error: null });
-      }
-      expect(Buffer.byteLength(row.key)).toBeLessThanOrEqual(200);
-      if (poison.hashedKey) expect(row.key).toMatch(/sha256:[0-9a-f]{64}$/);
-      expect(row.type ?? "").not.toMatch(/\0/);
+        );
+        expect(row.raw).toBe(Buffer.from(body).toString("hex"));
+        if (poison.payloadError) {
+          expect(row.payload_null).toBe(true);
+          expect(row.payload_error).toMatch(poison.payloadError);
+        } else {
+          expect(row).toMatchObject({ payload_null: false, payload_error: null });
+        }
+        expect(Buffer.byteLength(row.key)).toBeLessThanOrEqual(200);
+        if (poison.hashedKey) expect(row.key).toMatch(/sha256:[0-9a-f]{64}$/);
+        expect(row.type ?? "").not.toMatch(/\0/);
 
-      // The provider's retry: the same bytes, signed again (a new timestamp where it has one).
-      const retry = await send(provider, body, id);
-      expect(retry).toEqual({ status: 200, answer: { id: first.answer.id, duplicate: true } });
-      const count = await target.one<{ n: number }>(`select count(*)::int as n from hookgate.events where id = '${first.answer.id}'`);
-      expect(count.n).toBe(1);
-    });
+        // The provider's retry: the same bytes, signed again (a new timestamp where it has one).
+        const retry = await send(provider, body, id);
+        expect(retry).toEqual({ status: 200, answer: { id: first.answer.id, duplicate: true } });
+        const count = await target.one<{ n: number }>(
+          `select count(*)::int as n from hookgate.events where id = '${first.answer.id}'`,
+        );
+        expect(count.n).toBe(1);
+      },
+    );
 
     it("stores a body with numbers beyond a double (1e400) with its payload", async () => {
-      const { body, id } = poisoned(provider, { member: '"huge": 1e400, "long": 123456789012345678901234567890', payloadError: null });
+      const { body, id } = poisoned(provider, {
+        member: '"huge": 1e400, "long": 123456789012345678901234567890',
+        payloadError: null,
+      });
       const first = await send(provider, body, id);
       expect(first).toMatchObject({ status: 200, answer: { duplicate: false } });
       const row = await target.one<{ raw: string; payload_null: boolean }>(

@@ -34,8 +34,12 @@ describe("the default KV prefix is the deployment's", () => {
     const prod = prefixOf({ DATABASE_URL: "postgres://hookgate:secret-one@db.internal:5432/hookgate" });
     const sameDbOtherPassword = prefixOf({ DATABASE_URL: "postgres://hookgate:secret-two@db.internal:5432/hookgate" });
     const staging = prefixOf({ DATABASE_URL: "postgres://hookgate:secret-one@db.internal:5432/hookgate_staging" });
-    const poolerA = prefixOf({ DATABASE_URL: "postgres://postgres.projecta:pw@aws-0-eu-central-1.pooler.supabase.com:6543/postgres" });
-    const poolerB = prefixOf({ DATABASE_URL: "postgres://postgres.projectb:pw@aws-0-eu-central-1.pooler.supabase.com:6543/postgres" });
+    const poolerA = prefixOf({
+      DATABASE_URL: "postgres://postgres.projecta:pw@aws-0-eu-central-1.pooler.supabase.com:6543/postgres",
+    });
+    const poolerB = prefixOf({
+      DATABASE_URL: "postgres://postgres.projectb:pw@aws-0-eu-central-1.pooler.supabase.com:6543/postgres",
+    });
     const local = prefixOf({ HOOKGATE_DATA_DIR: ".hookgate" });
     const otherDir = prefixOf({ HOOKGATE_DATA_DIR: ".hookgate-staging" });
     expect(prod).toBe(sameDbOtherPassword);
@@ -95,7 +99,10 @@ describe.skipIf(!REDIS_URL)("two gateways on one real Redis, with different pref
 
     const alert = { title: "circuit breaker opened for crm" };
     expect(await alertsFor(staging).alert("breaker_open", alert, { scope: "crm" })).toEqual({ sent: true });
-    expect(await alertsFor(staging).alert("breaker_open", alert, { scope: "crm" })).toEqual({ sent: false, reason: "cooldown" });
+    expect(await alertsFor(staging).alert("breaker_open", alert, { scope: "crm" })).toEqual({
+      sent: false,
+      reason: "cooldown",
+    });
     expect(await alertsFor(production).alert("breaker_open", alert, { scope: "crm" })).toEqual({ sent: true });
     expect(slack.messages).toHaveLength(2);
     await settled();
@@ -115,15 +122,26 @@ describe("an alert with no channel configured", () => {
     const store = await fileStore();
     const unconfigured = await testGateway({}, { kv, store });
     const first = alertsFromConfig(unconfigured);
-    expect(await first.alert("dead_letter", { title: "a delivery to crm was dead-lettered" }, { scope: "crm" })).toEqual({
+    expect(
+      await first.alert("dead_letter", { title: "a delivery to crm was dead-lettered" }, { scope: "crm" }),
+    ).toEqual({
       sent: false,
       reason: "not_configured",
     });
     expect(await kv.get("hookgate:alert:dead_letter:crm")).toBeNull();
 
     const slack = await startSlackApi();
-    const configured = await testGateway({ SLACK_BOT_TOKEN: slack.token, ALERT_CHANNEL_ID: "C0OPS", SLACK_API_URL: slack.url }, { kv, store });
-    expect(await alertsFromConfig(configured).alert("dead_letter", { title: "a delivery to crm was dead-lettered" }, { scope: "crm" })).toEqual({
+    const configured = await testGateway(
+      { SLACK_BOT_TOKEN: slack.token, ALERT_CHANNEL_ID: "C0OPS", SLACK_API_URL: slack.url },
+      { kv, store },
+    );
+    expect(
+      await alertsFromConfig(configured).alert(
+        "dead_letter",
+        { title: "a delivery to crm was dead-lettered" },
+        { scope: "crm" },
+      ),
+    ).toEqual({
       sent: true,
     });
     expect(slack.messages).toHaveLength(1);

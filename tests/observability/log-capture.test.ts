@@ -58,7 +58,9 @@ afterAll(async () => {
 
 /** Another secret of the same format (Standard Webhooks secrets are whsec_ + base64). */
 const wrongSecret = (secret: string) =>
-  secret.startsWith("whsec_") ? `whsec_${Buffer.from("some-other-secret-bytes-012345").toString("base64")}` : `${secret}-wrong`;
+  secret.startsWith("whsec_")
+    ? `whsec_${Buffer.from("some-other-secret-bytes-012345").toString("base64")}`
+    : `${secret}-wrong`;
 
 async function load(file: string): Promise<Endpoint> {
   return ((await import(pathToFileURL(file).href)) as { default: Endpoint }).default;
@@ -70,7 +72,9 @@ describe("logs over a full run", () => {
     for (const route of apiRoutes()) {
       const fn = await load(route.file);
       const url = `https://hooks.example.com${route.path}`;
-      const provider = route.path.startsWith("/api/webhooks/") ? providerNamed(route.path.split("/").pop()!) : undefined;
+      const provider = route.path.startsWith("/api/webhooks/")
+        ? providerNamed(route.path.split("/").pop()!)
+        : undefined;
       if (provider) {
         const secret = env[provider.secretEnv]!.split(",")[0]!;
         const files = readdirSync(new URL(`../../samples/${provider.name}/`, import.meta.url));
@@ -94,7 +98,13 @@ describe("logs over a full run", () => {
       } else {
         for (const token of [env.ADMIN_TOKEN, env.CRON_SECRET, env.METRICS_TOKEN, "wrong-token-0123456789"]) {
           for (const method of ["GET", "POST"]) {
-            await fn.fetch(new Request(url, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: method === "POST" ? "{}" : undefined }));
+            await fn.fetch(
+              new Request(url, {
+                method,
+                headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+                body: method === "POST" ? "{}" : undefined,
+              }),
+            );
             requests += 1;
           }
         }
@@ -118,7 +128,9 @@ describe("logs over a full run", () => {
     expect(requestLines.length).toBe(requests);
     // Every line of the run, the after-answer work and security alerts included, names its
     // request. (Alerts raised by cron jobs name one when their callers pass `logFields`.)
-    const untagged = logs.records().filter((r) => !r.request_id && !(String(r.msg).startsWith("alert") && r.kind !== "signature_failures"));
+    const untagged = logs
+      .records()
+      .filter((r) => !r.request_id && !(String(r.msg).startsWith("alert") && r.kind !== "signature_failures"));
     expect(untagged).toEqual([]);
     // The run went through every kind of answer, and the security alert fired.
     const statuses = new Set(requestLines.filter((r) => String(r.route).startsWith("webhooks/")).map((r) => r.status));

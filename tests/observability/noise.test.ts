@@ -43,7 +43,10 @@ describe("a client that breaks its own request", () => {
   let logs: ReturnType<typeof captureStdout>;
 
   beforeAll(async () => {
-    gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, SENTRY_DSN: sentry.dsn, LOG_LEVEL: "debug" }, { store: await fileStore() });
+    gateway = await testGateway(
+      { CLICKUP_WEBHOOK_SECRET: SECRET, SENTRY_DSN: sentry.dsn, LOG_LEVEL: "debug" },
+      { store: await fileStore() },
+    );
     const endpoint = webhook(clickup, async () => gateway);
     server = serve({ fetch: (request) => endpoint.fetch(request), port: 0, hostname: "127.0.0.1" });
     await new Promise<void>((resolve) => server.once("listening", () => resolve()));
@@ -73,10 +76,14 @@ describe("a client that breaks its own request", () => {
   it("regression: an abort mid-body is a debug line and a count, not a Sentry report", async () => {
     const before = bodyErrors();
     await sendRaw(
-      "POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nx-signature: 00\r\ncontent-length: 5000\r\n\r\n" + '{"event":"taskCreated",',
+      "POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nx-signature: 00\r\ncontent-length: 5000\r\n\r\n" +
+        '{"event":"taskCreated",',
     );
     await eventually(() => bodyErrors() > before, "the body error was counted");
-    await eventually(() => records().some((r) => r.msg === "request" && r.outcome === "body_unreadable"), "the request line");
+    await eventually(
+      () => records().some((r) => r.msg === "request" && r.outcome === "body_unreadable"),
+      "the request line",
+    );
     await settled();
     expect(records().some((r) => r.level === "debug" && r.msg === "request body unreadable")).toBe(true);
     expect(records().filter((r) => r.msg === "unexpected error")).toEqual([]);
@@ -89,7 +96,10 @@ describe("a client that breaks its own request", () => {
       "POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\nx-signature: 00\r\ntransfer-encoding: chunked\r\n\r\n" +
         '5\r\n{"eve\r\nzz-not-a-size\r\n',
     );
-    await eventually(() => bodyErrors() > before || records().some((r) => r.outcome === "client_aborted"), "the broken body was seen");
+    await eventually(
+      () => bodyErrors() > before || records().some((r) => r.outcome === "client_aborted"),
+      "the broken body was seen",
+    );
     await settled();
     expect(records().filter((r) => r.msg === "unexpected error")).toEqual([]);
     expect(sentry.events()).toEqual([]);
@@ -99,9 +109,15 @@ describe("a client that breaks its own request", () => {
 describe("unexpected-error reports", () => {
   it("are capped per kind per minute; another kind, or the next minute, gets through", async () => {
     let now = Date.now();
-    const gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, SENTRY_DSN: sentry.dsn }, {
-      store: { ...(await fileStore()), ingest: async () => Promise.reject(new TypeError("the store broke the same way")) },
-    });
+    const gateway = await testGateway(
+      { CLICKUP_WEBHOOK_SECRET: SECRET, SENTRY_DSN: sentry.dsn },
+      {
+        store: {
+          ...(await fileStore()),
+          ingest: async () => Promise.reject(new TypeError("the store broke the same way")),
+        },
+      },
+    );
     onUnexpectedError(sentryReporter({ dsn: sentry.dsn, secrets: [] }, { perMinute: 3, clock: () => now }));
     const dropped = () => counterValue("hookgate_error_reports_dropped_total");
     const droppedBefore = dropped();
@@ -125,7 +141,8 @@ describe("unexpected-error reports", () => {
 });
 
 describe("the request id", () => {
-  const request = (id?: string) => new Request("https://gw.example/api/health", { headers: id ? { "x-vercel-id": id } : {} });
+  const request = (id?: string) =>
+    new Request("https://gw.example/api/health", { headers: id ? { "x-vercel-id": id } : {} });
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
   const REAL = "iad1::cdg1::x7k2p-1732191234567-0a1b2c3d4e5f";
 
@@ -138,10 +155,19 @@ describe("the request id", () => {
     trustVercelRequestId(true);
     try {
       expect(requestIdOf(request(REAL))).toBe(REAL);
-      for (const spoofed of ["<script>alert(1)</script>", "iad1::x".repeat(40), "admin level=error", "not-a-vercel-id", "iad1:: "]) {
+      for (const spoofed of [
+        "<script>alert(1)</script>",
+        "iad1::x".repeat(40),
+        "admin level=error",
+        "not-a-vercel-id",
+        "iad1:: ",
+      ]) {
         expect(requestIdOf(request(spoofed)), spoofed).toMatch(UUID);
       }
-      const gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, VERCEL: "1", DATABASE_URL: "postgres://unused" }, { store: await fileStore() });
+      const gateway = await testGateway(
+        { CLICKUP_WEBHOOK_SECRET: SECRET, VERCEL: "1", DATABASE_URL: "postgres://unused" },
+        { store: await fileStore() },
+      );
       try {
         const spoofed = "evil::<img src=x>";
         const forged = validRequest("198.51.100.7", { headers: { "x-vercel-id": spoofed } });

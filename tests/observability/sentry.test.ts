@@ -20,7 +20,12 @@ beforeAll(async () => {
   sentry = await startSentryDsn();
   const store = await fileStore();
   gateway = await testGateway(
-    { CLICKUP_WEBHOOK_SECRET: SECRET, SENTRY_DSN: sentry.dsn, SLACK_BOT_TOKEN: "xoxb-never-leaks", ALERT_CHANNEL_ID: "C1" },
+    {
+      CLICKUP_WEBHOOK_SECRET: SECRET,
+      SENTRY_DSN: sentry.dsn,
+      SLACK_BOT_TOKEN: "xoxb-never-leaks",
+      ALERT_CHANNEL_ID: "C1",
+    },
     {
       // The injected failure: a store that breaks with private data in its message.
       store: {
@@ -51,14 +56,25 @@ describe("Sentry", () => {
 
     const events = sentry.events();
     expect(events).toHaveLength(1);
-    const event = events[0]! as { tags: Record<string, string>; exception: { values: { type: string; value: string }[] } };
+    const event = events[0]! as {
+      tags: Record<string, string>;
+      exception: { values: { type: string; value: string }[] };
+    };
     expect(event.tags).toMatchObject({ provider: "clickup", route: "webhooks/clickup", request_id: requestId });
     expect(event.exception.values[0]!.type).toBe("TypeError");
     expect(event.exception.values[0]!.value).toContain("[phone]");
     expect(event.exception.values[0]!.value).toContain("[email]");
 
     const everything = sentry.envelopes.map((e) => e.raw).join("\n");
-    for (const privateText of [PHONE, EMAIL, SECRET, "xoxb-never-leaks", signature, body.slice(0, 40), '"history_items"']) {
+    for (const privateText of [
+      PHONE,
+      EMAIL,
+      SECRET,
+      "xoxb-never-leaks",
+      signature,
+      body.slice(0, 40),
+      '"history_items"',
+    ]) {
       expect(everything).not.toContain(privateText);
     }
   });

@@ -68,7 +68,10 @@ describe("the weekly report", () => {
     expect((await endpoint.fetch(new Request("http://gw.test/api/cron/report"))).status).toBe(401);
     const response = await endpoint.fetch(new Request("http://gw.test/api/cron/report", { headers: cron }));
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ sent: true, report: { this_week: { events: 6, attempts: 5, delivered: 2, dead_lettered: 1 } } });
+    expect(await response.json()).toMatchObject({
+      sent: true,
+      report: { this_week: { events: 6, attempts: 5, delivered: 2, dead_lettered: 1 } },
+    });
 
     expect(slack.messages).toHaveLength(1);
     expect(slack.messages[0]!.channel).toBe("C0OPS");
@@ -91,10 +94,26 @@ describe("the weekly report", () => {
 describe("delivery alerts from the engine's signals", () => {
   const deliverEvents = async (prefix: string, count: number) => {
     for (let i = 0; i < count; i++) {
-      const event = { id: "", provider: "stripe", type: "charge.failed", body: Buffer.from(`{"n":${i}}`), payload: { n: i }, headers: {}, receivedAt: new Date() };
+      const event = {
+        id: "",
+        provider: "stripe",
+        type: "charge.failed",
+        body: Buffer.from(`{"n":${i}}`),
+        payload: { n: i },
+        headers: {},
+        receivedAt: new Date(),
+      };
       const recorded = await target.store.ingest({
-        source: "stripe", provider: "stripe", dedupKey: `${prefix}-${i}`, type: "charge.failed", verified: true,
-        body: event.body, payload: event.payload, headers: {}, destinations: ["refuser"], leaseSeconds: 60,
+        source: "stripe",
+        provider: "stripe",
+        dedupKey: `${prefix}-${i}`,
+        type: "charge.failed",
+        verified: true,
+        body: event.body,
+        payload: event.payload,
+        headers: {},
+        destinations: ["refuser"],
+        leaseSeconds: 60,
       });
       await deliverNow(gateway, { ...event, id: recorded.event_id }, recorded.deliveries);
     }
@@ -133,7 +152,9 @@ describe("delivery alerts from the engine's signals", () => {
 describe("health alerts (GET /api/cron/watch, and each metrics scrape)", () => {
   it("alerts on success under the threshold over 15 minutes and on an old pending delivery", async () => {
     const before = slack.messages.length;
-    const response = await watchEndpoint(async () => gateway).fetch(new Request("http://gw.test/api/cron/watch", { headers: cron }));
+    const response = await watchEndpoint(async () => gateway).fetch(
+      new Request("http://gw.test/api/cron/watch", { headers: cron }),
+    );
     expect(response.status).toBe(200);
     const result = await response.json();
     expect(result.alerts).toEqual([
@@ -148,7 +169,9 @@ describe("health alerts (GET /api/cron/watch, and each metrics scrape)", () => {
     expect(rate).toContain("*lowest destinations:* refuser 0.0%, agent 66.6%");
 
     // The cooldown keeps the next check quiet.
-    const again = await (await watchEndpoint(async () => gateway).fetch(new Request("http://gw.test/api/cron/watch", { headers: cron }))).json();
+    const again = await (
+      await watchEndpoint(async () => gateway).fetch(new Request("http://gw.test/api/cron/watch", { headers: cron }))
+    ).json();
     expect(again.alerts.map((a: { outcome: { sent: boolean } }) => a.outcome.sent)).toEqual([false, false]);
     expect(slack.messages).toHaveLength(before + 2);
   });

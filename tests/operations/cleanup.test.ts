@@ -2,7 +2,12 @@
 // pending, in flight, or within the dedup window ever does. PGlite always; real
 // PostgreSQL when DATABASE_URL is set.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { cleanup, DEDUP_WINDOW_SECONDS, retentionPolicy, type RetentionPolicy } from "../../lib/operations/retention.js";
+import {
+  cleanup,
+  DEDUP_WINDOW_SECONDS,
+  retentionPolicy,
+  type RetentionPolicy,
+} from "../../lib/operations/retention.js";
 import { cleanupEndpoint } from "../../lib/routes/operations.js";
 import { operationsStore } from "../../lib/store/operations.js";
 import { deliveryStore } from "../../lib/store/deliveries.js";
@@ -15,12 +20,19 @@ const defaults = retentionPolicy(loadConfig({}).env);
 const later = () => new Date(Date.now() + 60_000);
 
 /** One event `days` old, with deliveries in the given states (dead ones died `deadDays` ago). */
-function event(key: string, days: number, deliveries: ("delivered" | "pending" | "in_flight" | "dead")[] = [], deadDays = days, attempts = 2): string {
+function event(
+  key: string,
+  days: number,
+  deliveries: ("delivered" | "pending" | "in_flight" | "dead")[] = [],
+  deadDays = days,
+  attempts = 2,
+): string {
   const at = (d: number) => `now() - interval '${d * 24 * 60} minutes'`;
   return [
     `insert into hookgate.events (source, provider, dedup_key, event_type, verified, received_at, raw_body)
      values ('stripe', 'stripe', '${key}', 't', true, ${at(days)}, '\\x7b7d');`,
-    ...deliveries.map((status, i) => `
+    ...deliveries.map(
+      (status, i) => `
      insert into hookgate.deliveries (event_id, destination, status, attempts, created_at, dead_at, lease_until)
      select id, 'd${i}', '${status}', ${attempts}, ${at(days)}, ${status === "dead" ? at(deadDays) : "null"},
             ${status === "in_flight" ? "now() + interval '1 minute'" : "null"}
@@ -28,7 +40,8 @@ function event(key: string, days: number, deliveries: ("delivered" | "pending" |
      insert into hookgate.delivery_attempts (delivery_id, attempt, attempted_at, duration_ms, outcome)
      select d.id, n, ${at(days)}, 5, case when n = ${attempts} and '${status}' = 'delivered' then 'delivered' else 'retry' end
        from hookgate.deliveries d join hookgate.events e on e.id = d.event_id, generate_series(1, ${attempts}) n
-      where e.dedup_key = '${key}' and d.destination = 'd${i}';`),
+      where e.dedup_key = '${key}' and d.destination = 'd${i}';`,
+    ),
   ].join("\n");
 }
 
@@ -46,8 +59,13 @@ for (const factory of targets) {
     afterEach(() => target.close());
 
     const keys = async () =>
-      (await target.one<{ keys: string[] | null }>("select array_agg(dedup_key order by dedup_key) as keys from hookgate.events")).keys ?? [];
-    const count = async (table: string) => Number((await target.one<{ n: number | string }>(`select count(*) as n from hookgate.${table}`)).n);
+      (
+        await target.one<{ keys: string[] | null }>(
+          "select array_agg(dedup_key order by dedup_key) as keys from hookgate.events",
+        )
+      ).keys ?? [];
+    const count = async (table: string) =>
+      Number((await target.one<{ n: number | string }>(`select count(*) as n from hookgate.${table}`)).n);
 
     it("deletes exactly the expired events with their deliveries and attempts, and never an unfinished delivery", async () => {
       await target.exec(
@@ -78,7 +96,11 @@ for (const factory of targets) {
       expect(Number(unfinished.n)).toBe(2);
 
       // Nothing more to do: a second run deletes nothing.
-      expect(await cleanup(target.store.rpc, defaults, { deadline: later() })).toMatchObject({ events: 0, rejections: 0, stoppedBy: "idle" });
+      expect(await cleanup(target.store.rpc, defaults, { deadline: later() })).toMatchObject({
+        events: 0,
+        rejections: 0,
+        stoppedBy: "idle",
+      });
     });
 
     it("keeps every event for at least the dedup window, however short the retention", async () => {
@@ -89,8 +111,16 @@ for (const factory of targets) {
       expect(await keys()).toEqual(["two-days"]);
       // ...so a provider's retry of it is still a duplicate.
       const repeat = await target.store.ingest({
-        source: "stripe", provider: "stripe", dedupKey: "two-days", type: "t", verified: true,
-        body: new Uint8Array([123, 125]), payload: {}, headers: {}, destinations: [], leaseSeconds: 60,
+        source: "stripe",
+        provider: "stripe",
+        dedupKey: "two-days",
+        type: "t",
+        verified: true,
+        body: new Uint8Array([123, 125]),
+        payload: {},
+        headers: {},
+        destinations: [],
+        leaseSeconds: 60,
       });
       expect(repeat.duplicate).toBe(true);
     });
@@ -104,15 +134,24 @@ for (const factory of targets) {
     });
 
     it("works in bounded batches, each reporting whether more is waiting", async () => {
-      await target.exec(Array.from({ length: 35 }, (_, i) => event(`old-${String(i).padStart(2, "0")}`, 40, ["delivered"], 40, 1)).join("\n"));
+      await target.exec(
+        Array.from({ length: 35 }, (_, i) => event(`old-${String(i).padStart(2, "0")}`, 40, ["delivered"], 40, 1)).join(
+          "\n",
+        ),
+      );
       const store = operationsStore(target.store.rpc);
       const batches = [];
-      for (let more = true; more; ) {
+      for (let more = true; more;) {
         const batch = await store.cleanupBatch(defaults, 10);
         batches.push([batch.events, batch.more]);
         more = batch.more;
       }
-      expect(batches).toEqual([[10, true], [10, true], [10, true], [5, false]]);
+      expect(batches).toEqual([
+        [10, true],
+        [10, true],
+        [10, true],
+        [5, false],
+      ]);
       expect(await count("events")).toBe(0);
       expect(await count("delivery_attempts")).toBe(0);
     });
@@ -121,11 +160,21 @@ for (const factory of targets) {
       await target.exec(Array.from({ length: 30 }, (_, i) => event(`old-${i}`, 40, ["delivered"], 40, 1)).join("\n"));
       // A clock that has already reached the deadline: not one batch may start.
       let now = 1_000_000;
-      const stopped = await cleanup(target.store.rpc, defaults, { deadline: new Date(now), clock: () => now, batch: 10 });
+      const stopped = await cleanup(target.store.rpc, defaults, {
+        deadline: new Date(now),
+        clock: () => now,
+        batch: 10,
+      });
       expect(stopped).toMatchObject({ events: 0, batches: 0, stoppedBy: "deadline" });
       // A clock where each batch appears to take 1 s and 5 s remain: two batches fit, then it stops.
       const ticking = () => (now += 500);
-      const partial = await cleanup(target.store.rpc, defaults, { deadline: new Date(now + 5_500), clock: ticking, batch: 10, batchTargetMs: 1_000, restRatio: 0 });
+      const partial = await cleanup(target.store.rpc, defaults, {
+        deadline: new Date(now + 5_500),
+        clock: ticking,
+        batch: 10,
+        batchTargetMs: 1_000,
+        restRatio: 0,
+      });
       expect(partial.stoppedBy).toBe("deadline");
       expect(partial.events).toBeGreaterThan(0);
       expect(partial.events).toBeLessThan(30);

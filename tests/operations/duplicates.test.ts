@@ -13,7 +13,8 @@ import { targets, type Target } from "./harness.js";
 
 const SECRET = "whsec_duplicates_test";
 
-const stripeOutcomes = (m: StoreMetrics) => m.events.filter((e) => e.provider === "stripe" && !e.outcome.startsWith("rejected"));
+const stripeOutcomes = (m: StoreMetrics) =>
+  m.events.filter((e) => e.provider === "stripe" && !e.outcome.startsWith("rejected"));
 
 for (const factory of targets) {
   describe(`duplicates counted when they arrive, on ${factory.name}`, () => {
@@ -30,21 +31,31 @@ for (const factory of targets) {
 
     const fn = () => webhook(stripe, async () => gateway);
     const send = async (body: string) =>
-      (await (await fn().fetch(signedRequest(stripe, { secret: SECRET, body }))).json()) as { id: string; duplicate: boolean };
+      (await (await fn().fetch(signedRequest(stripe, { secret: SECRET, body }))).json()) as {
+        id: string;
+        duplicate: boolean;
+      };
 
     it("a Stripe retry two days after the original moves the 15-minute and 24-hour counts and the report's week", async () => {
-      const body = sample("stripe", "payment_intent.succeeded.json").replace(/"evt_[^"]+"/, `"evt_retry_${Date.now()}"`);
+      const body = sample("stripe", "payment_intent.succeeded.json").replace(
+        /"evt_[^"]+"/,
+        `"evt_retry_${Date.now()}"`,
+      );
       const original = await send(body);
       expect(original.duplicate).toBe(false);
       // The original arrived two days ago.
-      await target.exec(`update hookgate.events set received_at = now() - interval '2 days' where id = '${original.id}'`);
+      await target.exec(
+        `update hookgate.events set received_at = now() - interval '2 days' where id = '${original.id}'`,
+      );
       const ops = operationsStore(target.store.rpc);
       expect(stripeOutcomes(await ops.metrics())).toEqual([]);
 
       const retry = await send(body);
       expect(retry).toEqual({ id: original.id, duplicate: true });
 
-      expect(stripeOutcomes(await ops.metrics())).toEqual([{ provider: "stripe", outcome: "duplicate", last_15m: 1, last_24h: 1 }]);
+      expect(stripeOutcomes(await ops.metrics())).toEqual([
+        { provider: "stripe", outcome: "duplicate", last_15m: 1, last_24h: 1 },
+      ]);
       const report = await ops.report();
       expect([report.this_week.duplicates, report.last_week.duplicates]).toEqual([1, 0]);
       // A day later the retry has left both windows, and is still in the week.
@@ -54,7 +65,10 @@ for (const factory of targets) {
     });
 
     it("counts a flood of repeats in one row per provider and minute", async () => {
-      const body = sample("stripe", "payment_intent.succeeded.json").replace(/"evt_[^"]+"/, `"evt_flood_${Date.now()}"`);
+      const body = sample("stripe", "payment_intent.succeeded.json").replace(
+        /"evt_[^"]+"/,
+        `"evt_flood_${Date.now()}"`,
+      );
       await send(body);
       const before = await target.one<{ rows: number; total: number }>(
         "select count(*)::int as rows, coalesce(sum(count), 0)::int as total from hookgate.duplicate_arrivals where provider = 'stripe'",

@@ -147,7 +147,8 @@ export async function serveRoutes(routes: Record<string, Endpoint>): Promise<{ b
   const server: ServerType = serve({
     port: 0,
     hostname: "127.0.0.1",
-    fetch: (request) => routes[new URL(request.url).pathname]?.fetch(request) ?? Response.json({ message: "not found" }, { status: 404 }),
+    fetch: (request) =>
+      routes[new URL(request.url).pathname]?.fetch(request) ?? Response.json({ message: "not found" }, { status: 404 }),
   });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   return {

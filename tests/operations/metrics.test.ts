@@ -41,7 +41,17 @@ for (const factory of targets) {
       expect(m.latency.count).toBe(5);
       expect(m.latency.sum_ms).toBe(222);
       expect(Object.fromEntries(m.latency.buckets.map((b) => [b.le_ms, b.count]))).toEqual({
-        5: 1, 10: 2, 25: 2, 50: 3, 100: 4, 250: 5, 500: 5, 1000: 5, 2500: 5, 5000: 5, 10000: 5,
+        5: 1,
+        10: 2,
+        25: 2,
+        50: 3,
+        100: 4,
+        250: 5,
+        500: 5,
+        1000: 5,
+        2500: 5,
+        5000: 5,
+        10000: 5,
       });
       expect(m.latency.p50_ms).toBe(30);
       expect(m.latency.p95_ms).toBeCloseTo(108, 6);
@@ -127,7 +137,9 @@ describe("GET /api/metrics", () => {
     expect(x.value("hookgate_events", { provider: "stripe", outcome: "accepted", window: "15m" })).toBe(2);
     expect(x.value("hookgate_events", { provider: "github", outcome: "accepted", window: "24h" })).toBe(2);
     expect(x.value("hookgate_events", { provider: "stripe", outcome: "duplicate", window: "24h" })).toBe(2);
-    expect(x.value("hookgate_events", { provider: "stripe", outcome: "rejected:bad_signature", window: "15m" })).toBe(2);
+    expect(x.value("hookgate_events", { provider: "stripe", outcome: "rejected:bad_signature", window: "15m" })).toBe(
+      2,
+    );
     expect(x.value("hookgate_ack_latency_seconds_bucket", { le: "0.005" })).toBe(1);
     expect(x.value("hookgate_ack_latency_seconds_bucket", { le: "0.1" })).toBe(4);
     expect(x.value("hookgate_ack_latency_seconds_bucket", { le: "+Inf" })).toBe(5);

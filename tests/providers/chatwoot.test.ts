@@ -4,12 +4,23 @@ import { describe, expect, it } from "vitest";
 import { chatwoot } from "../../lib/providers/chatwoot.js";
 import { sha256Hex } from "../../lib/providers/signature.js";
 import { sample } from "../support/requests.js";
-import { accepted, encode, flipByte, opensslHmac, rejected, shifted, verify, webhookRequest, withHeader } from "./helpers.js";
+import {
+  accepted,
+  encode,
+  flipByte,
+  opensslHmac,
+  rejected,
+  shifted,
+  verify,
+  webhookRequest,
+  withHeader,
+} from "./helpers.js";
 
 const secret = "cw-secret-71e3b9a2d4c6";
 const body = sample("chatwoot", "message_created.json");
 const now = new Date("2026-11-22T03:14:07Z");
-const signed = (at = now, key = secret) => chatwoot.sign({ body: encode(body), secret: key, url: "", now: at, id: "d-1" });
+const signed = (at = now, key = secret) =>
+  chatwoot.sign({ body: encode(body), secret: key, url: "", now: at, id: "d-1" });
 const check = (headers: Record<string, string>, payload: string | Uint8Array = body) =>
   verify(chatwoot, [secret], { body: payload, headers, receivedAt: now });
 const SIGNATURE = "x-chatwoot-signature";
@@ -17,7 +28,9 @@ const SIGNATURE = "x-chatwoot-signature";
 describe("Chatwoot signatures", () => {
   it("match a second implementation (openssl) over <timestamp>.<body>", () => {
     const headers = signed();
-    expect(headers[SIGNATURE]).toBe(`sha256=${opensslHmac(secret, `${headers["x-chatwoot-timestamp"]}.${body}`, "hex")}`);
+    expect(headers[SIGNATURE]).toBe(
+      `sha256=${opensslHmac(secret, `${headers["x-chatwoot-timestamp"]}.${body}`, "hex")}`,
+    );
   });
 
   it("are accepted, with any listed secret", () => {
@@ -27,13 +40,25 @@ describe("Chatwoot signatures", () => {
 
   it.each<[string, () => ReturnType<typeof check>, string]>([
     ["a body byte changed", () => check(signed(), flipByte(body, 15)), "bad_signature"],
-    ["the timestamp rewritten without re-signing", () => check(withHeader(signed(), "x-chatwoot-timestamp", String(now.getTime() / 1000 - 1))), "bad_signature"],
+    [
+      "the timestamp rewritten without re-signing",
+      () => check(withHeader(signed(), "x-chatwoot-timestamp", String(now.getTime() / 1000 - 1))),
+      "bad_signature",
+    ],
     ["a timestamp 301 s old", () => check(signed(shifted(now, -301))), "stale_timestamp"],
     ["a timestamp 301 s ahead", () => check(signed(shifted(now, 301))), "stale_timestamp"],
     ["the wrong secret", () => check(signed(now, "other")), "bad_signature"],
-    ["a truncated signature", () => check(withHeader(signed(), SIGNATURE, signed()[SIGNATURE]!.slice(0, -2))), "bad_signature"],
+    [
+      "a truncated signature",
+      () => check(withHeader(signed(), SIGNATURE, signed()[SIGNATURE]!.slice(0, -2))),
+      "bad_signature",
+    ],
     ["a non-hex signature", () => check(withHeader(signed(), SIGNATURE, "sha256=xyz")), "malformed_signature"],
-    ["no sha256= prefix", () => check(withHeader(signed(), SIGNATURE, signed()[SIGNATURE]!.slice(7))), "malformed_signature"],
+    [
+      "no sha256= prefix",
+      () => check(withHeader(signed(), SIGNATURE, signed()[SIGNATURE]!.slice(7))),
+      "malformed_signature",
+    ],
     ["no signature", () => check(withHeader(signed(), SIGNATURE, null)), "missing_signature"],
     ["no timestamp", () => check(withHeader(signed(), "x-chatwoot-timestamp", null)), "missing_timestamp"],
   ])("are refused with %s", (_, run, reason) => {
@@ -64,16 +89,20 @@ describe("unsigned Chatwoot (before 4.11.2)", () => {
 });
 
 describe("Chatwoot events", () => {
-  const parse = (text: string, headers: Record<string, string> = {}) => chatwoot.parse(webhookRequest(chatwoot, { body: text, headers }));
+  const parse = (text: string, headers: Record<string, string> = {}) =>
+    chatwoot.parse(webhookRequest(chatwoot, { body: text, headers }));
 
-  it.each(["message_created", "message_updated", "conversation_created", "conversation_status_changed", "conversation_resolved"])(
-    "%s is typed by its event name and keyed by the hash of the signed body",
-    (event) => {
-      const text = JSON.stringify({ event, id: 1 });
-      const parsed = parse(text, { "x-chatwoot-delivery": "7b2f0c1e-uuid" });
-      expect(parsed.ok && [parsed.event.type, parsed.event.dedupKey]).toEqual([event, `sha256:${sha256Hex(text)}`]);
-    },
-  );
+  it.each([
+    "message_created",
+    "message_updated",
+    "conversation_created",
+    "conversation_status_changed",
+    "conversation_resolved",
+  ])("%s is typed by its event name and keyed by the hash of the signed body", (event) => {
+    const text = JSON.stringify({ event, id: 1 });
+    const parsed = parse(text, { "x-chatwoot-delivery": "7b2f0c1e-uuid" });
+    expect(parsed.ok && [parsed.event.type, parsed.event.dedupKey]).toEqual([event, `sha256:${sha256Hex(text)}`]);
+  });
 
   it("keep the same key when a replay changes the unsigned X-Chatwoot-Delivery or a retry the timestamp", () => {
     const text = sample("chatwoot", "message_created.json");

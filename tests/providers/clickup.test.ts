@@ -8,7 +8,12 @@ const secret = "clickup-test-secret";
 const body = new TextEncoder().encode(sample("clickup", "taskCreated.json"));
 
 function request(headers: Record<string, string>, bytes = body): WebhookRequest {
-  return { body: bytes, headers: new Headers(headers), url: "https://hooks.example.com/api/webhooks/clickup", receivedAt: new Date() };
+  return {
+    body: bytes,
+    headers: new Headers(headers),
+    url: "https://hooks.example.com/api/webhooks/clickup",
+    receivedAt: new Date(),
+  };
 }
 
 const signed = () => request(clickup.sign({ body, secret, url: "", now: new Date() }));
@@ -33,7 +38,10 @@ describe("ClickUp signature", () => {
     const tampered = Uint8Array.from(body);
     tampered[10] = tampered[10]! ^ 1;
     const headers = clickup.sign({ body, secret, url: "", now: new Date() });
-    expect(clickup.verify(request(headers, tampered), { secrets: [secret] })).toEqual({ ok: false, reason: "bad_signature" });
+    expect(clickup.verify(request(headers, tampered), { secrets: [secret] })).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
   });
 
   it("rejects the wrong secret", () => {
@@ -46,7 +54,10 @@ describe("ClickUp signature", () => {
     ["truncated", { "x-signature": "abcd" }, "bad_signature"],
     ["odd length", { "x-signature": "abc" }, "malformed_signature"],
   ])("rejects a %s signature", (_, headers, reason) => {
-    expect(clickup.verify(request(headers as Record<string, string>), { secrets: [secret] })).toEqual({ ok: false, reason });
+    expect(clickup.verify(request(headers as Record<string, string>), { secrets: [secret] })).toEqual({
+      ok: false,
+      reason,
+    });
   });
 });
 

@@ -26,7 +26,11 @@ describe("GitHub signatures made by octokit", () => {
     ["the wrong secret", async () => check(await octokitSign("other", body)), "bad_signature"],
     ["a truncated signature", async () => check((await octokitSign(secret, body)).slice(0, -2)), "bad_signature"],
     ["a non-hex signature", async () => check(`sha256=${"g".repeat(64)}`), "malformed_signature"],
-    ["the legacy sha1= prefix", async () => check((await octokitSign(secret, body)).replace("sha256=", "sha1=")), "malformed_signature"],
+    [
+      "the legacy sha1= prefix",
+      async () => check((await octokitSign(secret, body)).replace("sha256=", "sha1=")),
+      "malformed_signature",
+    ],
     ["no prefix", async () => check((await octokitSign(secret, body)).slice("sha256=".length)), "malformed_signature"],
     ["no header", async () => check(null), "missing_signature"],
   ])("are refused with %s", async (_, run, reason) => {
@@ -42,11 +46,18 @@ describe("GitHub signatures made by hookgate", () => {
 });
 
 describe("GitHub deliveries", () => {
-  const parse = (text: string, headers: Record<string, string>) => github.parse(webhookRequest(github, { body: text, headers }));
+  const parse = (text: string, headers: Record<string, string>) =>
+    github.parse(webhookRequest(github, { body: text, headers }));
 
   it("are keyed by the hash of the signed body and typed by event and action", () => {
-    const parsed = parse(body, { "x-github-event": "issues", "x-github-delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958" });
-    expect(parsed.ok && [parsed.event.dedupKey, parsed.event.type]).toEqual([`sha256:${sha256Hex(body)}`, "issues.opened"]);
+    const parsed = parse(body, {
+      "x-github-event": "issues",
+      "x-github-delivery": "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+    });
+    expect(parsed.ok && [parsed.event.dedupKey, parsed.event.type]).toEqual([
+      `sha256:${sha256Hex(body)}`,
+      "issues.opened",
+    ]);
   });
 
   it("keep the key when a replay changes the unsigned X-GitHub-Delivery (a redelivery too), and differ between bodies", () => {
@@ -64,7 +75,11 @@ describe("GitHub deliveries", () => {
 
   it("are read from a form body's payload field (content type application/x-www-form-urlencoded)", () => {
     const form = `payload=${encodeURIComponent(body)}`;
-    const parsed = parse(form, { "content-type": "application/x-www-form-urlencoded", "x-github-event": "issues", "x-github-delivery": "d2" });
+    const parsed = parse(form, {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-github-event": "issues",
+      "x-github-delivery": "d2",
+    });
     expect(parsed.ok && parsed.event.type).toBe("issues.opened");
   });
 

@@ -33,7 +33,11 @@ export function flipByte(body: string | Uint8Array, index = 2): Uint8Array {
 }
 
 /** The headers with one replaced (a value) or removed (null). */
-export function withHeader(headers: Record<string, string>, name: string, value: string | null): Record<string, string> {
+export function withHeader(
+  headers: Record<string, string>,
+  name: string,
+  value: string | null,
+): Record<string, string> {
   const copy = { ...headers };
   for (const key of Object.keys(copy)) if (key.toLowerCase() === name.toLowerCase()) delete copy[key];
   if (value !== null) copy[name] = value;

@@ -3,13 +3,24 @@
 import { describe, expect, it } from "vitest";
 import { linear } from "../../lib/providers/linear.js";
 import { sample } from "../support/requests.js";
-import { accepted, encode, flipByte, opensslHmac, rejected, shifted, verify, webhookRequest, withHeader } from "./helpers.js";
+import {
+  accepted,
+  encode,
+  flipByte,
+  opensslHmac,
+  rejected,
+  shifted,
+  verify,
+  webhookRequest,
+  withHeader,
+} from "./helpers.js";
 
 const secret = "lin_wh_3c9a7e1f5b2d8c4e6a0f";
 const now = new Date("2026-11-22T03:14:07Z");
 const body = sample("linear", "issue-create.json");
 const stamped = (at: Date) => JSON.stringify({ ...JSON.parse(body), webhookTimestamp: at.getTime() });
-const signed = (payload = body, at = now, key = secret) => linear.sign({ body: encode(payload), secret: key, url: "", now: at, id: "del-1" });
+const signed = (payload = body, at = now, key = secret) =>
+  linear.sign({ body: encode(payload), secret: key, url: "", now: at, id: "del-1" });
 const check = (headers: Record<string, string>, payload: string | Uint8Array = body) =>
   verify(linear, [secret], { body: payload, headers, receivedAt: now });
 const SIGNATURE = "linear-signature";
@@ -31,14 +42,34 @@ describe("Linear signatures", () => {
 
   it.each<[string, () => ReturnType<typeof check>, string]>([
     ["a body byte changed", () => check(signed(), flipByte(body, 9)), "bad_signature"],
-    ["a body timestamp 61 s old", () => check(signed(stamped(shifted(now, -61))), stamped(shifted(now, -61))), "stale_timestamp"],
-    ["a body timestamp 61 s ahead", () => check(signed(stamped(shifted(now, 61))), stamped(shifted(now, 61))), "stale_timestamp"],
+    [
+      "a body timestamp 61 s old",
+      () => check(signed(stamped(shifted(now, -61))), stamped(shifted(now, -61))),
+      "stale_timestamp",
+    ],
+    [
+      "a body timestamp 61 s ahead",
+      () => check(signed(stamped(shifted(now, 61))), stamped(shifted(now, 61))),
+      "stale_timestamp",
+    ],
     ["a header timestamp 61 s old", () => check(signed(body, shifted(now, -61))), "stale_timestamp"],
     // A replay cannot refresh the time: the signed body's timestamp wins over the header.
-    ["an old body replayed with a fresh header", () => check({ ...signed(stamped(shifted(now, -600))), "linear-timestamp": String(now.getTime()) }, stamped(shifted(now, -600))), "stale_timestamp"],
+    [
+      "an old body replayed with a fresh header",
+      () =>
+        check(
+          { ...signed(stamped(shifted(now, -600))), "linear-timestamp": String(now.getTime()) },
+          stamped(shifted(now, -600)),
+        ),
+      "stale_timestamp",
+    ],
     ["no timestamp anywhere", () => check(withHeader(signed(), "linear-timestamp", null)), "missing_timestamp"],
     ["the wrong secret", () => check(signed(body, now, "other")), "bad_signature"],
-    ["a truncated signature", () => check(withHeader(signed(), SIGNATURE, signed()[SIGNATURE]!.slice(0, -2))), "bad_signature"],
+    [
+      "a truncated signature",
+      () => check(withHeader(signed(), SIGNATURE, signed()[SIGNATURE]!.slice(0, -2))),
+      "bad_signature",
+    ],
     ["a non-hex signature", () => check(withHeader(signed(), SIGNATURE, "n0t-hex")), "malformed_signature"],
     ["no signature", () => check(withHeader(signed(), SIGNATURE, null)), "missing_signature"],
   ])("are refused with %s", (_, run, reason) => {
@@ -47,7 +78,8 @@ describe("Linear signatures", () => {
 });
 
 describe("Linear events", () => {
-  const parse = (text: string, headers: Record<string, string> = {}) => linear.parse(webhookRequest(linear, { body: text, headers }));
+  const parse = (text: string, headers: Record<string, string> = {}) =>
+    linear.parse(webhookRequest(linear, { body: text, headers }));
 
   const key = (text: string, headers: Record<string, string> = {}) => {
     const parsed = parse(text, headers);

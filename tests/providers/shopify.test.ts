@@ -7,8 +7,10 @@ import { accepted, encode, flipByte, opensslHmac, rejected, verify, webhookReque
 
 const secret = "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";
 const body = sample("shopify", "orders-create.json");
-const signed = (key = secret) => shopify.sign({ body: encode(body), secret: key, url: "", now: new Date(), id: "evt-1" });
-const check = (headers: Record<string, string>, payload: string | Uint8Array = body) => verify(shopify, [secret], { body: payload, headers });
+const signed = (key = secret) =>
+  shopify.sign({ body: encode(body), secret: key, url: "", now: new Date(), id: "evt-1" });
+const check = (headers: Record<string, string>, payload: string | Uint8Array = body) =>
+  verify(shopify, [secret], { body: payload, headers });
 const HMAC = "x-shopify-hmac-sha256";
 
 describe("Shopify signatures", () => {
@@ -25,8 +27,16 @@ describe("Shopify signatures", () => {
   it.each<[string, () => ReturnType<typeof check>, string]>([
     ["a body byte changed", () => check(signed(), flipByte(body, 7)), "bad_signature"],
     ["the wrong secret", () => check(signed("other")), "bad_signature"],
-    ["a truncated signature (still base64)", () => check(withHeader(signed(), HMAC, signed()[HMAC]!.slice(0, -4))), "bad_signature"],
-    ["a truncated signature (no longer base64)", () => check(withHeader(signed(), HMAC, signed()[HMAC]!.slice(0, -1))), "malformed_signature"],
+    [
+      "a truncated signature (still base64)",
+      () => check(withHeader(signed(), HMAC, signed()[HMAC]!.slice(0, -4))),
+      "bad_signature",
+    ],
+    [
+      "a truncated signature (no longer base64)",
+      () => check(withHeader(signed(), HMAC, signed()[HMAC]!.slice(0, -1))),
+      "malformed_signature",
+    ],
     ["a hex signature", () => check(withHeader(signed(), HMAC, opensslHmac(secret, body, "hex"))), "bad_signature"],
     ["a non-base64 signature", () => check(withHeader(signed(), HMAC, "%%%=")), "malformed_signature"],
     ["no signature", () => check(withHeader(signed(), HMAC, null)), "missing_signature"],
@@ -44,23 +54,38 @@ describe("Shopify webhooks", () => {
   };
 
   it("are typed by topic and keyed by the hash of the topic and the signed body", () => {
-    const parsed = parse({ "x-shopify-topic": "orders/create", "x-shopify-event-id": "98880550-7158-44d4-b7cd-2c97c8a091b5", "x-shopify-webhook-id": "w-1" });
+    const parsed = parse({
+      "x-shopify-topic": "orders/create",
+      "x-shopify-event-id": "98880550-7158-44d4-b7cd-2c97c8a091b5",
+      "x-shopify-webhook-id": "w-1",
+    });
     expect(parsed.ok && parsed.event.type).toBe("orders/create");
     expect(parsed.ok && parsed.event.dedupKey).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
   it("keep the key when a replay changes the unsigned X-Shopify-Event-Id or X-Shopify-Webhook-Id", () => {
-    const original = key({ "x-shopify-topic": "orders/create", "x-shopify-event-id": "e-1", "x-shopify-webhook-id": "w-1" });
-    expect(key({ "x-shopify-topic": "orders/create", "x-shopify-event-id": "e-2", "x-shopify-webhook-id": "w-2" })).toBe(original);
+    const original = key({
+      "x-shopify-topic": "orders/create",
+      "x-shopify-event-id": "e-1",
+      "x-shopify-webhook-id": "w-1",
+    });
+    expect(
+      key({ "x-shopify-topic": "orders/create", "x-shopify-event-id": "e-2", "x-shopify-webhook-id": "w-2" }),
+    ).toBe(original);
     expect(key({ "x-shopify-topic": "orders/create" })).toBe(original);
   });
 
   it("keep two topics fired with the same order body apart (orders/create and orders/paid are two events)", () => {
-    expect(key({ "x-shopify-topic": "orders/paid", "x-shopify-event-id": "e-1" })).not.toBe(key({ "x-shopify-topic": "orders/create", "x-shopify-event-id": "e-1" }));
+    expect(key({ "x-shopify-topic": "orders/paid", "x-shopify-event-id": "e-1" })).not.toBe(
+      key({ "x-shopify-topic": "orders/create", "x-shopify-event-id": "e-1" }),
+    );
   });
 
   it("read the new header spelling too", () => {
     const parsed = parse({ "shopify-topic": "orders/paid", "shopify-event-id": "e-2" });
-    expect(parsed.ok && [parsed.event.type, parsed.event.dedupKey]).toEqual(["orders/paid", key({ "x-shopify-topic": "orders/paid" })]);
+    expect(parsed.ok && [parsed.event.type, parsed.event.dedupKey]).toEqual([
+      "orders/paid",
+      key({ "x-shopify-topic": "orders/paid" }),
+    ]);
   });
 });

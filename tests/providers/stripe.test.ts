@@ -21,7 +21,11 @@ function sdkHeader(options: { payload?: string; secret?: string; at?: Date } = {
 }
 
 const check = (header: string | null, payload: string | Uint8Array = body, secrets = [secret]) =>
-  verify(stripe, secrets, { body: payload, headers: header === null ? {} : { "stripe-signature": header }, receivedAt: now });
+  verify(stripe, secrets, {
+    body: payload,
+    headers: header === null ? {} : { "stripe-signature": header },
+    receivedAt: now,
+  });
 
 describe("Stripe signatures made by stripe-node", () => {
   it("are accepted", () => {
@@ -44,7 +48,11 @@ describe("Stripe signatures made by stripe-node", () => {
 
   it.each<[string, () => ReturnType<typeof check>, string]>([
     ["a body byte changed", () => check(sdkHeader(), flipByte(body, 10)), "bad_signature"],
-    ["the timestamp rewritten without re-signing", () => check(sdkHeader().replace(/t=\d+/, `t=${seconds(now) + 1}`)), "bad_signature"],
+    [
+      "the timestamp rewritten without re-signing",
+      () => check(sdkHeader().replace(/t=\d+/, `t=${seconds(now) + 1}`)),
+      "bad_signature",
+    ],
     ["a timestamp 301 s old", () => check(sdkHeader({ at: shifted(now, -301) })), "stale_timestamp"],
     ["the wrong secret", () => check(sdkHeader({ secret: "whsec_other" })), "bad_signature"],
     ["a truncated signature", () => check(sdkHeader().slice(0, -2)), "bad_signature"],
@@ -61,7 +69,14 @@ describe("Stripe signatures made by stripe-node", () => {
 describe("Stripe signatures made by hookgate", () => {
   it("are accepted by stripe-node's constructEvent", () => {
     const headers = stripe.sign({ body: encode(body), secret, url: "", now });
-    const event = Stripe.webhooks.constructEvent(body, headers["stripe-signature"]!, secret, 300, undefined, now.getTime());
+    const event = Stripe.webhooks.constructEvent(
+      body,
+      headers["stripe-signature"]!,
+      secret,
+      300,
+      undefined,
+      now.getTime(),
+    );
     expect(event.id).toBe("evt_3QfTq2Lk8vYb1N0c1aB2cD3e");
   });
 });
@@ -71,7 +86,10 @@ describe("Stripe events", () => {
 
   it("are deduplicated by event id and typed by event type", () => {
     const parsed = parse(body);
-    expect(parsed.ok && [parsed.event.dedupKey, parsed.event.type]).toEqual(["evt_3QfTq2Lk8vYb1N0c1aB2cD3e", "payment_intent.succeeded"]);
+    expect(parsed.ok && [parsed.event.dedupKey, parsed.event.type]).toEqual([
+      "evt_3QfTq2Lk8vYb1N0c1aB2cD3e",
+      "payment_intent.succeeded",
+    ]);
   });
 
   it.each([

@@ -14,12 +14,17 @@ const body = sample("twilio", "inbound-sms.txt");
 /** Parameters as Express would hand them to the SDK: a repeated key becomes an array. */
 function params(form: string): Record<string, string | string[]> {
   const search = new URLSearchParams(form);
-  return Object.fromEntries([...new Set(search.keys())].map((k) => [k, search.getAll(k).length > 1 ? search.getAll(k) : search.get(k)!]));
+  return Object.fromEntries(
+    [...new Set(search.keys())].map((k) => [k, search.getAll(k).length > 1 ? search.getAll(k) : search.get(k)!]),
+  );
 }
 const sdkSignature = (signedUrl: string, form: string | null, secret = token) =>
   twilioSdk.getExpectedTwilioSignature(secret, signedUrl, form === null ? {} : params(form));
 
-const check = (signature: string | null, options: { url?: string; body?: string | Uint8Array; secrets?: string[] } = {}) =>
+const check = (
+  signature: string | null,
+  options: { url?: string; body?: string | Uint8Array; secrets?: string[] } = {},
+) =>
   verify(twilio, options.secrets ?? [token], {
     body: options.body ?? body,
     url: options.url ?? url,
@@ -57,7 +62,9 @@ describe("Twilio form webhooks signed by the twilio SDK", () => {
   });
 
   it("are accepted when Twilio signed no port and the URL arrives with the default one", () => {
-    expect(check(sdkSignature(url, body), { url: "https://hooks.example.com:443/api/webhooks/twilio" })).toEqual(accepted);
+    expect(check(sdkSignature(url, body), { url: "https://hooks.example.com:443/api/webhooks/twilio" })).toEqual(
+      accepted,
+    );
   });
 
   it("are accepted with credentials in the URL and a non-default port, byte for byte", () => {
@@ -68,15 +75,31 @@ describe("Twilio form webhooks signed by the twilio SDK", () => {
   it.each<[string, () => ReturnType<typeof check>, string]>([
     ["a body byte changed", () => check(sdkSignature(url, body), { body: flipByte(body, 40) }), "bad_signature"],
     ["a parameter added", () => check(sdkSignature(url, body), { body: `${body}&Extra=1` }), "bad_signature"],
-    ["another URL", () => check(sdkSignature(url, body), { url: "https://evil.example.com/api/webhooks/twilio" }), "bad_signature"],
+    [
+      "another URL",
+      () => check(sdkSignature(url, body), { url: "https://evil.example.com/api/webhooks/twilio" }),
+      "bad_signature",
+    ],
     ["the query string dropped", () => check(sdkSignature(`${url}?tenant=acme`, body)), "bad_signature"],
-    ["the host case changed (no normalising)", () => check(sdkSignature(url, body), { url: url.replace("hooks", "HOOKS") }), "bad_signature"],
+    [
+      "the host case changed (no normalising)",
+      () => check(sdkSignature(url, body), { url: url.replace("hooks", "HOOKS") }),
+      "bad_signature",
+    ],
     ["the wrong auth token", () => check(sdkSignature(url, body, "other-token")), "bad_signature"],
     ["a truncated signature (still base64)", () => check(sdkSignature(url, body).slice(0, -4)), "bad_signature"],
-    ["a truncated signature (no longer base64)", () => check(sdkSignature(url, body).slice(0, -1)), "malformed_signature"],
+    [
+      "a truncated signature (no longer base64)",
+      () => check(sdkSignature(url, body).slice(0, -1)),
+      "malformed_signature",
+    ],
     ["a non-base64 signature", () => check("not/base64*"), "malformed_signature"],
     ["no signature", () => check(null), "missing_signature"],
-    ["a body that is not UTF-8", () => check(sdkSignature(url, body), { body: Uint8Array.from([0x41, 0x3d, 0xff, 0xfe]) }), "bad_signature"],
+    [
+      "a body that is not UTF-8",
+      () => check(sdkSignature(url, body), { body: Uint8Array.from([0x41, 0x3d, 0xff, 0xfe]) }),
+      "bad_signature",
+    ],
   ])("are refused with %s", (_, run, reason) => {
     expect(run()).toEqual(rejected(reason));
   });
@@ -94,12 +117,16 @@ describe("Twilio JSON webhooks (bodySHA256)", () => {
 
   it("are refused when a body byte changes (the hash no longer matches)", () => {
     const signed = hashedUrl(json);
-    expect(check(sdkSignature(signed, null), { url: signed, body: flipByte(json, 5) })).toEqual(rejected("bad_signature"));
+    expect(check(sdkSignature(signed, null), { url: signed, body: flipByte(json, 5) })).toEqual(
+      rejected("bad_signature"),
+    );
   });
 
   it("are refused when the hash in the URL is swapped for the new body's", () => {
     const forged = '{"type":"forged"}';
-    expect(check(sdkSignature(hashedUrl(json), null), { url: hashedUrl(forged), body: forged })).toEqual(rejected("bad_signature"));
+    expect(check(sdkSignature(hashedUrl(json), null), { url: hashedUrl(forged), body: forged })).toEqual(
+      rejected("bad_signature"),
+    );
   });
 
   it("are refused when the hash is not hex", () => {
@@ -123,7 +150,8 @@ describe("Twilio signatures made by hookgate", () => {
 });
 
 describe("Twilio messages", () => {
-  const parse = (form: string, headers: Record<string, string> = {}) => twilio.parse(webhookRequest(twilio, { body: form, headers }));
+  const parse = (form: string, headers: Record<string, string> = {}) =>
+    twilio.parse(webhookRequest(twilio, { body: form, headers }));
 
   it.each([
     ["inbound-sms.txt", "sms.inbound", "SM4f1c2a9e7b3d4e5f8a6b7c8d9e0f1a2b:received"],

@@ -12,8 +12,18 @@ const at = new Date("2026-11-22T03:00:00Z");
 
 describe("GitHub vectors", () => {
   it.each([
-    ["github/docs", "It's a Secret to Everybody", "Hello, World!", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"],
-    ["octokit/webhooks-methods", "mysecret", '{"foo":"bar"}', "sha256=4864d2759938a15468b5df9ade20bf161da9b4f737ea61794142f3484236bda3"],
+    [
+      "github/docs",
+      "It's a Secret to Everybody",
+      "Hello, World!",
+      "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+    ],
+    [
+      "octokit/webhooks-methods",
+      "mysecret",
+      '{"foo":"bar"}',
+      "sha256=4864d2759938a15468b5df9ade20bf161da9b4f737ea61794142f3484236bda3",
+    ],
   ])("%s: signs and verifies the published signature", (_, secret, body, signature) => {
     expect(github.sign({ body: encode(body), secret, url: "", now: at })["x-hub-signature-256"]).toBe(signature);
     expect(verify(github, [secret], { body, headers: { "x-hub-signature-256": signature } })).toEqual(accepted);
@@ -28,7 +38,9 @@ describe("Standard Webhooks vector (library tests)", () => {
   const signature = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 
   it("signs the published signature", () => {
-    expect(standard.sign({ body: encode(body), secret, url: "", now: sentAt, id })["webhook-signature"]).toBe(signature);
+    expect(standard.sign({ body: encode(body), secret, url: "", now: sentAt, id })["webhook-signature"]).toBe(
+      signature,
+    );
   });
 
   it.each(["webhook", "svix"])("verifies it in %s-* headers", (family) => {
@@ -50,7 +62,9 @@ describe("Twilio vector (twilio-php tests)", () => {
   it("verifies it, whatever order the parameters arrive in", () => {
     const reordered = body.split("&").reverse().join("&");
     expect(verify(twilio, [token], { body, url, headers: { "x-twilio-signature": signature } })).toEqual(accepted);
-    expect(verify(twilio, [token], { body: reordered, url, headers: { "x-twilio-signature": signature } })).toEqual(accepted);
+    expect(verify(twilio, [token], { body: reordered, url, headers: { "x-twilio-signature": signature } })).toEqual(
+      accepted,
+    );
   });
 });
 

@@ -4,7 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Endpoint } from "../../lib/http/endpoint.js";
 import type { Gateway } from "../../lib/gateway.js";
-import { decodeCursor, encodeCursor, eventEndpoint, eventsEndpoint, overviewEndpoint, routingEndpoint } from "../../lib/routes/admin.js";
+import {
+  decodeCursor,
+  encodeCursor,
+  eventEndpoint,
+  eventsEndpoint,
+  overviewEndpoint,
+  routingEndpoint,
+} from "../../lib/routes/admin.js";
 import { dashboardEndpoint } from "../../lib/routes/dashboard.js";
 import { testGateway } from "../support/gateway.js";
 import { routingTo, seedSql, targets, type Target } from "../operations/harness.js";
@@ -44,9 +51,16 @@ describe("admin routes: who may call them", () => {
     it(`${name}: 503 while ADMIN_TOKEN is not set`, async () => {
       const closed = await testGateway({}, { store: target.store });
       const endpointFor = {
-        events: eventsEndpoint, event: eventEndpoint, routing: routingEndpoint, overview: overviewEndpoint, "dashboard panel": dashboardEndpoint,
+        events: eventsEndpoint,
+        event: eventEndpoint,
+        routing: routingEndpoint,
+        overview: overviewEndpoint,
+        "dashboard panel": dashboardEndpoint,
       }[name]!;
-      const response = await call(endpointFor(async () => closed), path);
+      const response = await call(
+        endpointFor(async () => closed),
+        path,
+      );
       expect(response.status).toBe(503);
       expect((await response.json()).message).toBe("ADMIN_TOKEN is not set; this route is closed");
     });
@@ -129,11 +143,19 @@ describe("GET /api/admin/events", () => {
 
 describe("GET /api/admin/event", () => {
   it("shows the event, its deliveries and every attempt, oldest first", async () => {
-    const list = (await (await call(eventsEndpoint(open), "events?dedup_key=e3")).json()) as { items: { id: string }[] };
+    const list = (await (await call(eventsEndpoint(open), "events?dedup_key=e3")).json()) as {
+      items: { id: string }[];
+    };
     const response = await call(eventEndpoint(open), `event?id=${list.items[0]!.id}`);
     expect(response.status).toBe(200);
     const event = await response.json();
-    expect(event).toMatchObject({ provider: "github", event_type: "push", dedup_key: "e3", ack_ms: 120, body_bytes: 10 });
+    expect(event).toMatchObject({
+      provider: "github",
+      event_type: "push",
+      dedup_key: "e3",
+      ack_ms: 120,
+      body_bytes: 10,
+    });
     expect(Buffer.from(event.body_base64, "base64").toString()).toBe('{"k":"e3"}');
     expect(event.deliveries).toHaveLength(1);
     expect(event.deliveries[0]).toMatchObject({ destination: "crm", status: "dead", attempts: 2 });

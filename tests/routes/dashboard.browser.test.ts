@@ -18,7 +18,10 @@ const CHROMIUM = "/usr/bin/chromium";
 const ADMIN_TOKEN = "admin-token-for-the-browser-0123";
 export const SCREENSHOT = process.env.HOOKGATE_SCREENSHOT ?? join(tmpdir(), "hookgate-dashboard.png");
 const present = existsSync(CHROMIUM);
-if (!present) console.warn(`[hookgate tests] ${CHROMIUM} is absent: the dashboard browser test is SKIPPED (apt-get install -y chromium)`);
+if (!present)
+  console.warn(
+    `[hookgate tests] ${CHROMIUM} is absent: the dashboard browser test is SKIPPED (apt-get install -y chromium)`,
+  );
 
 describe.skipIf(!present)("the dashboard in Chromium", () => {
   let target: Target;
@@ -44,7 +47,16 @@ describe.skipIf(!present)("the dashboard in Chromium", () => {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
       viewport: { width: 1280, height: 1000 },
     });
     page = context.pages()[0] ?? (await context.newPage());
@@ -62,7 +74,9 @@ describe.skipIf(!present)("the dashboard in Chromium", () => {
   });
 
   const overview = async (): Promise<Overview> =>
-    (await (await fetch(`${base}/api/admin/overview`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as Overview;
+    (await (
+      await fetch(`${base}/api/admin/overview`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).json()) as Overview;
   const metric = (name: string) => page.locator(`[data-metric="${name}"]`).first().innerText();
 
   it("asks for the token once, and keeps it in sessionStorage only", async () => {
@@ -98,22 +112,30 @@ describe.skipIf(!present)("the dashboard in Chromium", () => {
     // One chart per provider, with its 24 h volume.
     for (const provider of ["clickup", "github", "stripe"]) {
       const events = m.hourly.filter((h) => h.provider === provider).reduce((n, h) => n + h.events, 0);
-      expect(await page.locator(`[data-provider="${provider}"] [data-metric="provider_events"]`).innerText()).toBe(String(events));
+      expect(await page.locator(`[data-provider="${provider}"] [data-metric="provider_events"]`).innerText()).toBe(
+        String(events),
+      );
       expect(await page.locator(`[data-provider="${provider}"] svg rect.bar`).count()).toBeGreaterThan(0);
     }
     expect(await page.locator('[data-breaker="crm"] [data-metric="breaker_state"]').innerText()).toBe("closed");
     const byReason = o.rejections.by_reason.find((r) => r.reason === "bad_signature")!;
-    expect(await page.locator('[data-rejection="stripe:bad_signature"] [data-metric="rejections_24h"]').innerText()).toBe(String(byReason.last_24h));
+    expect(
+      await page.locator('[data-rejection="stripe:bad_signature"] [data-metric="rejections_24h"]').innerText(),
+    ).toBe(String(byReason.last_24h));
   });
 
   it("replays a dead letter with its button", async () => {
     const deadId = (await overview()).dead_letters.items[0]!.id;
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     await page.click(`button[data-replay="${deadId}"]`);
-    await expect.poll(() => page.locator("#message").innerText()).toMatch(new RegExp(`^Delivery ${deadId}: replayed|^Updated`));
+    await expect
+      .poll(() => page.locator("#message").innerText())
+      .toMatch(new RegExp(`^Delivery ${deadId}: replayed|^Updated`));
     await expect.poll(() => metric("dead_letters")).toBe("0");
     expect(await page.locator(`button[data-replay]`).count()).toBe(0);
-    const status = await target.one<{ status: string; replays: number }>(`select status, replays from hookgate.deliveries where id = ${deadId}`);
+    const status = await target.one<{ status: string; replays: number }>(
+      `select status, replays from hookgate.deliveries where id = ${deadId}`,
+    );
     expect(status).toEqual({ status: "pending", replays: 1 });
     expect((await overview()).metrics.dead_letters).toBe(0);
   });

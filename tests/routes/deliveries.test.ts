@@ -21,13 +21,22 @@ describe("operator routes", () => {
   const replay = replayEndpoint(gw);
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const post = (body: unknown, token = ADMIN_TOKEN) =>
-    replay.fetch(new Request(`${base}/api/admin/replay`, { method: "POST", headers: auth(token), body: typeof body === "string" ? body : JSON.stringify(body) }));
+    replay.fetch(
+      new Request(`${base}/api/admin/replay`, {
+        method: "POST",
+        headers: auth(token),
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      }),
+    );
 
   beforeAll(async () => {
     target = await receiver(() => (gone ? { status: 410 } : { status: 200 }));
     gateway = await routedGateway(
       {
-        destinations: { a: forward({ url: target.url, secret: SECRET }), b: forward({ url: target.url, secret: SECRET }) },
+        destinations: {
+          a: forward({ url: target.url, secret: SECRET }),
+          b: forward({ url: target.url, secret: SECRET }),
+        },
         routes: [{ provider: "clickup", to: ["a", "b"] }],
       },
       { env: { CRON_SECRET, ADMIN_TOKEN } },
@@ -41,7 +50,9 @@ describe("operator routes", () => {
 
   it("the cron needs CRON_SECRET, then drains what is due", async () => {
     expect((await cron.fetch(new Request(`${base}/api/cron/deliver`))).status).toBe(401);
-    expect((await cron.fetch(new Request(`${base}/api/cron/deliver`, { headers: auth(ADMIN_TOKEN) }))).status).toBe(401);
+    expect((await cron.fetch(new Request(`${base}/api/cron/deliver`, { headers: auth(ADMIN_TOKEN) }))).status).toBe(
+      401,
+    );
     const response = await cron.fetch(new Request(`${base}/api/cron/deliver`, { headers: auth(CRON_SECRET) }));
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ claimed: 6, dead: 6, stoppedBy: "idle" });
@@ -50,7 +61,9 @@ describe("operator routes", () => {
   it("is closed when its token is not set", async () => {
     const closed = await routedGateway({ destinations: {}, routes: [] });
     try {
-      const response = await deadLettersEndpoint(async () => closed).fetch(new Request(`${base}/api/admin/dead-letters`, { headers: auth(ADMIN_TOKEN) }));
+      const response = await deadLettersEndpoint(async () => closed).fetch(
+        new Request(`${base}/api/admin/dead-letters`, { headers: auth(ADMIN_TOKEN) }),
+      );
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ error: "not_configured" });
     } finally {
@@ -59,7 +72,8 @@ describe("operator routes", () => {
   });
 
   it("lists dead letters with filters and pages", async () => {
-    const get = (query: string, token = ADMIN_TOKEN) => deadLetters.fetch(new Request(`${base}/api/admin/dead-letters${query}`, { headers: auth(token) }));
+    const get = (query: string, token = ADMIN_TOKEN) =>
+      deadLetters.fetch(new Request(`${base}/api/admin/dead-letters${query}`, { headers: auth(token) }));
     expect((await get("", CRON_SECRET)).status).toBe(401);
     const all = await (await get("")).json();
     expect(all.items).toHaveLength(6);
@@ -67,34 +81,59 @@ describe("operator routes", () => {
     expect(onlyA.items.map((i: { destination: string }) => i.destination)).toEqual(["a", "a"]);
     const next = await (await get(`?destination=a&limit=2&before=${onlyA.next_before_id}`)).json();
     expect(next.items).toHaveLength(1);
-    expect((await (await get(`?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).json()).items).toHaveLength(0);
+    expect(
+      (await (await get(`?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).json()).items,
+    ).toHaveLength(0);
   });
 
-  it.each([["?limit=0"], ["?limit=lots"], ["?since=yesterday"], ["?before=-1"], ["?colour=red"]])("answers 400 to %s", async (query) => {
-    const response = await deadLetters.fetch(new Request(`${base}/api/admin/dead-letters${query}`, { headers: auth(ADMIN_TOKEN) }));
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: "bad_request" });
-  });
-
-  it("shows one delivery with its attempt log", async () => {
-    const response = await delivery.fetch(new Request(`${base}/api/admin/delivery?id=1`, { headers: auth(ADMIN_TOKEN) }));
-    expect(await response.json()).toMatchObject({ id: 1, status: "dead", log: [{ attempt: 1, outcome: "dead", status: 410 }] });
-    expect((await delivery.fetch(new Request(`${base}/api/admin/delivery?id=999`, { headers: auth(ADMIN_TOKEN) }))).status).toBe(404);
-    expect((await delivery.fetch(new Request(`${base}/api/admin/delivery?id=abc`, { headers: auth(ADMIN_TOKEN) }))).status).toBe(400);
-  });
-
-  it.each([["not json"], [{}], [{ id: 1, destination: "a" }], [{ id: "x" }], [{ destination: "a", extra: true }], [[1, 2]]])(
-    "refuses the replay request %j with 400",
-    async (body) => {
-      expect((await post(body)).status).toBe(400);
+  it.each([["?limit=0"], ["?limit=lots"], ["?since=yesterday"], ["?before=-1"], ["?colour=red"]])(
+    "answers 400 to %s",
+    async (query) => {
+      const response = await deadLetters.fetch(
+        new Request(`${base}/api/admin/dead-letters${query}`, { headers: auth(ADMIN_TOKEN) }),
+      );
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: "bad_request" });
     },
   );
+
+  it("shows one delivery with its attempt log", async () => {
+    const response = await delivery.fetch(
+      new Request(`${base}/api/admin/delivery?id=1`, { headers: auth(ADMIN_TOKEN) }),
+    );
+    expect(await response.json()).toMatchObject({
+      id: 1,
+      status: "dead",
+      log: [{ attempt: 1, outcome: "dead", status: 410 }],
+    });
+    expect(
+      (await delivery.fetch(new Request(`${base}/api/admin/delivery?id=999`, { headers: auth(ADMIN_TOKEN) }))).status,
+    ).toBe(404);
+    expect(
+      (await delivery.fetch(new Request(`${base}/api/admin/delivery?id=abc`, { headers: auth(ADMIN_TOKEN) }))).status,
+    ).toBe(400);
+  });
+
+  it.each([
+    ["not json"],
+    [{}],
+    [{ id: 1, destination: "a" }],
+    [{ id: "x" }],
+    [{ destination: "a", extra: true }],
+    [[1, 2]],
+  ])("refuses the replay request %j with 400", async (body) => {
+    expect((await post(body)).status).toBe(400);
+  });
 
   it("replays one, then the rest of a destination after a dry run; the receiver gets each once more", async () => {
     gone = false;
     expect(await (await post({ id: 1 })).json()).toEqual({ dry_run: false, matched: 1, replayed: 1 });
     expect(await (await post({ id: 1 })).json()).toMatchObject({ matched: 0, status: "pending" });
-    expect(await (await post({ destination: "a", dryRun: true })).json()).toEqual({ dry_run: true, matched: 2, replayed: 0 });
+    expect(await (await post({ destination: "a", dryRun: true })).json()).toEqual({
+      dry_run: true,
+      matched: 2,
+      replayed: 0,
+    });
     expect(await (await post({ destination: "a" })).json()).toMatchObject({ replayed: 2 });
     const before = target.requests.length;
     expect(await engine(gateway).drain()).toMatchObject({ delivered: 3 });

@@ -20,9 +20,12 @@ describe.each(targets)("operator input on $name", (factory) => {
   let target: Target;
   let gateway: Gateway;
   const open = () => Promise.resolve(gateway);
-  const get = (endpoint: Endpoint, path: string) => endpoint.fetch(new Request(`http://gw.test/api/admin/${path}`, { headers: auth }));
+  const get = (endpoint: Endpoint, path: string) =>
+    endpoint.fetch(new Request(`http://gw.test/api/admin/${path}`, { headers: auth }));
   const replay = (body: unknown) =>
-    replayEndpoint(open).fetch(new Request("http://gw.test/api/admin/replay", { method: "POST", headers: auth, body: JSON.stringify(body) }));
+    replayEndpoint(open).fetch(
+      new Request("http://gw.test/api/admin/replay", { method: "POST", headers: auth, body: JSON.stringify(body) }),
+    );
 
   beforeAll(async () => {
     target = await factory.open();
@@ -32,7 +35,6 @@ describe.each(targets)("operator input on $name", (factory) => {
   afterAll(async () => {
     await gateway?.close(); // closes the store too (PGlite)
     await target?.close().catch(() => {}); // drops the PostgreSQL database
-
   });
 
   async function expect400(response: Response, parameter: string) {
@@ -101,7 +103,9 @@ describe.each(targets)("operator input on $name", (factory) => {
     ]) {
       expect((await get(events(), path)).status, path).toBe(200);
     }
-    expect((await get(deadLetters(), "dead-letters?since=1970-01-01&until=9999-12-31&destination=agent")).status).toBe(200);
+    expect((await get(deadLetters(), "dead-letters?since=1970-01-01&until=9999-12-31&destination=agent")).status).toBe(
+      200,
+    );
     const dry = await replay({ destination: "agent", since: "1970-01-01T00:00:00Z", dryRun: true });
     expect(dry.status).toBe(200);
   });

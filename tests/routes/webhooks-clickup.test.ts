@@ -17,7 +17,10 @@ const send = (overrides: Partial<Parameters<typeof signedRequest>[1]> = {}) =>
 
 let gateway: Gateway;
 beforeAll(async () => {
-  gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: `retired-secret,${secret}`, HOOKGATE_BODY_LIMIT_BYTES: "4096" });
+  gateway = await testGateway({
+    CLICKUP_WEBHOOK_SECRET: `retired-secret,${secret}`,
+    HOOKGATE_BODY_LIMIT_BYTES: "4096",
+  });
   useGateway(gateway);
 });
 afterAll(async () => {
@@ -50,7 +53,9 @@ describe("POST /api/webhooks/clickup", () => {
     const body = taskCreated.replace("86b2x7k4q", "raw-body-check").replace("2800763136717140857", "1");
     const response = await send({ body });
     const { id } = (await response.json()) as { id: string };
-    const rpc = gateway.store.rpc as Rpc & { db: { query: (q: string, p: unknown[]) => Promise<{ rows: Record<string, unknown>[] }> } };
+    const rpc = gateway.store.rpc as Rpc & {
+      db: { query: (q: string, p: unknown[]) => Promise<{ rows: Record<string, unknown>[] }> };
+    };
     const { rows } = await rpc.db.query(
       "select convert_from(raw_body, 'UTF8') as body, event_type, dedup_key, verified, headers, payload->>'task_id' as task from hookgate.events where id = $1",
       [id],

@@ -30,7 +30,6 @@ const SECRETS: Record<string, string> = {
   linear: "linear-fn-secret",
 };
 
-
 /** The delivery ids each provider sends in a header it does not sign. */
 const UNSIGNED_ID_HEADERS: Record<string, string> = {
   github: "x-github-delivery",
@@ -59,14 +58,17 @@ let countUnconfigured: () => Promise<number>;
 beforeAll(async () => {
   for (const route of apiRoutes()) {
     const match = /^\/api\/webhooks\/(.+)$/.exec(route.path);
-    if (match) functions.set(match[1]!, ((await import(pathToFileURL(route.file).href)) as { default: Endpoint }).default);
+    if (match)
+      functions.set(match[1]!, ((await import(pathToFileURL(route.file).href)) as { default: Endpoint }).default);
   }
   const rpc = await pgliteRpc("memory://");
   countEvents = async (source) =>
-    (await rpc.db.query<{ n: number }>("select count(*)::int as n from hookgate.events where source = $1", [source])).rows[0]!.n;
+    (await rpc.db.query<{ n: number }>("select count(*)::int as n from hookgate.events where source = $1", [source]))
+      .rows[0]!.n;
   gateway = await testGateway(env, { store: createStore(rpc) });
   const emptyRpc = await pgliteRpc("memory://");
-  countUnconfigured = async () => (await emptyRpc.db.query<{ n: number }>("select count(*)::int as n from hookgate.events")).rows[0]!.n;
+  countUnconfigured = async () =>
+    (await emptyRpc.db.query<{ n: number }>("select count(*)::int as n from hookgate.events")).rows[0]!.n;
   unconfigured = await testGateway({ LOG_LEVEL: "silent" }, { store: createStore(emptyRpc) });
   useGateway(gateway);
 });
@@ -117,18 +119,21 @@ describe.each(providers.map((p) => [p.name, p] as const))("%s", (name, provider)
   });
 
   const unsignedId = UNSIGNED_ID_HEADERS[name];
-  itWhere(unsignedId !== undefined)(`does not record a captured request replayed with a new ${unsignedId} (the header is not signed) as a new event`, async () => {
-    const before = await countEvents(name);
-    const captured = valid(provider, { id: `orig-${crypto.randomUUID()}`, body: freshSample(name) });
-    const body = await captured.clone().arrayBuffer();
-    const first = await call(provider, captured);
-    const headers = new Headers(captured.headers);
-    headers.set(unsignedId!, `replayed-${crypto.randomUUID()}`);
-    const replay = await call(provider, new Request(captured.url, { method: "POST", headers, body }));
-    expect([first.status, replay.status]).toEqual([200, 200]);
-    expect([await duplicateFlag(first), await duplicateFlag(replay)]).toEqual([false, true]);
-    expect(await countEvents(name)).toBe(before + 1);
-  });
+  itWhere(unsignedId !== undefined)(
+    `does not record a captured request replayed with a new ${unsignedId} (the header is not signed) as a new event`,
+    async () => {
+      const before = await countEvents(name);
+      const captured = valid(provider, { id: `orig-${crypto.randomUUID()}`, body: freshSample(name) });
+      const body = await captured.clone().arrayBuffer();
+      const first = await call(provider, captured);
+      const headers = new Headers(captured.headers);
+      headers.set(unsignedId!, `replayed-${crypto.randomUUID()}`);
+      const replay = await call(provider, new Request(captured.url, { method: "POST", headers, body }));
+      expect([first.status, replay.status]).toEqual([200, 200]);
+      expect([await duplicateFlag(first), await duplicateFlag(replay)]).toEqual([false, true]);
+      expect(await countEvents(name)).toBe(before + 1);
+    },
+  );
 
   it("answers 503 when its secret is not set, and stores nothing", async () => {
     useGateway(unconfigured);
@@ -166,21 +171,49 @@ describe.each(providers.map((p) => [p.name, p] as const))("%s", (name, provider)
 
   it("refuses an unsigned request with 401 and stores nothing", async () => {
     const before = await countEvents(name);
-    const response = await call(provider, new Request(`${TEST_URL_BASE}/api/webhooks/${name}`, { method: "POST", body: "{}" }));
+    const response = await call(
+      provider,
+      new Request(`${TEST_URL_BASE}/api/webhooks/${name}`, { method: "POST", body: "{}" }),
+    );
     expect(response.status).toBe(401);
     expect(await countEvents(name)).toBe(before);
   });
 
   // Malformed requests: unsigned garbage must be a 401, signed garbage a 400 (or a 200
   // where the provider really sends such a body); nothing may be a 5xx.
-  const GARBAGE_HEADERS = ["", " ", "=", ",", "v1,", "t=,v1=", "sha256=", "v0=", "ÿÿÿÿ", "a".repeat(8000), "t=99999999999999999999,v1=00", "-1", "1e3"];
-  const signatureHeaders = () => Object.keys(provider.sign({ body: new Uint8Array(), secret: SECRETS[name]!, url: TEST_URL_BASE, now: new Date() }));
+  const GARBAGE_HEADERS = [
+    "",
+    " ",
+    "=",
+    ",",
+    "v1,",
+    "t=,v1=",
+    "sha256=",
+    "v0=",
+    "ÿÿÿÿ",
+    "a".repeat(8000),
+    "t=99999999999999999999,v1=00",
+    "-1",
+    "1e3",
+  ];
+  const signatureHeaders = () =>
+    Object.keys(provider.sign({ body: new Uint8Array(), secret: SECRETS[name]!, url: TEST_URL_BASE, now: new Date() }));
 
-  it.each(GARBAGE_HEADERS.map((v) => [JSON.stringify(v.slice(0, 30)), v]))("answers 401, never 5xx, to every signature header set to %s", async (_, value) => {
-    const headers = Object.fromEntries(signatureHeaders().map((h) => [h, value]));
-    const response = await call(provider, new Request(`${TEST_URL_BASE}/api/webhooks/${name}`, { method: "POST", headers, body: sample(name, SAMPLE_FOR[name]!) }));
-    expect(response.status).toBe(401);
-  });
+  it.each(GARBAGE_HEADERS.map((v) => [JSON.stringify(v.slice(0, 30)), v]))(
+    "answers 401, never 5xx, to every signature header set to %s",
+    async (_, value) => {
+      const headers = Object.fromEntries(signatureHeaders().map((h) => [h, value]));
+      const response = await call(
+        provider,
+        new Request(`${TEST_URL_BASE}/api/webhooks/${name}`, {
+          method: "POST",
+          headers,
+          body: sample(name, SAMPLE_FOR[name]!),
+        }),
+      );
+      expect(response.status).toBe(401);
+    },
+  );
 
   const GARBAGE_BODIES: [string, string | Uint8Array][] = [
     ["empty", ""],
@@ -191,7 +224,10 @@ describe.each(providers.map((p) => [p.name, p] as const))("%s", (name, provider)
     ["an empty object", "{}"],
     ["truncated JSON", '{"id": "evt_1", "type": '],
     ["deep nesting", "[".repeat(4000) + "]".repeat(4000)],
-    ["a NUL escape", '{"id":"evt_nul","object":"event","type":"x\\u0000y","event":"a\\u0000","webhook_id":"w","action":"create"}'],
+    [
+      "a NUL escape",
+      '{"id":"evt_nul","object":"event","type":"x\\u0000y","event":"a\\u0000","webhook_id":"w","action":"create"}',
+    ],
     ["wrong field types", '{"id":1,"type":2,"event":3,"webhook_id":4,"action":5,"history_items":"x"}'],
     ["a form", "a=1&a=2&b=%ZZ&payload=%7B"],
     ["a huge number", '{"id":"evt_big","type":"t","webhookTimestamp":1e400}'],
@@ -242,12 +278,17 @@ describe("Chatwoot without signatures (CHATWOOT_ALLOW_UNSIGNED)", () => {
 
   it("accepts unsigned requests only when allowed, and records them unverified", async () => {
     const rpc = await pgliteRpc("memory://");
-    const open = await testGateway({ LOG_LEVEL: "silent", CHATWOOT_ALLOW_UNSIGNED: "true" }, { store: createStore(rpc) });
+    const open = await testGateway(
+      { LOG_LEVEL: "silent", CHATWOOT_ALLOW_UNSIGNED: "true" },
+      { store: createStore(rpc) },
+    );
     useGateway(open);
     try {
       const response = await call(chatwoot(), unsignedRequest());
       expect(response.status).toBe(200);
-      const { rows } = await rpc.db.query<{ verified: boolean }>("select verified from hookgate.events where source = 'chatwoot'");
+      const { rows } = await rpc.db.query<{ verified: boolean }>(
+        "select verified from hookgate.events where source = 'chatwoot'",
+      );
       expect(rows).toEqual([{ verified: false }]);
     } finally {
       await settled();

@@ -41,7 +41,8 @@ function serve(env: Record<string, string>): Promise<Served> {
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       const match = /hookgate listening on (http:\/\/(\S+):(\d+)\S*)/.exec(out);
-      if (match) resolve({ child, printed: match[1]!, host: match[2]!.replace(/^\[|\]$/g, ""), port: Number(match[3]) });
+      if (match)
+        resolve({ child, printed: match[1]!, host: match[2]!.replace(/^\[|\]$/g, ""), port: Number(match[3]) });
     });
     child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
     child.once("exit", (code) => reject(new Error(`serve.ts exited (${code}) before listening: ${err}`)));
@@ -57,7 +58,11 @@ function stop(served: Served | undefined): Promise<void> {
 }
 
 /** Opens a raw connection, writes `text`, and collects what comes back until the server closes it. */
-function rawExchange(host: string, port: number, text: string): Promise<{ socket: Socket; closed: Promise<{ answer: string; afterMs: number }> }> {
+function rawExchange(
+  host: string,
+  port: number,
+  text: string,
+): Promise<{ socket: Socket; closed: Promise<{ answer: string; afterMs: number }> }> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, host);
     let answer = "";
@@ -111,7 +116,11 @@ describe("scripts/serve.ts with its defaults and a 1 s request timeout", () => {
   }, 20_000);
 
   it("closes a connection whose headers stall", async () => {
-    const { closed } = await rawExchange(served.host, served.port, `POST /api/webhooks/standard HTTP/1.1\r\nHost: x\r\n`);
+    const { closed } = await rawExchange(
+      served.host,
+      served.port,
+      `POST /api/webhooks/standard HTTP/1.1\r\nHost: x\r\n`,
+    );
     const { answer, afterMs } = await closed;
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(afterMs).toBeLessThan(10_000);
@@ -129,7 +138,11 @@ describe("scripts/serve.ts with HOST and HOOKGATE_MAX_CONNECTIONS set", () => {
   it("listens only on HOST and prints it", async () => {
     expect(served!.printed).toBe(`http://${HOST}:${served!.port}`);
     // Connection: close, so no kept-alive connection counts against the cap below.
-    const health = await rawExchange(HOST, served!.port, `GET /api/health HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close\r\n\r\n`);
+    const health = await rawExchange(
+      HOST,
+      served!.port,
+      `GET /api/health HTTP/1.1\r\nHost: ${HOST}\r\nConnection: close\r\n\r\n`,
+    );
     expect((await health.closed).answer).toMatch(/^HTTP\/1\.1 200 /);
     expect(await refused("127.0.0.1", served!.port)).toBe(true);
   });

@@ -22,7 +22,14 @@ import { itWhere } from "../support/matrix.js";
 const kvs: { name: string; open: (clock: () => number) => Kv; clockDrivesExpiry: boolean; net: string }[] = [
   { name: "memory", open: (clock) => memoryKv(clock), clockDrivesExpiry: true, net: "203.0.113" },
   ...(REDIS_URL
-    ? [{ name: "redis", open: () => prefixedKv(redisKv(REDIS_URL!), uniquePrefix()), clockDrivesExpiry: false, net: "192.0.2" }]
+    ? [
+        {
+          name: "redis",
+          open: () => prefixedKv(redisKv(REDIS_URL!), uniquePrefix()),
+          clockDrivesExpiry: false,
+          net: "192.0.2",
+        },
+      ]
     : []),
 ];
 
@@ -94,10 +101,9 @@ describe.each(kvs)("attack drill on $name KV", ({ open, clockDrivesExpiry, net }
   });
 
   it("keeps a bounded sample of the rejections, without signature headers or bodies", async () => {
-    const records = await gateway.store.rpc.call<{ reason: string; client_ip: string; headers: Record<string, string>; body_prefix_base64: string }[]>(
-      "hookgate_list_rejections",
-      { p_limit: 500 },
-    );
+    const records = await gateway.store.rpc.call<
+      { reason: string; client_ip: string; headers: Record<string, string>; body_prefix_base64: string }[]
+    >("hookgate_list_rejections", { p_limit: 500 });
     const mine = records.filter((r) => r.client_ip.startsWith(`${net}.`));
     expect(mine.length).toBeGreaterThan(0);
     // Per IP and minute, at most a tenth of REJECTION_RECORDS_PER_MINUTE (60): 6.
@@ -130,7 +136,13 @@ describe.each(kvs)("single-IP attack drill with the defaults on $name KV", ({ op
   beforeAll(async () => {
     slack = await startSlackApi();
     gateway = await testGateway(
-      { CLICKUP_WEBHOOK_SECRET: SECRET, SLACK_BOT_TOKEN: slack.token, ALERT_CHANNEL_ID: "C0DRILL", SLACK_API_URL: slack.url, HOOKGATE_TRUST_PROXY: "x-real-ip" },
+      {
+        CLICKUP_WEBHOOK_SECRET: SECRET,
+        SLACK_BOT_TOKEN: slack.token,
+        ALERT_CHANNEL_ID: "C0DRILL",
+        SLACK_API_URL: slack.url,
+        HOOKGATE_TRUST_PROXY: "x-real-ip",
+      },
       { kv: open(clock), store: await fileStore() },
     );
     useShield(gateway, await buildShield(gateway, { now: clock, alerts: alertsFromConfig(gateway, clock) }));
@@ -226,12 +238,16 @@ describe("Slack itself rate-limiting", () => {
     });
     expect(slack.calls).toBe(1);
     slack.rateLimitFor = undefined;
-    expect(await alerts.alert("breaker_open", { title: "destination crm is failing" }, { scope: "crm" })).toEqual({ sent: true });
+    expect(await alerts.alert("breaker_open", { title: "destination crm is failing" }, { scope: "crm" })).toEqual({
+      sent: true,
+    });
     expect(await alerts.alert("breaker_open", { title: "destination crm is failing" }, { scope: "crm" })).toEqual({
       sent: false,
       reason: "cooldown",
     });
-    expect(await alerts.alert("breaker_open", { title: "destination erp is failing" }, { scope: "erp" })).toEqual({ sent: true });
+    expect(await alerts.alert("breaker_open", { title: "destination erp is failing" }, { scope: "erp" })).toEqual({
+      sent: true,
+    });
     await gateway.close();
     await slack.close();
   });

@@ -24,7 +24,11 @@ async function freePort(): Promise<number> {
 }
 
 async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(REDIS_SERVER, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "pipe" });
+  const child = spawn(
+    REDIS_SERVER,
+    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    { stdio: "pipe" },
+  );
   // Ready when it says so on stdout.
   await new Promise<void>((resolve, reject) => {
     child.on("error", reject);
@@ -35,7 +39,9 @@ async function startRedis(port: number): Promise<ChildProcess> {
   return child;
 }
 
-const failOpenCount = () => counterValue("hookgate_rate_limit_failed_open_total", { reason: "timeout" }) + counterValue("hookgate_rate_limit_failed_open_total", { reason: "error" });
+const failOpenCount = () =>
+  counterValue("hookgate_rate_limit_failed_open_total", { reason: "timeout" }) +
+  counterValue("hookgate_rate_limit_failed_open_total", { reason: "error" });
 
 let gateway: Gateway | undefined;
 let redis: ChildProcess | undefined;
@@ -55,7 +61,10 @@ describe("the limiter fails open", () => {
   it("keeps accepting when the KV points where nothing listens, and says why", async () => {
     const port = await freePort();
     logs = captureStdout();
-    gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "info", HOOKGATE_TRUST_PROXY: "x-real-ip" }, { kv: redisKv(`redis://127.0.0.1:${port}`), store: await fileStore() });
+    gateway = await testGateway(
+      { CLICKUP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "info", HOOKGATE_TRUST_PROXY: "x-real-ip" },
+      { kv: redisKv(`redis://127.0.0.1:${port}`), store: await fileStore() },
+    );
     const fn = webhook(clickup, async () => gateway!);
     const before = failOpenCount();
 
@@ -73,7 +82,12 @@ describe("the limiter fails open", () => {
     redis = await startRedis(port);
     logs = captureStdout();
     gateway = await testGateway(
-      { CLICKUP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "info", RATE_LIMIT_TIMEOUT_MS: "100", HOOKGATE_TRUST_PROXY: "x-real-ip" },
+      {
+        CLICKUP_WEBHOOK_SECRET: SECRET,
+        LOG_LEVEL: "info",
+        RATE_LIMIT_TIMEOUT_MS: "100",
+        HOOKGATE_TRUST_PROXY: "x-real-ip",
+      },
       { kv: redisKv(`redis://127.0.0.1:${port}`), store: await fileStore() },
     );
     const fn = webhook(clickup, async () => gateway!);
@@ -95,7 +109,12 @@ describe("the limiter fails open", () => {
     redis = await startRedis(port);
     logs = captureStdout();
     gateway = await testGateway(
-      { CLICKUP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "info", RATE_LIMIT_PER_IP: "2/1h", HOOKGATE_TRUST_PROXY: "x-real-ip" },
+      {
+        CLICKUP_WEBHOOK_SECRET: SECRET,
+        LOG_LEVEL: "info",
+        RATE_LIMIT_PER_IP: "2/1h",
+        HOOKGATE_TRUST_PROXY: "x-real-ip",
+      },
       { kv: redisKv(`redis://127.0.0.1:${port}`), store: await fileStore() },
     );
     const fn = webhook(clickup, async () => gateway!);

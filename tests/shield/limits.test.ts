@@ -11,7 +11,15 @@ import { clientIpReader } from "../../lib/shield/client-ip.js";
 import { buildShield, useShield } from "../../lib/shield/guard.js";
 import { clickup } from "../../lib/providers/clickup.js";
 import { testGateway } from "../support/gateway.js";
-import { availableKvs, fileStore, forgedRequest, REDIS_URL, SECRET, validRequest, type KvUnderTest } from "../support/kvs.js";
+import {
+  availableKvs,
+  fileStore,
+  forgedRequest,
+  REDIS_URL,
+  SECRET,
+  validRequest,
+  type KvUnderTest,
+} from "../support/kvs.js";
 import { itWhere } from "../support/matrix.js";
 
 describe.each(availableKvs)("rate limits on $name KV", (under: KvUnderTest) => {
@@ -21,7 +29,10 @@ describe.each(availableKvs)("rate limits on $name KV", (under: KvUnderTest) => {
 
   async function start(env: Record<string, string>): Promise<void> {
     opened = await under.open();
-    gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, HOOKGATE_TRUST_PROXY: "x-real-ip", ...env }, { kv: opened.kv, store: await fileStore() });
+    gateway = await testGateway(
+      { CLICKUP_WEBHOOK_SECRET: SECRET, HOOKGATE_TRUST_PROXY: "x-real-ip", ...env },
+      { kv: opened.kv, store: await fileStore() },
+    );
     fn = webhook(clickup, async () => gateway);
   }
   afterEach(async () => {
@@ -89,36 +100,42 @@ describe.each(availableKvs)("rate limits on $name KV", (under: KvUnderTest) => {
     for (let i = 0; i < 5; i++) expect((await fn.fetch(validRequest("198.51.100.7"))).status).toBe(200);
   });
 
-  itWhere(under.name === "upstash")("answers a flood from a limited IP without KV calls, booking its 429s in batches", async () => {
-    await start({ RATE_LIMIT_PER_IP: "2/1h" });
-    for (let i = 0; i < 3; i++) await fn.fetch(validRequest("198.51.100.40"));
-    await settled();
-    const before = opened.upstash!.requests;
-    for (let i = 0; i < 50; i++) expect((await fn.fetch(validRequest("198.51.100.40"))).status).toBe(429);
-    await settled();
-    expect(opened.upstash!.requests - before).toBe(0);
-  });
+  itWhere(under.name === "upstash")(
+    "answers a flood from a limited IP without KV calls, booking its 429s in batches",
+    async () => {
+      await start({ RATE_LIMIT_PER_IP: "2/1h" });
+      for (let i = 0; i < 3; i++) await fn.fetch(validRequest("198.51.100.40"));
+      await settled();
+      const before = opened.upstash!.requests;
+      for (let i = 0; i < 50; i++) expect((await fn.fetch(validRequest("198.51.100.40"))).status).toBe(429);
+      await settled();
+      expect(opened.upstash!.requests - before).toBe(0);
+    },
+  );
 
-  itWhere(under.name === "upstash")("makes one KV round trip before a new client's answer, and none within its allowance", async () => {
-    await start({ RATE_LIMIT_PER_SOURCE: "*=100000/1m" });
-    // A clock that stands still: allowances last until they are used up.
-    useShield(gateway, await buildShield(gateway, { now: () => Date.UTC(2026, 10, 22, 4) }));
-    // The first request of an instance teaches it the scripts (an EVAL each).
-    expect((await fn.fetch(validRequest("198.51.100.20"))).status).toBe(200);
-    await settled();
+  itWhere(under.name === "upstash")(
+    "makes one KV round trip before a new client's answer, and none within its allowance",
+    async () => {
+      await start({ RATE_LIMIT_PER_SOURCE: "*=100000/1m" });
+      // A clock that stands still: allowances last until they are used up.
+      useShield(gateway, await buildShield(gateway, { now: () => Date.UTC(2026, 10, 22, 4) }));
+      // The first request of an instance teaches it the scripts (an EVAL each).
+      expect((await fn.fetch(validRequest("198.51.100.20"))).status).toBe(200);
+      await settled();
 
-    // New clients: the IP limit, the failure check and the source limit share one HTTP request.
-    let before = opened.upstash!.requests;
-    for (let i = 0; i < 5; i++) expect((await fn.fetch(validRequest(`198.51.100.${21 + i}`))).status).toBe(200);
-    await settled();
-    expect(opened.upstash!.requests - before).toBe(5);
+      // New clients: the IP limit, the failure check and the source limit share one HTTP request.
+      let before = opened.upstash!.requests;
+      for (let i = 0; i < 5; i++) expect((await fn.fetch(validRequest(`198.51.100.${21 + i}`))).status).toBe(200);
+      await settled();
+      expect(opened.upstash!.requests - before).toBe(5);
 
-    // A steady client: one check, then its allowance.
-    before = opened.upstash!.requests;
-    for (let i = 0; i < 20; i++) expect((await fn.fetch(validRequest("198.51.100.30"))).status).toBe(200);
-    await settled();
-    expect(opened.upstash!.requests - before).toBe(1);
-  });
+      // A steady client: one check, then its allowance.
+      before = opened.upstash!.requests;
+      for (let i = 0; i < 20; i++) expect((await fn.fetch(validRequest("198.51.100.30"))).status).toBe(200);
+      await settled();
+      expect(opened.upstash!.requests - before).toBe(1);
+    },
+  );
 });
 
 describe("the failed-verification window", () => {
@@ -170,13 +187,17 @@ describe("a request without a client IP", () => {
       { store: await fileStore() },
     );
     const fn = webhook(clickup, async () => gateway);
-    for (let i = 0; i < 4; i++) expect((await fn.fetch(validRequest("198.51.100.80", { headers: { "x-real-ip": null } }))).status).toBe(200);
+    for (let i = 0; i < 4; i++)
+      expect((await fn.fetch(validRequest("198.51.100.80", { headers: { "x-real-ip": null } }))).status).toBe(200);
     await settled();
     await gateway.close();
   });
 
   it("regression: self-hosted, a client's own x-real-ip is not trusted by default (it could pose as anyone)", async () => {
-    const gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET, RATE_LIMIT_FAILED_VERIFICATIONS: "1/5m" }, { store: await fileStore() });
+    const gateway = await testGateway(
+      { CLICKUP_WEBHOOK_SECRET: SECRET, RATE_LIMIT_FAILED_VERIFICATIONS: "1/5m" },
+      { store: await fileStore() },
+    );
     const fn = webhook(clickup, async () => gateway);
     // Claims to be 198.51.100.90 twice: no per-IP failure window is filled for that address.
     for (let i = 0; i < 3; i++) {
@@ -190,14 +211,22 @@ describe("a request without a client IP", () => {
 describe("the client IP: which header is trusted where (HOOKGATE_TRUST_PROXY)", () => {
   const read = (env: { HOOKGATE_TRUST_PROXY: string; VERCEL?: string }, headers: Record<string, string>) =>
     clientIpReader(env)(new Headers(headers));
-  const spoofed = { "x-real-ip": "203.0.113.66", "x-forwarded-for": "203.0.113.67", "cf-connecting-ip": "203.0.113.68" };
+  const spoofed = {
+    "x-real-ip": "203.0.113.66",
+    "x-forwarded-for": "203.0.113.67",
+    "cf-connecting-ip": "203.0.113.68",
+  };
 
   it.each([
     // Self-hosted, auto: no header is trusted.
     [{ HOOKGATE_TRUST_PROXY: "auto" }, spoofed, "unknown"],
     [{ HOOKGATE_TRUST_PROXY: "none", VERCEL: "1" }, { "x-vercel-forwarded-for": "203.0.113.1" }, "unknown"],
     // On Vercel, auto: the platform's headers, x-vercel-forwarded-for first.
-    [{ HOOKGATE_TRUST_PROXY: "auto", VERCEL: "1" }, { "x-vercel-forwarded-for": "203.0.113.7", "x-real-ip": "203.0.113.8" }, "203.0.113.7"],
+    [
+      { HOOKGATE_TRUST_PROXY: "auto", VERCEL: "1" },
+      { "x-vercel-forwarded-for": "203.0.113.7", "x-real-ip": "203.0.113.8" },
+      "203.0.113.7",
+    ],
     [{ HOOKGATE_TRUST_PROXY: "auto", VERCEL: "1" }, { "x-real-ip": "2001:DB8::1" }, "2001:db8::1"],
     [{ HOOKGATE_TRUST_PROXY: "vercel" }, { "x-forwarded-for": "203.0.113.9" }, "unknown"],
     // A named proxy header.

@@ -25,10 +25,25 @@ const RECEIVER_PHONE = "+1 415 555 0199";
 const RECEIVER_EMAIL = "ops.person@example.org";
 const RECEIVER_TOKEN = "sk_live_51HxYzAbCdEfGhIjKlMnOpQrStUv";
 /** What must not be found outside hookgate.events, in any spelling a table could hold. */
-const PERSONAL = [FROM, encodeURIComponent(FROM), "4155550123", EMAIL, encodeURIComponent(EMAIL), RECEIVER_EMAIL, RECEIVER_TOKEN, "415 555 0199"];
+const PERSONAL = [
+  FROM,
+  encodeURIComponent(FROM),
+  "4155550123",
+  EMAIL,
+  encodeURIComponent(EMAIL),
+  RECEIVER_EMAIL,
+  RECEIVER_TOKEN,
+  "415 555 0199",
+];
 
 const form = (from: string, body: string) =>
-  new URLSearchParams({ AccountSid: "AC7d1e9f2a3b4c5d6e7f8a9b0c1d2e3f4a", MessageSid: `SM${crypto.randomUUID().replace(/-/g, "")}`, From: from, To: "+14155550100", Body: body }).toString();
+  new URLSearchParams({
+    AccountSid: "AC7d1e9f2a3b4c5d6e7f8a9b0c1d2e3f4a",
+    MessageSid: `SM${crypto.randomUUID().replace(/-/g, "")}`,
+    From: from,
+    To: "+14155550100",
+    Body: body,
+  }).toString();
 
 interface StoreUnderTest {
   name: string;
@@ -96,7 +111,11 @@ describe.each(stores)("personal data on $name", (under) => {
     target = await receiver(() => ({
       status: 422,
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ error: `customer ${RECEIVER_EMAIL} (${RECEIVER_PHONE}) rejected`, api_token: RECEIVER_TOKEN, detail: "x".repeat(2000) }),
+      body: JSON.stringify({
+        error: `customer ${RECEIVER_EMAIL} (${RECEIVER_PHONE}) rejected`,
+        api_token: RECEIVER_TOKEN,
+        detail: "x".repeat(2000),
+      }),
     }));
   });
   afterAll(async () => {
@@ -107,8 +126,14 @@ describe.each(stores)("personal data on $name", (under) => {
 
   async function gatewayWith(env: Record<string, string> = {}): Promise<Gateway> {
     return routedGateway(
-      { destinations: { crm: forward({ url: target.url, secret: FORWARD_SECRET }) }, routes: [{ provider: "twilio", to: ["crm"] }] },
-      { env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, HOOKGATE_TRUST_PROXY: "x-real-ip", ...env }, store: { ...opened.store, close: async () => {} } },
+      {
+        destinations: { crm: forward({ url: target.url, secret: FORWARD_SECRET }) },
+        routes: [{ provider: "twilio", to: ["crm"] }],
+      },
+      {
+        env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, HOOKGATE_TRUST_PROXY: "x-real-ip", ...env },
+        store: { ...opened.store, close: async () => {} },
+      },
     );
   }
 
@@ -118,15 +143,30 @@ describe.each(stores)("personal data on $name", (under) => {
     const text = `Hi, I am ${EMAIL}, call me back`;
     const url = "https://hooks.example.com/api/webhooks/twilio";
 
-    const forged = signedRequest(twilio, { secret: "not-the-token", url, body: form(FROM, text), headers: { "x-real-ip": "203.0.113.30" } });
+    const forged = signedRequest(twilio, {
+      secret: "not-the-token",
+      url,
+      body: form(FROM, text),
+      headers: { "x-real-ip": "203.0.113.30" },
+    });
     expect((await fn.fetch(forged)).status).toBe(401);
-    const real = signedRequest(twilio, { secret: AUTH_TOKEN, url, body: form(FROM, text), headers: { "x-real-ip": "203.0.113.31" } });
+    const real = signedRequest(twilio, {
+      secret: AUTH_TOKEN,
+      url,
+      body: form(FROM, text),
+      headers: { "x-real-ip": "203.0.113.31" },
+    });
     expect((await fn.fetch(real)).status).toBe(200);
     await settled(); // the rejection record and the delivery attempt run after the answers
     expect(target.requests.length).toBeGreaterThanOrEqual(1);
 
     const [rejection] = await opened.rows(`select to_jsonb(r)::text as row from hookgate.rejected_requests r`);
-    expect(JSON.parse(rejection!)).toMatchObject({ provider: "twilio", reason: "bad_signature", status: 401, client_ip: "203.0.113.30" });
+    expect(JSON.parse(rejection!)).toMatchObject({
+      provider: "twilio",
+      reason: "bad_signature",
+      status: 401,
+      client_ip: "203.0.113.30",
+    });
     expect(JSON.parse(rejection!).body_prefix).toBe("\\x"); // no body kept by default
 
     const [attempt] = await opened.rows(`select to_jsonb(a)::text as row from hookgate.delivery_attempts a`);
@@ -149,7 +189,12 @@ describe.each(stores)("personal data on $name", (under) => {
     const gateway = await gatewayWith({ REJECTION_BODY_PREFIX_BYTES: "300" });
     const fn = webhook(twilio, async () => gateway);
     const url = "https://hooks.example.com/api/webhooks/twilio";
-    const forged = signedRequest(twilio, { secret: "wrong", url, body: form(FROM, `mail ${EMAIL}`), headers: { "x-real-ip": "203.0.113.32" } });
+    const forged = signedRequest(twilio, {
+      secret: "wrong",
+      url,
+      body: form(FROM, `mail ${EMAIL}`),
+      headers: { "x-real-ip": "203.0.113.32" },
+    });
     expect((await fn.fetch(forged)).status).toBe(401);
     await settled();
 
@@ -175,7 +220,10 @@ describe("the masks", () => {
     ["key sk_live_51HxYzAbCdEfGhIjKlMnOpQrStUv", "key [token]"],
     ["card 4242424242424242", "card [hex]"],
     // Kept: what an operator needs and is not personal.
-    ["from 203.0.113.7 id 3f2b1c4d-1234-4abc-9def-0123456789ab conversation_status_changed", "from 203.0.113.7 id 3f2b1c4d-1234-4abc-9def-0123456789ab conversation_status_changed"],
+    [
+      "from 203.0.113.7 id 3f2b1c4d-1234-4abc-9def-0123456789ab conversation_status_changed",
+      "from 203.0.113.7 id 3f2b1c4d-1234-4abc-9def-0123456789ab conversation_status_changed",
+    ],
   ])("%s → %s", (text, masked) => {
     expect(redactPersonal(text)).toBe(masked);
   });
@@ -188,7 +236,9 @@ describe("the masks", () => {
 
   it("a form-encoded prefix is decoded before masking (%2B hides a number from a pattern)", () => {
     const headers = new Headers({ "content-type": "application/x-www-form-urlencoded" });
-    const body = new TextEncoder().encode(`From=${encodeURIComponent(FROM)}&Body=${encodeURIComponent(`write ${EMAIL}`)}`);
+    const body = new TextEncoder().encode(
+      `From=${encodeURIComponent(FROM)}&Body=${encodeURIComponent(`write ${EMAIL}`)}`,
+    );
     expect(bodyPrefix({ body, headers }, 1024)).toBe("From=[phone]&Body=write [email]");
     expect(bodyPrefix({ body, headers }, 0)).toBe("");
   });

@@ -31,7 +31,11 @@ describe.each(STORES)("routing directory on $name", ({ name, skip }) => {
       "select name, ops_owner_id from hookgate.clickup_markets order by name",
     );
     const owners = markets.map((m) => [m.name, m.ops_owner_id === null ? null : Number(m.ops_owner_id)]);
-    expect(owners).toEqual([["Faro", null], ["Lisbon", 99], ["Porto", 81234571]]);
+    expect(owners).toEqual([
+      ["Faro", null],
+      ["Lisbon", 99],
+      ["Porto", 81234571],
+    ]);
   });
 
   it.skipIf(skip)("looks entries up ignoring case and extra spaces", async () => {
@@ -40,17 +44,30 @@ describe.each(STORES)("routing directory on $name", ({ name, skip }) => {
       customers: [{ name: "Acme Hotels", vip: true, cxOwner: 81234567 }],
       markets: [{ name: "Faro", opsOwner: null }],
     });
-    expect(await lookupDirectory(h.gateway.store.rpc, { customer: null, market: null })).toEqual({ customers: [], markets: [] });
+    expect(await lookupDirectory(h.gateway.store.rpc, { customer: null, market: null })).toEqual({
+      customers: [],
+      markets: [],
+    });
   });
 
   it.skipIf(skip)("refuses a second entry whose name differs only in case", async () => {
-    await expect(h.sql("insert into hookgate.clickup_customers (name) values ('ACME hotels')")).rejects.toThrow(/duplicate key/);
+    await expect(h.sql("insert into hookgate.clickup_customers (name) values ('ACME hotels')")).rejects.toThrow(
+      /duplicate key/,
+    );
   });
 
   it.skipIf(skip)("records one decision per event, replaced by a later attempt, readable by task", async () => {
     const { event_id, deliveries } = await h.gateway.store.ingest({
-      source: "clickup", provider: "clickup", dedupKey: "directory-test", type: "taskCreated", verified: true,
-      body: new TextEncoder().encode("{}"), payload: {}, headers: {}, destinations: ["clickup-router"], leaseSeconds: 60,
+      source: "clickup",
+      provider: "clickup",
+      dedupKey: "directory-test",
+      type: "taskCreated",
+      verified: true,
+      body: new TextEncoder().encode("{}"),
+      payload: {},
+      headers: {},
+      destinations: ["clickup-router"],
+      leaseSeconds: 60,
     });
     const facts = { customer: "Acme Hotels", market: "Faro" };
     const decision = decide(facts, await lookupDirectory(h.gateway.store.rpc, facts));
@@ -61,8 +78,15 @@ describe.each(STORES)("routing directory on $name", ({ name, skip }) => {
     const [read, ...others] = await routingDecisions(h.gateway.store.rpc, { taskId: "t-dir" });
     expect(others).toEqual([]);
     expect(read).toMatchObject({
-      event_id, event_type: "taskCreated", task_id: "t-dir", customer: "Acme Hotels", market: "Faro",
-      assignees: [81234567], tags: ["Needs Ops Routing"], attempt: 2, delivery_status: "in_flight",
+      event_id,
+      event_type: "taskCreated",
+      task_id: "t-dir",
+      customer: "Acme Hotels",
+      market: "Faro",
+      assignees: [81234567],
+      tags: ["Needs Ops Routing"],
+      attempt: 2,
+      delivery_status: "in_flight",
     });
     expect(read!.reasons.map((r) => r.branch)).toEqual(["vip_customer_owner", "market_without_owner"]);
     expect(await routingDecisions(h.gateway.store.rpc, { eventId: event_id })).toHaveLength(1);

@@ -27,13 +27,29 @@ function expectUnreachable(error: unknown): void {
 
 describe("withDeadline", () => {
   it("passes the work's answer or failure through when it comes in time", async () => {
-    await expect(withDeadline(1_000, async () => 42, () => new Error("late"))).resolves.toBe(42);
-    await expect(withDeadline(1_000, async () => Promise.reject(new Error("own")), () => new Error("late"))).rejects.toThrow("own");
+    await expect(
+      withDeadline(
+        1_000,
+        async () => 42,
+        () => new Error("late"),
+      ),
+    ).resolves.toBe(42);
+    await expect(
+      withDeadline(
+        1_000,
+        async () => Promise.reject(new Error("own")),
+        () => new Error("late"),
+      ),
+    ).rejects.toThrow("own");
   });
 
   it("fails with late() and aborts the work's signal when the work does not answer", async () => {
     let signal: AbortSignal | undefined;
-    const never = withDeadline(20, (s) => ((signal = s), new Promise<never>(() => {})), () => new Error("late"));
+    const never = withDeadline(
+      20,
+      (s) => ((signal = s), new Promise<never>(() => {})),
+      () => new Error("late"),
+    );
     await expect(never).rejects.toThrow("late");
     expect(signal?.aborted).toBe(true);
   });
@@ -102,9 +118,11 @@ describe.skipIf(!DATABASE_URL)("Postgres: a statement that overruns the limit", 
       expect(failure).toBeInstanceOf(StoreError);
       expect((failure as StoreError).unreachable).toBe(true);
       const running = async () =>
-        (await db.sql<{ n: number }[]>`
+        (
+          await db.sql<{ n: number }[]>`
           select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and state = 'active' and query like '%hookgate_test_wait%' and pid <> pg_backend_pid()`)[0]!.n;
+          where datname = current_database() and state = 'active' and query like '%hookgate_test_wait%' and pid <> pg_backend_pid()`
+        )[0]!.n;
       for (let i = 0; i < 50 && (await running()) > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
       expect(await running()).toBe(0);
       // The one connection answers the next call, long before the 10 s sleep would have ended.

@@ -140,7 +140,9 @@ describe("Supabase transport (the Supabase rpc client against a local PostgREST 
   it("calls POST /rest/v1/rpc/<fn> with the service role key", () => {
     const calls = postgrest.requests.filter((r) => r.path.startsWith("/rest/v1/rpc/hookgate_ingest"));
     expect(calls.length).toBeGreaterThan(0);
-    expect(calls.every((r) => r.method === "POST" && r.apikey === key && r.authorization === `Bearer ${key}`)).toBe(true);
+    expect(calls.every((r) => r.method === "POST" && r.apikey === key && r.authorization === `Bearer ${key}`)).toBe(
+      true,
+    );
   });
 
   it("reports a refused key as a store error, and a dead server as unreachable", async () => {

@@ -30,7 +30,8 @@ const OUTAGE_MS = 4_000;
 const SENDERS = 8;
 
 const bin = postgresBinaries();
-if (!bin) console.warn("[hookgate tests] no initdb/pg_ctl under /usr/lib/postgresql/*/bin: the outage tests are SKIPPED");
+if (!bin)
+  console.warn("[hookgate tests] no initdb/pg_ctl under /usr/lib/postgresql/*/bin: the outage tests are SKIPPED");
 
 interface Answer {
   body: string;
@@ -73,9 +74,17 @@ describe.skipIf(!bin)("a database outage (a PostgreSQL this test stops and start
       while (running) {
         const body = JSON.stringify({ type: "outage.probe", n: (sequence += 1) });
         const sentAt = performance.now();
-        const response = await hook.fetch(signedRequest(standard, { secret: SECRET, body, id: `msg_outage_${sequence}` }));
+        const response = await hook.fetch(
+          signedRequest(standard, { secret: SECRET, body, id: `msg_outage_${sequence}` }),
+        );
         await response.arrayBuffer();
-        answers.push({ body, status: response.status, retryAfter: response.headers.get("retry-after"), sentAt, answeredAt: performance.now() });
+        answers.push({
+          body,
+          status: response.status,
+          retryAfter: response.headers.get("retry-after"),
+          sentAt,
+          answeredAt: performance.now(),
+        });
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     };
@@ -92,7 +101,10 @@ describe.skipIf(!bin)("a database outage (a PostgreSQL this test stops and start
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
   /** Runs traffic through `outage`, then `heal`, until a 2xx came back (or the bound passed). */
-  async function through(outage: () => void, heal: () => void): Promise<{ answers: Answer[]; downAt: number; upAt: number }> {
+  async function through(
+    outage: () => void,
+    heal: () => void,
+  ): Promise<{ answers: Answer[]; downAt: number; upAt: number }> {
     const load = traffic();
     await sleep(1_000);
     const downAt = performance.now();
@@ -101,7 +113,8 @@ describe.skipIf(!bin)("a database outage (a PostgreSQL this test stops and start
     heal();
     const upAt = performance.now();
     const deadline = upAt + RECOVERY_BOUND_MS + 3_000;
-    while (performance.now() < deadline && !load.answers.some((a) => a.answeredAt > upAt && a.status < 300)) await sleep(50);
+    while (performance.now() < deadline && !load.answers.some((a) => a.answeredAt > upAt && a.status < 300))
+      await sleep(50);
     await sleep(500);
     await load.stop();
     await settled();
@@ -114,7 +127,10 @@ describe.skipIf(!bin)("a database outage (a PostgreSQL this test stops and start
     return new Map(rows.map((r) => [r.body, r.n]));
   }
 
-  function expectTheDrillHolds({ answers, downAt, upAt }: { answers: Answer[]; downAt: number; upAt: number }, stored: Map<string, number>) {
+  function expectTheDrillHolds(
+    { answers, downAt, upAt }: { answers: Answer[]; downAt: number; upAt: number },
+    stored: Map<string, number>,
+  ) {
     const during = answers.filter((a) => a.sentAt > downAt && a.answeredAt < upAt);
     // The outage was felt (else this proves nothing) and was answered as one.
     expect(during.length).toBeGreaterThan(0);

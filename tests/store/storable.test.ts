@@ -54,7 +54,10 @@ describe("text", () => {
   });
 
   it("makes header names and values storable (a surrogate or NUL kept from a header)", () => {
-    expect(storableHeaders({ "x-id": "a\ud800", "x-nul": "b\u0000" })).toEqual({ "x-id": "a\ufffd", "x-nul": "b\ufffd" });
+    expect(storableHeaders({ "x-id": "a\ud800", "x-nul": "b\u0000" })).toEqual({
+      "x-id": "a\ufffd",
+      "x-nul": "b\ufffd",
+    });
   });
 });
 

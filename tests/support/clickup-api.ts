@@ -26,9 +26,7 @@ export interface Call {
   status: number;
 }
 
-export type FailureMode =
-  | { status: number; headers?: Record<string, string>; body?: unknown }
-  | { reset: true };
+export type FailureMode = { status: number; headers?: Record<string, string>; body?: unknown } | { reset: true };
 
 export interface SeedTask {
   id: string;
@@ -61,8 +59,22 @@ export interface FakeClickUp {
 }
 
 const USER_ID = 4242; // the token's user: hookgate's own ClickUp identity
-const HOOKGATE_USER = { id: USER_ID, username: "hookgate", email: "hookgate@example.com", color: "#000000", initials: "H", profilePicture: null };
-const HUMAN_USER = { id: 183, username: "Dana Okafor", email: "dana@example.com", color: "#7b68ee", initials: "DO", profilePicture: null };
+const HOOKGATE_USER = {
+  id: USER_ID,
+  username: "hookgate",
+  email: "hookgate@example.com",
+  color: "#000000",
+  initials: "H",
+  profilePicture: null,
+};
+const HUMAN_USER = {
+  id: 183,
+  username: "Dana Okafor",
+  email: "dana@example.com",
+  color: "#7b68ee",
+  initials: "DO",
+  profilePicture: null,
+};
 
 export async function startFakeClickUp(options: { token?: string; webhookId?: string } = {}): Promise<FakeClickUp> {
   const token = options.token ?? "pk_test_router_token";
@@ -74,7 +86,13 @@ export async function startFakeClickUp(options: { token?: string; webhookId?: st
   let outage: FailureMode | undefined;
   let historyId = 3_000_000_000_000_000_000n;
 
-  function historyItem(task: FakeTask, field: string, after: unknown, user: unknown, extra: Record<string, unknown> = {}) {
+  function historyItem(
+    task: FakeTask,
+    field: string,
+    after: unknown,
+    user: unknown,
+    extra: Record<string, unknown> = {},
+  ) {
     return {
       id: String(historyId++),
       type: 1,
@@ -187,7 +205,12 @@ export async function startFakeClickUp(options: { token?: string; webhookId?: st
         name: `Task ${seed.id}`,
         list: { id: seed.listId },
         assignees: (seed.assignees ?? []).map((id) => ({ id, username: `user ${id}` })),
-        tags: (seed.tags ?? []).map((name) => ({ name: name.toLowerCase(), tag_fg: "#fff", tag_bg: "#000", creator: 1 })),
+        tags: (seed.tags ?? []).map((name) => ({
+          name: name.toLowerCase(),
+          tag_fg: "#fff",
+          tag_bg: "#000",
+          creator: 1,
+        })),
         custom_fields: [customerField(seed.customer ?? null), marketField(seed.market ?? null)],
       };
       tasks.set(task.id, task);
@@ -199,7 +222,12 @@ export async function startFakeClickUp(options: { token?: string; webhookId?: st
       const index = task.custom_fields.findIndex((f) => (f as { id: string }).id === MARKET_FIELD_ID);
       task.custom_fields[index] = marketField(market);
       const item = historyItem(task, "custom_field", `opt-${market.toLowerCase()}`, HUMAN_USER, {
-        custom_field: { id: MARKET_FIELD_ID, name: "Market", type: "drop_down", type_config: (marketField(market) as { type_config: unknown }).type_config },
+        custom_field: {
+          id: MARKET_FIELD_ID,
+          name: "Market",
+          type: "drop_down",
+          type_config: (marketField(market) as { type_config: unknown }).type_config,
+        },
       });
       return { event: "taskUpdated", history_items: [item], task_id: task.id, webhook_id: webhookId };
     },
@@ -236,8 +264,14 @@ function customerField(customer: string | null): unknown {
 }
 
 function marketField(market: string | null): unknown {
-  const options = MARKETS.map((name, orderindex) => ({ id: `opt-${name.toLowerCase()}`, name, color: null, orderindex }));
-  if (market !== null && !MARKETS.includes(market)) throw new Error(`the fake Market drop-down has no option ${market}`);
+  const options = MARKETS.map((name, orderindex) => ({
+    id: `opt-${name.toLowerCase()}`,
+    name,
+    color: null,
+    orderindex,
+  }));
+  if (market !== null && !MARKETS.includes(market))
+    throw new Error(`the fake Market drop-down has no option ${market}`);
   return {
     id: MARKET_FIELD_ID,
     name: "Market",

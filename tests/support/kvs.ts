@@ -56,10 +56,17 @@ export const availableKvs = kvs.filter((k) => k.name === "memory" || REDIS_URL);
 
 let n = 0;
 /** A valid ClickUp webhook, distinct each call (its own history item id). */
-export function validRequest(ip: string, extra: { secret?: string; headers?: Record<string, string | null> } = {}): Request {
+export function validRequest(
+  ip: string,
+  extra: { secret?: string; headers?: Record<string, string | null> } = {},
+): Request {
   n += 1;
   const body = taskCreated.replace("2800763136717140857", `${Date.now()}${n}`);
-  return signedRequest(clickup, { secret: extra.secret ?? SECRET, body, headers: { "x-real-ip": ip, ...extra.headers } });
+  return signedRequest(clickup, {
+    secret: extra.secret ?? SECRET,
+    body,
+    headers: { "x-real-ip": ip, ...extra.headers },
+  });
 }
 
 /** Signed with the wrong secret: a bad_signature from `ip`. */
@@ -87,7 +94,11 @@ export function captureStdout(): { lines: string[]; records(): Record<string, un
   }) as typeof process.stdout.write;
   return {
     lines,
-    records: () => lines.flatMap((l) => l.split("\n")).filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>),
+    records: () =>
+      lines
+        .flatMap((l) => l.split("\n"))
+        .filter((l) => l.startsWith("{"))
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
     stop: () => {
       process.stdout.write = original;
     },

@@ -42,7 +42,12 @@ export async function startPostgrest(backend: Rpc, serviceRoleKey: string): Prom
     } catch (error) {
       // PostgREST maps SQL errors to 400 with the SQLSTATE, and an unreachable database to 503.
       const unreachable = error instanceof StoreError && error.unreachable;
-      reply(unreachable ? 503 : 400, { code: "P0001", message: String((error as Error).message), details: null, hint: null });
+      reply(unreachable ? 503 : 400, {
+        code: "P0001",
+        message: String((error as Error).message),
+        details: null,
+        hint: null,
+      });
     }
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -53,7 +53,9 @@ export async function startSentryDsn(): Promise<SentryDsnServer> {
     dsn: `http://public0key@127.0.0.1:${port}/1`,
     envelopes,
     events: () =>
-      envelopes.flatMap((e) => e.items.filter((i) => i.type === "event").map((i) => i.payload as Record<string, unknown>)),
+      envelopes.flatMap((e) =>
+        e.items.filter((i) => i.type === "event").map((i) => i.payload as Record<string, unknown>),
+      ),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -45,8 +45,13 @@ export async function startSlackApi(token = "xoxb-test-token"): Promise<SlackApi
       }
       if (req.headers.authorization !== `Bearer ${token}`) return json(200, { ok: false, error: "invalid_auth" });
       if (req.url !== "/api/chat.postMessage") return json(200, { ok: false, error: "unknown_method" });
-      const form = req.headers["content-type"]?.includes("json") ? (JSON.parse(raw) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(raw));
-      const blocks = typeof form.blocks === "string" ? (JSON.parse(form.blocks) as unknown[]) : (form.blocks as unknown[] | undefined);
+      const form = req.headers["content-type"]?.includes("json")
+        ? (JSON.parse(raw) as Record<string, unknown>)
+        : Object.fromEntries(new URLSearchParams(raw));
+      const blocks =
+        typeof form.blocks === "string"
+          ? (JSON.parse(form.blocks) as unknown[])
+          : (form.blocks as unknown[] | undefined);
       if (!form.channel) return json(200, { ok: false, error: "channel_not_found" });
       messages.push({ channel: String(form.channel), text: String(form.text ?? ""), blocks, raw });
       json(200, { ok: true, channel: form.channel, ts: `${Date.now() / 1000}`, message: { text: form.text } });

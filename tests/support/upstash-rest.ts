@@ -42,7 +42,11 @@ export async function startUpstashRest(redisUrl: string, token = "upstash-test-t
       if (req.headers.authorization !== `Bearer ${token}`) return reply(401, { error: "Unauthorized" });
       const base64 = String(req.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";
       const encode = (value: unknown): unknown =>
-        Buffer.isBuffer(value) ? value.toString(base64 ? "base64" : "utf8") : Array.isArray(value) ? value.map(encode) : value;
+        Buffer.isBuffer(value)
+          ? value.toString(base64 ? "base64" : "utf8")
+          : Array.isArray(value)
+            ? value.map(encode)
+            : value;
       const path = new URL(req.url ?? "/", "http://x").pathname.replace(/\/+$/, "");
       const body = JSON.parse((await readAll(req)) || "null") as unknown;
 
@@ -69,9 +73,11 @@ export async function startUpstashRest(redisUrl: string, token = "upstash-test-t
           }
         } else {
           const tx = redis.multi();
-          for (const [name, ...args] of batch.map(scripts.translate)) tx.callBuffer(String(name).toUpperCase(), ...args.map(String));
+          for (const [name, ...args] of batch.map(scripts.translate))
+            tx.callBuffer(String(name).toUpperCase(), ...args.map(String));
           const results = (await tx.exec()) ?? [];
-          for (const [error, result] of results) items.push(error ? { error: error.message } : { result: encode(result) });
+          for (const [error, result] of results)
+            items.push(error ? { error: error.message } : { result: encode(result) });
         }
         return reply(200, items);
       }
@@ -112,7 +118,8 @@ function upstashScripts() {
       const upper = String(name).toUpperCase();
       if ((upper === "EVAL" || upper === "EVAL_RO") && typeof first === "string") return [name!, strip(first), ...rest];
       if (upper === "SCRIPT" && String(first).toUpperCase() === "LOAD") return [name!, first!, strip(String(rest[0]))];
-      if ((upper === "EVALSHA" || upper === "EVALSHA_RO") && bySha.has(String(first))) return [name!, bySha.get(String(first))!, ...rest];
+      if ((upper === "EVALSHA" || upper === "EVALSHA_RO") && bySha.has(String(first)))
+        return [name!, bySha.get(String(first))!, ...rest];
       return command;
     },
   };

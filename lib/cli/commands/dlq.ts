@@ -15,7 +15,11 @@ export const command: Command = {
   summary: "list dead letters, or show one with its attempt log",
   usage,
   async run(args, io) {
-    const { values, positionals } = parseOptions(args, { ...deliveryFilterOptions, limit: { type: "string" }, before: { type: "string" } });
+    const { values, positionals } = parseOptions(args, {
+      ...deliveryFilterOptions,
+      limit: { type: "string" },
+      before: { type: "string" },
+    });
     const [sub = "list", ...rest] = positionals;
     const admin = await openAdmin(io.env);
     try {
@@ -32,12 +36,18 @@ export const command: Command = {
           io.out(JSON.stringify(delivery, null, 2));
           return 0;
         }
-        io.out(`delivery ${delivery.id} → ${delivery.destination}: ${delivery.status}, ${delivery.attempts} attempt(s), replayed ${delivery.replays}×`);
-        io.out(`event ${delivery.event.id}  ${delivery.event.provider} ${delivery.event.type ?? "-"}  received ${delivery.event.received_at}`);
+        io.out(
+          `delivery ${delivery.id} → ${delivery.destination}: ${delivery.status}, ${delivery.attempts} attempt(s), replayed ${delivery.replays}×`,
+        );
+        io.out(
+          `event ${delivery.event.id}  ${delivery.event.provider} ${delivery.event.type ?? "-"}  received ${delivery.event.received_at}`,
+        );
         if (delivery.last_error) io.out(`last error: ${delivery.last_error_class}: ${delivery.last_error}`);
         io.out("attempts (newest first):");
         for (const a of delivery.log) {
-          io.out(`  #${a.attempt} ${a.attempted_at} ${a.outcome.padEnd(9)} ${String(a.status ?? "-").padEnd(4)} ${a.duration_ms} ms ${a.error_class ?? ""}${a.response ? `  ${oneLine(a.response, 80)}` : ""}`);
+          io.out(
+            `  #${a.attempt} ${a.attempted_at} ${a.outcome.padEnd(9)} ${String(a.status ?? "-").padEnd(4)} ${a.duration_ms} ms ${a.error_class ?? ""}${a.response ? `  ${oneLine(a.response, 80)}` : ""}`,
+          );
         }
         return 0;
       }
@@ -61,7 +71,17 @@ export const command: Command = {
       }
       io.out(["id", "destination", "provider", "event type", "attempts", "last", "dead at"].join("\t"));
       for (const d of page.items) {
-        io.out([d.id, d.destination, d.provider, d.event_type ?? "-", d.attempts, `${d.last_status ?? "-"} ${d.last_error_class ?? ""}`.trim(), d.dead_at].join("\t"));
+        io.out(
+          [
+            d.id,
+            d.destination,
+            d.provider,
+            d.event_type ?? "-",
+            d.attempts,
+            `${d.last_status ?? "-"} ${d.last_error_class ?? ""}`.trim(),
+            d.dead_at,
+          ].join("\t"),
+        );
       }
       if (page.next_before_id !== null) io.out(`more: --before ${page.next_before_id}`);
       return 0;

@@ -14,8 +14,13 @@ export const command: Command = {
   summary: "show one event with its deliveries and every attempt",
   usage,
   async run(args, io) {
-    const { values, positionals } = options({ args, allowPositionals: true, options: { json: { type: "boolean" }, body: { type: "boolean" } } });
-    if (positionals.length !== 1 || !UUID.test(positionals[0]!)) throw new UsageError("give one event id (a UUID, as `hookgate events` prints)");
+    const { values, positionals } = options({
+      args,
+      allowPositionals: true,
+      options: { json: { type: "boolean" }, body: { type: "boolean" } },
+    });
+    if (positionals.length !== 1 || !UUID.test(positionals[0]!))
+      throw new UsageError("give one event id (a UUID, as `hookgate events` prints)");
     const client = await openOperations(io.env);
     try {
       const event = await client.event(positionals[0]!);
@@ -28,18 +33,32 @@ export const command: Command = {
         return 0;
       }
       io.out(`event ${event.id}`);
-      io.out(`  ${event.provider} ${event.event_type ?? "-"}, received ${event.received_at}, ${event.verified ? "verified" : "UNVERIFIED"}`);
-      io.out(`  dedup key ${event.dedup_key}; ack ${event.ack_ms ?? "-"} ms; repeats acknowledged: ${event.duplicates}; body ${event.body_bytes} bytes`);
+      io.out(
+        `  ${event.provider} ${event.event_type ?? "-"}, received ${event.received_at}, ${event.verified ? "verified" : "UNVERIFIED"}`,
+      );
+      io.out(
+        `  dedup key ${event.dedup_key}; ack ${event.ack_ms ?? "-"} ms; repeats acknowledged: ${event.duplicates}; body ${event.body_bytes} bytes`,
+      );
       if (values.body) io.out(Buffer.from(event.body_base64, "base64").toString("utf8"));
       if (event.deliveries.length === 0) io.out("  no deliveries (no route matched)");
       for (const d of event.deliveries) {
         io.out("");
-        io.out(`delivery ${d.id} → ${d.destination}: ${d.status}, ${d.attempts} attempt(s)${d.replays ? `, replayed ${d.replays}×` : ""}${d.status === "pending" ? `, next ${d.next_attempt_at}` : ""}`);
+        io.out(
+          `delivery ${d.id} → ${d.destination}: ${d.status}, ${d.attempts} attempt(s)${d.replays ? `, replayed ${d.replays}×` : ""}${d.status === "pending" ? `, next ${d.next_attempt_at}` : ""}`,
+        );
         if (d.log.length === 0) continue;
         for (const line of table(
           ["#", "at", "outcome", "status", "took", "error"],
-          d.log.map((a) => [a.attempt, a.attempted_at.slice(0, 19).replace("T", " "), a.outcome, a.status, `${a.duration_ms} ms`, a.error_class ? `${a.error_class}: ${(a.error ?? "").slice(0, 60)}` : null]),
-        )) io.out(`  ${line}`);
+          d.log.map((a) => [
+            a.attempt,
+            a.attempted_at.slice(0, 19).replace("T", " "),
+            a.outcome,
+            a.status,
+            `${a.duration_ms} ms`,
+            a.error_class ? `${a.error_class}: ${(a.error ?? "").slice(0, 60)}` : null,
+          ]),
+        ))
+          io.out(`  ${line}`);
       }
       return 0;
     } finally {

@@ -41,8 +41,18 @@ export const command: Command = {
       }
       for (const line of table(
         ["received", "provider", "type", "status", "deliveries", "ack", "dedup key", "id"],
-        page.items.map((e) => [e.received_at.slice(0, 19).replace("T", " "), e.provider, e.event_type, e.status, e.deliveries, e.ack_ms === null ? null : `${e.ack_ms} ms`, shorten(e.dedup_key, 40), e.id]),
-      )) io.out(line);
+        page.items.map((e) => [
+          e.received_at.slice(0, 19).replace("T", " "),
+          e.provider,
+          e.event_type,
+          e.status,
+          e.deliveries,
+          e.ack_ms === null ? null : `${e.ack_ms} ms`,
+          shorten(e.dedup_key, 40),
+          e.id,
+        ]),
+      ))
+        io.out(line);
       if (page.next_cursor) io.out(`more: --cursor ${page.next_cursor}`);
       return 0;
     } finally {

@@ -21,10 +21,15 @@ export const command: Command = {
   summary: "replay one dead delivery, or every one matching filters (--dry-run counts)",
   usage,
   async run(args, io) {
-    const { values, positionals } = parseOptions(args, { ...deliveryFilterOptions, all: { type: "boolean" }, "dry-run": { type: "boolean" } });
+    const { values, positionals } = parseOptions(args, {
+      ...deliveryFilterOptions,
+      all: { type: "boolean" },
+      "dry-run": { type: "boolean" },
+    });
     if (positionals.length > 1) throw new UsageError("replay takes at most one delivery id");
     const id = positionals[0] === undefined ? undefined : Number(positionals[0]);
-    if (id !== undefined && (!Number.isSafeInteger(id) || id <= 0)) throw new UsageError(`not a delivery id: ${positionals[0]}`);
+    if (id !== undefined && (!Number.isSafeInteger(id) || id <= 0))
+      throw new UsageError(`not a delivery id: ${positionals[0]}`);
 
     const admin = await openAdmin(io.env);
     try {
@@ -40,10 +45,16 @@ export const command: Command = {
       const result =
         id !== undefined || values["dry-run"]
           ? await admin.replay({ ...request, dryRun: values["dry-run"] })
-          : await replayInBatches((limit) => admin.replay({ ...request, limit }), await admin.replay({ ...request, dryRun: true }), io);
+          : await replayInBatches(
+              (limit) => admin.replay({ ...request, limit }),
+              await admin.replay({ ...request, dryRun: true }),
+              io,
+            );
       if (values.json) io.out(JSON.stringify(result));
-      else if (result.dry_run) io.out(`would replay ${result.matched} dead deliver${result.matched === 1 ? "y" : "ies"} (${admin.where})`);
-      else if (id !== undefined && result.replayed === 0) io.out(result.message ?? `delivery ${id} is not dead: nothing replayed`);
+      else if (result.dry_run)
+        io.out(`would replay ${result.matched} dead deliver${result.matched === 1 ? "y" : "ies"} (${admin.where})`);
+      else if (id !== undefined && result.replayed === 0)
+        io.out(result.message ?? `delivery ${id} is not dead: nothing replayed`);
       else io.out(`replayed ${result.replayed} dead deliver${result.replayed === 1 ? "y" : "ies"} (${admin.where})`);
       return id !== undefined && !result.dry_run && result.replayed === 0 ? 1 : 0;
     } finally {

@@ -36,19 +36,30 @@ export const command: Command = {
           ["attempts", m.success.last_15m.attempts, m.success.last_24h.attempts],
           ["p95 ack latency", ms(m.latency.p95_15m_ms), ms(m.latency.p95_ms)],
         ],
-      )) io.out(line);
+      ))
+        io.out(line);
       io.out(`dead letters      ${m.dead_letters}`);
       io.out(`oldest pending    ${m.oldest_pending_seconds === null ? "none" : duration(m.oldest_pending_seconds)}`);
       io.out("");
       io.out("webhooks by provider and outcome");
-      for (const line of table(["provider", "outcome", "15 min", "24 h"], m.events.map((e) => [e.provider, e.outcome, e.last_15m, e.last_24h]))) io.out(`  ${line}`);
+      for (const line of table(
+        ["provider", "outcome", "15 min", "24 h"],
+        m.events.map((e) => [e.provider, e.outcome, e.last_15m, e.last_24h]),
+      ))
+        io.out(`  ${line}`);
       const rates = destinationRates(m);
       io.out("");
       io.out("destinations");
       for (const line of table(
         ["destination", "breaker", "success 15 min", "success 24 h"],
-        m.breakers.map((b) => [b.destination, b.state, percent(rates.get(b.destination)?.last_15m ?? null), percent(rates.get(b.destination)?.last_24h ?? null)]),
-      )) io.out(`  ${line}`);
+        m.breakers.map((b) => [
+          b.destination,
+          b.state,
+          percent(rates.get(b.destination)?.last_15m ?? null),
+          percent(rates.get(b.destination)?.last_24h ?? null),
+        ]),
+      ))
+        io.out(`  ${line}`);
       return 0;
     } finally {
       await client.close();

@@ -69,7 +69,11 @@ async function route(
   // The route's trigger says which rules this event applies (an update: the changed field's).
   const triggered = trigger(event.payload, settings);
   const facts = taskFacts(task.value, settings.fields);
-  const decision = decide(facts, await lookupDirectory(gateway.store.rpc, facts), triggered.route ? triggered.rules : BOTH_RULES);
+  const decision = decide(
+    facts,
+    await lookupDirectory(gateway.store.rpc, facts),
+    triggered.route ? triggered.rules : BOTH_RULES,
+  );
   await recordDecision(gateway.store.rpc, { eventId: event.id, deliveryId, taskId, listId, facts, decision, attempt });
 
   const present = currentAssignees(task.value);

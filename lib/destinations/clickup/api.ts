@@ -20,9 +20,17 @@ export interface ClickUpApi {
 }
 
 export function clickupApi(settings: ClickUpApiSettings, fetchImpl: typeof fetch = fetch): ClickUpApi {
-  async function call(method: string, path: string, body: unknown, signal: AbortSignal | undefined): Promise<ApiResult<unknown>> {
+  async function call(
+    method: string,
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+  ): Promise<ApiResult<unknown>> {
     if (!settings.token) {
-      return { ok: false, failure: { kind: "dead", error: "CLICKUP_API_TOKEN is not set", errorClass: "clickup_config" } };
+      return {
+        ok: false,
+        failure: { kind: "dead", error: "CLICKUP_API_TOKEN is not set", errorClass: "clickup_config" },
+      };
     }
     let response: Response;
     try {
@@ -79,7 +87,14 @@ export function clickupApi(settings: ClickUpApiSettings, fetchImpl: typeof fetch
 }
 
 /** A refused call: 429 and 5xx are worth retrying (after Retry-After); the rest never succeed as they are. */
-export function httpFailure(method: string, path: string, status: number, headers: Headers, body: string, now = Date.now()): Failure {
+export function httpFailure(
+  method: string,
+  path: string,
+  status: number,
+  headers: Headers,
+  body: string,
+  now = Date.now(),
+): Failure {
   const response = body.slice(0, 500);
   const said = clickupError(body);
   const where = `${method} ${path}`;
@@ -105,14 +120,16 @@ export function httpFailure(method: string, path: string, status: number, header
     kind: "dead",
     status,
     error: `${where}: ${status}, ${why}${said}`,
-    errorClass: status === 401 ? "clickup_unauthorized" : status === 404 ? "clickup_not_found" : `clickup_http_${status}`,
+    errorClass:
+      status === 401 ? "clickup_unauthorized" : status === 404 ? "clickup_not_found" : `clickup_http_${status}`,
     response,
   };
 }
 
 function networkFailure(method: string, path: string, error: unknown): Failure {
   const timeout = error instanceof Error && (error.name === "AbortError" || error.name === "TimeoutError");
-  const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+  const message =
+    error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
   return {
     kind: "retry",
     error: `${method} ${path}: ${timeout ? "timed out" : `ClickUp unreachable (${message})`}`,
@@ -137,7 +154,8 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
 function clickupError(body: string): string {
   try {
     const parsed = JSON.parse(body) as { err?: unknown; ECODE?: unknown };
-    if (typeof parsed.err === "string") return ` (${parsed.err}${typeof parsed.ECODE === "string" ? `, ${parsed.ECODE}` : ""})`;
+    if (typeof parsed.err === "string")
+      return ` (${parsed.err}${typeof parsed.ECODE === "string" ? `, ${parsed.ECODE}` : ""})`;
   } catch {
     // not JSON: the raw body is kept in `response`
   }

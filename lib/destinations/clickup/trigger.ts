@@ -71,11 +71,16 @@ export function trigger(payload: unknown, settings: ClickUpRoutingSettings): Tri
 
   if (hook.data.event === "taskCreated") return { route: true, why: "task_created", rules: ["cx", "ops"] };
   const changed = (name: string) =>
-    items.some((item) => item.field === "custom_field" && item.custom_field !== undefined && matchesField(item.custom_field, name));
+    items.some(
+      (item) =>
+        item.field === "custom_field" && item.custom_field !== undefined && matchesField(item.custom_field, name),
+    );
   const rules: Rule[] = [];
   if (changed(settings.fields.customer)) rules.push("cx");
   if (changed(settings.fields.market)) rules.push("ops");
-  return rules.length > 0 ? { route: true, why: "routing_field_changed", rules } : { route: false, why: "no_routing_field_changed" };
+  return rules.length > 0
+    ? { route: true, why: "routing_field_changed", rules }
+    : { route: false, why: "no_routing_field_changed" };
 }
 
 /** A move routes only when it brings the task into the routed lists from outside them. */

@@ -53,32 +53,71 @@ describe.each(STORES)("ClickUp router action on $name", ({ name, skip }) => {
     };
     const body = new TextEncoder().encode(JSON.stringify(payload));
     const recorded = await h.gateway.store.ingest({
-      source: "clickup", provider: "clickup", dedupKey: `action-${seq}`, type: "taskCreated", verified: true,
-      body, payload, headers: {}, destinations: [CLICKUP_ROUTER], leaseSeconds: 60,
+      source: "clickup",
+      provider: "clickup",
+      dedupKey: `action-${seq}`,
+      type: "taskCreated",
+      verified: true,
+      body,
+      payload,
+      headers: {},
+      destinations: [CLICKUP_ROUTER],
+      leaseSeconds: 60,
     });
-    const event: DeliveryEvent = { id: recorded.event_id, provider: "clickup", type: "taskCreated", body, payload, headers: {}, receivedAt: new Date() };
+    const event: DeliveryEvent = {
+      id: recorded.event_id,
+      provider: "clickup",
+      type: "taskCreated",
+      body,
+      payload,
+      headers: {},
+      receivedAt: new Date(),
+    };
     let attempt = 0;
     const run = (): Promise<AttemptOutcome> =>
-      router.run(event, { gateway: h.gateway, deliveryId: recorded.deliveries[0]!.id, attempt: ++attempt, signal: new AbortController().signal });
+      router.run(event, {
+        gateway: h.gateway,
+        deliveryId: recorded.deliveries[0]!.id,
+        attempt: ++attempt,
+        signal: new AbortController().signal,
+      });
     return { event, run };
   }
 
   const writes = () => api.writes().map((c) => [c.method, c.path, c.body]);
 
-  it.skipIf(skip)("assigns a VIP customer's CX owner and the market's Ops owner in one call, and records why", async () => {
-    const { event, run } = await created({ id: "t-vip", listId: ROUTED_LIST, customer: "Acme Hotels", market: "Lisbon" });
-    expect(await run()).toMatchObject({ kind: "delivered" });
-    expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual(["GET /api/v2/task/t-vip", "PUT /api/v2/task/t-vip"]);
-    expect(writes()).toEqual([["PUT", "/api/v2/task/t-vip", { assignees: { add: [ANA, OLA], rem: [] } }]]);
-    expect(api.task("t-vip")!.assignees.map((a) => a.id)).toEqual([ANA, OLA]);
+  it.skipIf(skip)(
+    "assigns a VIP customer's CX owner and the market's Ops owner in one call, and records why",
+    async () => {
+      const { event, run } = await created({
+        id: "t-vip",
+        listId: ROUTED_LIST,
+        customer: "Acme Hotels",
+        market: "Lisbon",
+      });
+      expect(await run()).toMatchObject({ kind: "delivered" });
+      expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+        "GET /api/v2/task/t-vip",
+        "PUT /api/v2/task/t-vip",
+      ]);
+      expect(writes()).toEqual([["PUT", "/api/v2/task/t-vip", { assignees: { add: [ANA, OLA], rem: [] } }]]);
+      expect(api.task("t-vip")!.assignees.map((a) => a.id)).toEqual([ANA, OLA]);
 
-    const [decision] = await routingDecisions(h.gateway.store.rpc, { eventId: event.id });
-    expect(decision).toMatchObject({ task_id: "t-vip", list_id: ROUTED_LIST, customer: "Acme Hotels", market: "Lisbon", assignees: [ANA, OLA], tags: [] });
-    expect(decision!.reasons.map((r) => [r.branch, r.action])).toEqual([
-      ["vip_customer_owner", { assign: ANA }],
-      ["market_owner", { assign: OLA }],
-    ]);
-  });
+      const [decision] = await routingDecisions(h.gateway.store.rpc, { eventId: event.id });
+      expect(decision).toMatchObject({
+        task_id: "t-vip",
+        list_id: ROUTED_LIST,
+        customer: "Acme Hotels",
+        market: "Lisbon",
+        assignees: [ANA, OLA],
+        tags: [],
+      });
+      expect(decision!.reasons.map((r) => [r.branch, r.action])).toEqual([
+        ["vip_customer_owner", { assign: ANA }],
+        ["market_owner", { assign: OLA }],
+      ]);
+    },
+  );
 
   it.skipIf(skip)("tags the task for humans when neither rule can decide", async () => {
     const { run } = await created({ id: "t-none", listId: ROUTED_LIST, customer: null, market: null });
@@ -101,15 +140,25 @@ describe.each(STORES)("ClickUp router action on $name", ({ name, skip }) => {
 
   it.skipIf(skip)("keeps what a human set, adds only what is missing, and a replay sends nothing", async () => {
     const { run } = await created({
-      id: "t-human", listId: ROUTED_LIST, customer: "Cedar Stays", market: "Lisbon",
-      assignees: [HUMAN, OLA], tags: ["urgent", "NEEDS CX ROUTING"],
+      id: "t-human",
+      listId: ROUTED_LIST,
+      customer: "Cedar Stays",
+      market: "Lisbon",
+      assignees: [HUMAN, OLA],
+      tags: ["urgent", "NEEDS CX ROUTING"],
     });
     expect(await run()).toMatchObject({ kind: "delivered" });
     expect(writes()).toEqual([]); // OLA is already assigned; the CX tag is already there (any case)
     expect(api.task("t-human")!.assignees.map((a) => a.id)).toEqual([HUMAN, OLA]);
     expect(api.task("t-human")!.tags.map((t) => t.name)).toEqual(["urgent", "needs cx routing"]);
 
-    const { run: runFresh } = await created({ id: "t-replay", listId: ROUTED_LIST, customer: "Acme Hotels", market: "Faro", assignees: [HUMAN] });
+    const { run: runFresh } = await created({
+      id: "t-replay",
+      listId: ROUTED_LIST,
+      customer: "Acme Hotels",
+      market: "Faro",
+      assignees: [HUMAN],
+    });
     expect(await runFresh()).toMatchObject({ kind: "delivered" });
     expect(writes()).toHaveLength(2);
     api.calls.splice(0);
@@ -122,7 +171,12 @@ describe.each(STORES)("ClickUp router action on $name", ({ name, skip }) => {
     const { run } = await created({ id: "t-partial", listId: ROUTED_LIST, customer: "Acme Hotels", market: "Faro" });
     api.failNext(1, { status: 503, headers: { "retry-after": "7" } }, { method: "POST" }); // GET and PUT pass, the tag fails
     const outcome = await run();
-    expect(outcome).toMatchObject({ kind: "retry", status: 503, retryAfterMs: 7000, errorClass: "clickup_unavailable" });
+    expect(outcome).toMatchObject({
+      kind: "retry",
+      status: 503,
+      retryAfterMs: 7000,
+      errorClass: "clickup_unavailable",
+    });
     expect(api.task("t-partial")!.assignees.map((a) => a.id)).toEqual([ANA]);
 
     api.calls.splice(0);
@@ -132,7 +186,10 @@ describe.each(STORES)("ClickUp router action on $name", ({ name, skip }) => {
   });
 
   it.skipIf(skip)("uses a task the payload carries with its custom fields, without reading it again", async () => {
-    const { run } = await created({ id: "t-carried", listId: ROUTED_LIST, customer: "Blue Harbor", market: "Lisbon" }, { carryTask: true });
+    const { run } = await created(
+      { id: "t-carried", listId: ROUTED_LIST, customer: "Blue Harbor", market: "Lisbon" },
+      { carryTask: true },
+    );
     expect(await run()).toMatchObject({ kind: "delivered" });
     expect(api.calls.map((c) => `${c.method} ${c.path}`)).toEqual(["PUT /api/v2/task/t-carried"]);
     expect(writes()).toEqual([["PUT", "/api/v2/task/t-carried", { assignees: { add: [BEN, OLA], rem: [] } }]]);
@@ -140,18 +197,42 @@ describe.each(STORES)("ClickUp router action on $name", ({ name, skip }) => {
 
   it.skipIf(skip)("does nothing for a task that has left the routed lists", async () => {
     const { run } = await created({ id: "t-moved", listId: OTHER_LIST, customer: "Acme Hotels", market: "Lisbon" });
-    expect(await run()).toEqual({ kind: "delivered", response: JSON.stringify({ routed: false, task_id: "t-moved", list_id: OTHER_LIST }) });
+    expect(await run()).toEqual({
+      kind: "delivered",
+      response: JSON.stringify({ routed: false, task_id: "t-moved", list_id: OTHER_LIST }),
+    });
     expect(writes()).toEqual([]);
   });
 
   it.skipIf(skip).each([
-    ["a 503 with Retry-After", { status: 503, headers: { "retry-after": "12" } }, { kind: "retry", status: 503, retryAfterMs: 12_000, errorClass: "clickup_unavailable" }],
-    ["a 429 with ClickUp's rate-limit reset", { status: 429, headers: { "x-ratelimit-reset": "0" } }, { kind: "retry", status: 429, retryAfterMs: 0, errorClass: "clickup_rate_limited" }],
+    [
+      "a 503 with Retry-After",
+      { status: 503, headers: { "retry-after": "12" } },
+      { kind: "retry", status: 503, retryAfterMs: 12_000, errorClass: "clickup_unavailable" },
+    ],
+    [
+      "a 429 with ClickUp's rate-limit reset",
+      { status: 429, headers: { "x-ratelimit-reset": "0" } },
+      { kind: "retry", status: 429, retryAfterMs: 0, errorClass: "clickup_rate_limited" },
+    ],
     ["a dropped connection", { reset: true as const }, { kind: "retry", errorClass: "clickup_unreachable" }],
-    ["a 401", { status: 401, body: { err: "Token invalid", ECODE: "OAUTH_025" } }, { kind: "dead", status: 401, errorClass: "clickup_unauthorized" }],
-    ["a 404", { status: 404, body: { err: "Task not found", ECODE: "ITEM_013" } }, { kind: "dead", status: 404, errorClass: "clickup_not_found" }],
+    [
+      "a 401",
+      { status: 401, body: { err: "Token invalid", ECODE: "OAUTH_025" } },
+      { kind: "dead", status: 401, errorClass: "clickup_unauthorized" },
+    ],
+    [
+      "a 404",
+      { status: 404, body: { err: "Task not found", ECODE: "ITEM_013" } },
+      { kind: "dead", status: 404, errorClass: "clickup_not_found" },
+    ],
   ])("maps %s to the right outcome", async (_, failure, expected) => {
-    const { run } = await created({ id: `t-fail-${++seq}`, listId: ROUTED_LIST, customer: "Acme Hotels", market: "Lisbon" });
+    const { run } = await created({
+      id: `t-fail-${++seq}`,
+      listId: ROUTED_LIST,
+      customer: "Acme Hotels",
+      market: "Lisbon",
+    });
     api.failNext(1, failure);
     const outcome = await run();
     expect(outcome).toMatchObject(expected);

@@ -10,7 +10,11 @@ describe("retryAfterMs", () => {
     ["Retry-After as an HTTP date", { "retry-after": "Sun, 22 Nov 2026 04:00:05 GMT" }, 5_000],
     ["Retry-After in the past", { "retry-after": "Sun, 22 Nov 2026 03:59:00 GMT" }, 0],
     ["ClickUp's X-RateLimit-Reset (unix seconds)", { "x-ratelimit-reset": String(NOW / 1000 + 42) }, 42_000],
-    ["Retry-After winning over the reset time", { "retry-after": "3", "x-ratelimit-reset": String(NOW / 1000 + 42) }, 3_000],
+    [
+      "Retry-After winning over the reset time",
+      { "retry-after": "3", "x-ratelimit-reset": String(NOW / 1000 + 42) },
+      3_000,
+    ],
     ["nothing said", {}, undefined],
     ["garbage", { "retry-after": "soon" }, undefined],
   ])("%s", (_, headers, expected) => {
@@ -28,12 +32,25 @@ describe("httpFailure", () => {
     [403, "dead", "clickup_http_403"],
     [400, "dead", "clickup_http_400"],
   ] as const)("%i → %s (%s)", (status, kind, errorClass) => {
-    expect(httpFailure("PUT", "/task/t1", status, new Headers(), "{}", NOW)).toMatchObject({ kind, status, errorClass });
+    expect(httpFailure("PUT", "/task/t1", status, new Headers(), "{}", NOW)).toMatchObject({
+      kind,
+      status,
+      errorClass,
+    });
   });
 
   it("keeps ClickUp's own error text and code, and at most 500 characters of the body", () => {
-    const failure = httpFailure("GET", "/task/t1", 404, new Headers(), JSON.stringify({ err: "Task not found", ECODE: "ITEM_013", pad: "x".repeat(900) }), NOW);
-    expect(failure.error).toBe("GET /task/t1: 404, the task does not exist (deleted) or the token's user cannot see it (Task not found, ITEM_013)");
+    const failure = httpFailure(
+      "GET",
+      "/task/t1",
+      404,
+      new Headers(),
+      JSON.stringify({ err: "Task not found", ECODE: "ITEM_013", pad: "x".repeat(900) }),
+      NOW,
+    );
+    expect(failure.error).toBe(
+      "GET /task/t1: 404, the task does not exist (deleted) or the token's user cannot see it (Task not found, ITEM_013)",
+    );
     expect(failure.response).toHaveLength(500);
   });
 });

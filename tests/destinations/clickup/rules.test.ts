@@ -1,7 +1,12 @@
 // Every branch of both routing rules, as a table: the task's customer and market,
 // the directory, and what the decision must be (assignees, tags, and why).
 import { describe, expect, it } from "vitest";
-import { decide, NEEDS_CX_ROUTING, NEEDS_OPS_ROUTING, type Directory } from "../../../lib/destinations/clickup/rules.js";
+import {
+  decide,
+  NEEDS_CX_ROUTING,
+  NEEDS_OPS_ROUTING,
+  type Directory,
+} from "../../../lib/destinations/clickup/rules.js";
 
 const ANA = 101; // CX owner of a VIP customer
 const BEN = 102; // CX owner of a standard customer
@@ -27,7 +32,12 @@ describe("CX rule", () => {
     ["2. standard customer with a CX owner → assign the owner", "Blue Harbor", "customer_owner", { assign: BEN }],
     ["3. customer without a CX owner → tag", "Cedar Stays", "customer_without_owner", { tag: NEEDS_CX_ROUTING }],
     ["3. VIP customer without a CX owner → tag", "Dune VIP", "customer_without_owner", { tag: NEEDS_CX_ROUTING }],
-    ["3. customer the directory does not know → tag", "Unknown Co", "customer_not_in_directory", { tag: NEEDS_CX_ROUTING }],
+    [
+      "3. customer the directory does not know → tag",
+      "Unknown Co",
+      "customer_not_in_directory",
+      { tag: NEEDS_CX_ROUTING },
+    ],
     ["4. no customer on the task → tag", null, "no_customer", { tag: NEEDS_CX_ROUTING }],
     ["names match ignoring case and extra spaces", "  acme   HOTELS ", "vip_customer_owner", { assign: ANA }],
   ] as const)("%s", (_, customer, branch, action) => {
@@ -76,14 +86,17 @@ describe("the decision: both rules, every ticket", () => {
     [["cx"], [ANA], [], [true, false]],
     [["ops"], [], [NEEDS_OPS_ROUTING], [false, true]],
     [[], [], [], [false, false]],
-  ] as const)("applies only the rules asked (%j); the other is still decided and recorded", (apply, assignees, tags, applied) => {
-    const decision = decide({ customer: "Acme Hotels", market: "Faro" }, directory, apply);
-    expect(decision).toMatchObject({ assignees, tags });
-    expect(decision.reasons.map((r) => [r.branch, r.applied])).toEqual([
-      ["vip_customer_owner", applied[0]],
-      ["market_without_owner", applied[1]],
-    ]);
-  });
+  ] as const)(
+    "applies only the rules asked (%j); the other is still decided and recorded",
+    (apply, assignees, tags, applied) => {
+      const decision = decide({ customer: "Acme Hotels", market: "Faro" }, directory, apply);
+      expect(decision).toMatchObject({ assignees, tags });
+      expect(decision.reasons.map((r) => [r.branch, r.applied])).toEqual([
+        ["vip_customer_owner", applied[0]],
+        ["market_without_owner", applied[1]],
+      ]);
+    },
+  );
 
   it("decides from an empty directory (nothing seeded yet) by tagging both", () => {
     const decision = decide({ customer: "Acme Hotels", market: "Lisbon" }, { customers: [], markets: [] });

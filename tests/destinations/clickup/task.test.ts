@@ -11,15 +11,35 @@ const options = [
 function task(custom_fields: unknown[]) {
   return ClickUpTask.parse({ id: "t1", list: { id: 9 }, custom_fields });
 }
-const customer = (value: unknown, type = "short_text", extra = {}) => ({ id: "c", name: "Customer", type, ...extra, ...(value === undefined ? {} : { value }) });
-const market = (value: unknown, type = "drop_down") => ({ id: "m", name: "Market", type, type_config: { options }, ...(value === undefined ? {} : { value }) });
+const customer = (value: unknown, type = "short_text", extra = {}) => ({
+  id: "c",
+  name: "Customer",
+  type,
+  ...extra,
+  ...(value === undefined ? {} : { value }),
+});
+const market = (value: unknown, type = "drop_down") => ({
+  id: "m",
+  name: "Market",
+  type,
+  type_config: { options },
+  ...(value === undefined ? {} : { value }),
+});
 
 describe("task facts", () => {
   it.each([
-    ["text values and a drop-down's orderindex", [customer("Acme Hotels"), market(1)], { customer: "Acme Hotels", market: "Porto" }],
+    [
+      "text values and a drop-down's orderindex",
+      [customer("Acme Hotels"), market(1)],
+      { customer: "Acme Hotels", market: "Porto" },
+    ],
     ["a drop-down given as an option id", [customer("Acme"), market("o-lis")], { customer: "Acme", market: "Lisbon" }],
     ["a drop-down's orderindex 0", [customer("Acme"), market(0)], { customer: "Acme", market: "Lisbon" }],
-    ["fields with no value (ClickUp omits it)", [customer(undefined), market(undefined)], { customer: null, market: null }],
+    [
+      "fields with no value (ClickUp omits it)",
+      [customer(undefined), market(undefined)],
+      { customer: null, market: null },
+    ],
     ["blank text", [customer("   "), market(null)], { customer: null, market: null }],
     ["no such fields on the task", [], { customer: null, market: null }],
     ["an orderindex matching no option", [customer("Acme"), market(7)], { customer: "Acme", market: null }],
@@ -28,7 +48,11 @@ describe("task facts", () => {
       [customer(["l2"], "labels", { type_config: { options: [{ id: "l2", label: "Blue Harbor" }] } }), market(0)],
       { customer: "Blue Harbor", market: "Lisbon" },
     ],
-    ["a relationship: the first linked task's name", [customer([{ id: "x", name: "Cedar Stays" }], "tasks"), market(0)], { customer: "Cedar Stays", market: "Lisbon" }],
+    [
+      "a relationship: the first linked task's name",
+      [customer([{ id: "x", name: "Cedar Stays" }], "tasks"), market(0)],
+      { customer: "Cedar Stays", market: "Lisbon" },
+    ],
   ])("%s", (_, customFields, expected) => {
     expect(taskFacts(task(customFields), fields)).toEqual(expected);
   });

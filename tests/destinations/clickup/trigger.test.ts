@@ -17,11 +17,24 @@ const move = (from: string | null, to: string) => ({
   event: "taskMoved",
   task_id: "86b2x7k4q",
   webhook_id: "w",
-  history_items: [{ id: "1", field: "section_moved", parent_id: to, before: from === null ? null : { id: from, name: "a list" }, after: { id: to, name: "b list" } }],
+  history_items: [
+    {
+      id: "1",
+      field: "section_moved",
+      parent_id: to,
+      before: from === null ? null : { id: from, name: "a list" },
+      after: { id: to, name: "b list" },
+    },
+  ],
 });
 
 function update(items: Record<string, unknown>[], event = "taskUpdated") {
-  return { event, task_id: "86b2x7k4q", webhook_id: "w", history_items: items.map((i, n) => ({ id: String(n), parent_id: ROUTED, ...i })) };
+  return {
+    event,
+    task_id: "86b2x7k4q",
+    webhook_id: "w",
+    history_items: items.map((i, n) => ({ id: String(n), parent_id: ROUTED, ...i })),
+  };
 }
 const customField = (custom_field: Record<string, unknown>) => ({ field: "custom_field", custom_field, after: "x" });
 
@@ -29,15 +42,54 @@ describe("route trigger", () => {
   it.each([
     ["a task created in a routed list", created, { route: true, why: "task_created", rules: ["cx", "ops"] }],
     ["the Market field changed (sample)", marketChanged, { route: true, why: "routing_field_changed", rules: ["ops"] }],
-    ["the Customer field changed, by name in another case", update([customField({ id: "c1", name: "customer" })]), { route: true, why: "routing_field_changed", rules: ["cx"] }],
-    ["a routing field among other changes", update([{ field: "status" }, customField({ id: "c1", name: "Customer" })]), { route: true, why: "routing_field_changed", rules: ["cx"] }],
-    ["both routing fields changed", update([customField({ name: "Market" }), customField({ name: "Customer" })]), { route: true, why: "routing_field_changed", rules: ["cx", "ops"] }],
-    ["another custom field changed", update([customField({ id: "p1", name: "Priority score" })]), { route: false, why: "no_routing_field_changed" }],
+    [
+      "the Customer field changed, by name in another case",
+      update([customField({ id: "c1", name: "customer" })]),
+      { route: true, why: "routing_field_changed", rules: ["cx"] },
+    ],
+    [
+      "a routing field among other changes",
+      update([{ field: "status" }, customField({ id: "c1", name: "Customer" })]),
+      { route: true, why: "routing_field_changed", rules: ["cx"] },
+    ],
+    [
+      "both routing fields changed",
+      update([customField({ name: "Market" }), customField({ name: "Customer" })]),
+      { route: true, why: "routing_field_changed", rules: ["cx", "ops"] },
+    ],
+    [
+      "another custom field changed",
+      update([customField({ id: "p1", name: "Priority score" })]),
+      { route: false, why: "no_routing_field_changed" },
+    ],
     ["the status changed", update([{ field: "status" }]), { route: false, why: "no_routing_field_changed" }],
-    ["an update without history items", { event: "taskUpdated", task_id: "t", webhook_id: "w" }, { route: false, why: "no_routing_field_changed" }],
-    ["a task created in another list", { ...created, history_items: [{ id: "1", parent_id: "555", field: "task_creation" }] }, { route: false, why: "list_not_routed" }],
+    [
+      "an update without history items",
+      { event: "taskUpdated", task_id: "t", webhook_id: "w" },
+      { route: false, why: "no_routing_field_changed" },
+    ],
+    [
+      "a task created in another list",
+      { ...created, history_items: [{ id: "1", parent_id: "555", field: "task_creation" }] },
+      { route: false, why: "list_not_routed" },
+    ],
     ["a task moved into a routed list (sample)", movedIn, { route: true, why: "task_moved_in", rules: ["cx", "ops"] }],
-    ["a task moved in, list ids as numbers", { ...move("555", ROUTED), history_items: [{ id: "1", field: "section_moved", parent_id: Number(ROUTED), before: { id: 555 }, after: { id: Number(ROUTED) } }] }, { route: true, why: "task_moved_in", rules: ["cx", "ops"] }],
+    [
+      "a task moved in, list ids as numbers",
+      {
+        ...move("555", ROUTED),
+        history_items: [
+          {
+            id: "1",
+            field: "section_moved",
+            parent_id: Number(ROUTED),
+            before: { id: 555 },
+            after: { id: Number(ROUTED) },
+          },
+        ],
+      },
+      { route: true, why: "task_moved_in", rules: ["cx", "ops"] },
+    ],
     ["a task moved in, no before list", move(null, "901"), { route: true, why: "task_moved_in", rules: ["cx", "ops"] }],
     ["a task moved out of a routed list", move(ROUTED, "555"), { route: false, why: "list_not_routed" }],
     ["a task moved between two routed lists", move("901", ROUTED), { route: false, why: "moved_between_routed_lists" }],
@@ -52,7 +104,11 @@ describe("route trigger", () => {
 
   it("matches the routing fields by id as well as by name", () => {
     const byId = clickupRoutingSettings(
-      loadConfig({ CLICKUP_ROUTED_LIST_IDS: ROUTED, CLICKUP_API_TOKEN: "pk_x", CLICKUP_MARKET_FIELD: "0a52c486-5f05-403b-b4fd-c512ff05131c" }),
+      loadConfig({
+        CLICKUP_ROUTED_LIST_IDS: ROUTED,
+        CLICKUP_API_TOKEN: "pk_x",
+        CLICKUP_MARKET_FIELD: "0a52c486-5f05-403b-b4fd-c512ff05131c",
+      }),
     );
     expect(trigger(marketChanged, byId)).toEqual({ route: true, why: "routing_field_changed", rules: ["ops"] });
   });
