@@ -10,26 +10,7 @@ import type { Kv } from "../kv/port.js";
 import { increment } from "../observability/counters.js";
 import { errorFields, log, type LogFields } from "../observability/log.js";
 import { emitDeliverySignal } from "./signals.js";
-
-export interface BreakerPolicy {
-  /** Opens after this many consecutive failures. */
-  failures: number;
-  /** Or when at least this fraction of the window's attempts failed... */
-  failureRate: number;
-  /** ...and the window held at least this many attempts. */
-  minimumAttempts: number;
-  windowMs: number;
-  /** How long it stays open before one probe is let through. */
-  cooldownMs: number;
-}
-
-export const DEFAULT_BREAKER_POLICY: BreakerPolicy = {
-  failures: 5,
-  failureRate: 0.5,
-  minimumAttempts: 20,
-  windowMs: 60_000,
-  cooldownMs: 30_000,
-};
+import type { BreakerPolicy } from "../routing/policy.js";
 
 export interface BreakerCounts {
   consecutiveFailures: number;

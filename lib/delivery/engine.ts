@@ -8,7 +8,7 @@ import { errorFields, log } from "../observability/log.js";
 import { answerExcerpt, redactPersonal } from "../observability/redact.js";
 import type { Destination } from "../routing/table.js";
 import { kvBreaker, type Breaker } from "./breaker.js";
-import type { AttemptOutcome } from "./destination.js";
+import type { AttemptOutcome } from "../destinations/contract.js";
 import { nextAttemptAt } from "./schedule.js";
 import { emitDeliverySignal, type DeliverySignal } from "./signals.js";
 import { deliveryStore, type AttemptRecord, type DeliveryStore, type LeasedDelivery } from "../store/deliveries.js";

@@ -4,8 +4,9 @@
 // and it gives exact control of the timeout and of how much answer is read).
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import type { AttemptOutcome, DeliveryEvent } from "../delivery/destination.js";
-import { classifyStatus, parseRetryAfter, type RetryPolicy } from "../delivery/schedule.js";
+import type { AttemptOutcome, DeliveryEvent } from "./contract.js";
+import type { RetryPolicy } from "../routing/policy.js";
+import { classifyStatus, parseRetryAfter } from "./http-answer.js";
 import { signStandardWebhook } from "../signing/standard-webhooks.js";
 
 export interface HttpForwardSettings {

@@ -1,9 +1,9 @@
 // The shape of hookgate.routes.ts, the one file a deploying team edits to say which
 // events go where. Plain typed values; lib/routing/table.ts checks them at start.
 import type { Env } from "../config/env.js";
-import type { BreakerPolicy } from "../delivery/breaker.js";
-import type { ActionDestination } from "../delivery/destination.js";
-import type { RetryPolicy } from "../delivery/schedule.js";
+import type { BreakerPolicy } from "./policy.js";
+import type { ActionDestination } from "../destinations/contract.js";
+import type { RetryPolicy } from "./policy.js";
 import type { ProviderEvent } from "../providers/types.js";
 
 /** A destination's retry settings, as the routing file writes them. */

@@ -3,10 +3,10 @@
 // problem is collected and reported at start, naming the route or destination.
 import { z } from "zod";
 import { ConfigError, type Env } from "../config/env.js";
-import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from "../delivery/breaker.js";
-import type { ActionContext, AttemptOutcome, DeliveryEvent } from "../delivery/destination.js";
+import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from "./policy.js";
+import type { ActionContext, AttemptOutcome, DeliveryEvent } from "../destinations/contract.js";
 import { httpForward } from "../destinations/http-forward.js";
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../delivery/schedule.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./policy.js";
 import { signingKey } from "../signing/standard-webhooks.js";
 import { errorFields, log } from "../observability/log.js";
 import type { ProviderEvent } from "../providers/types.js";

@@ -1,7 +1,7 @@
 // The delivery operations of the store: each one SQL function of
 // supabase/migrations/20261122000100_delivery.sql, called through the Rpc port.
 import type { Rpc } from "./port.js";
-import type { DeliveryEvent } from "../delivery/destination.js";
+import type { DeliveryEvent } from "../destinations/contract.js";
 
 /** A delivery whose lease the caller holds, with its event and the number of this attempt. */
 export interface LeasedDelivery {

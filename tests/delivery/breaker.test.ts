@@ -1,6 +1,7 @@
 // The breaker's decision (pure), and its shared state across two KV clients on real Redis.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_BREAKER_POLICY, kvBreaker, shouldOpen, type Breaker } from "../../lib/delivery/breaker.js";
+import { kvBreaker, shouldOpen, type Breaker } from "../../lib/delivery/breaker.js";
+import { DEFAULT_BREAKER_POLICY } from "../../lib/routing/policy.js";
 import { onDeliverySignal, type DeliverySignal } from "../../lib/delivery/signals.js";
 import { memoryKv } from "../../lib/kv/memory.js";
 import type { Kv } from "../../lib/kv/port.js";

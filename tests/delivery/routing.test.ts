@@ -3,7 +3,7 @@
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../lib/config/env.js";
-import type { ActionDestination } from "../../lib/delivery/destination.js";
+import type { ActionDestination } from "../../lib/destinations/contract.js";
 import { deliveryStore } from "../../lib/store/deliveries.js";
 import { settled } from "../../lib/http/after.js";
 import { webhook } from "../../lib/ingest/pipeline.js";

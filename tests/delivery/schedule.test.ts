@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import {
-  classifyStatus,
-  DEFAULT_SCHEDULE_MS,
-  MAX_RETRY_AFTER_MS,
-  nextAttemptAt,
-  parseRetryAfter,
-  type RetryPolicy,
-} from "../../lib/delivery/schedule.js";
+import { nextAttemptAt } from "../../lib/delivery/schedule.js";
+import { DEFAULT_SCHEDULE_MS, MAX_RETRY_AFTER_MS, type RetryPolicy } from "../../lib/routing/policy.js";
+import { classifyStatus, parseRetryAfter } from "../../lib/destinations/http-answer.js";
 
 const now = new Date("2026-11-22T00:00:00Z");
 const retry = { kind: "retry" as const, error: "HTTP 503", errorClass: "http_503" };

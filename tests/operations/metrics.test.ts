@@ -2,7 +2,8 @@
 // when DATABASE_URL is set), and /api/metrics parsed as Prometheus text.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../lib/gateway.js";
-import { kvBreaker, DEFAULT_BREAKER_POLICY } from "../../lib/delivery/breaker.js";
+import { kvBreaker } from "../../lib/delivery/breaker.js";
+import { DEFAULT_BREAKER_POLICY } from "../../lib/routing/policy.js";
 import { metricsEndpoint } from "../../lib/routes/operations.js";
 import { operationsStore, type StoreMetrics } from "../../lib/store/operations.js";
 import { webhook } from "../../lib/ingest/pipeline.js";

@@ -8,7 +8,7 @@
 // partial failure (assignees added, tag call failed) reads the task again and sends
 // only the tag; a replay of a routing that completed sends nothing at all.
 import { z } from "zod";
-import type { ActionContext, ActionDestination, AttemptOutcome, DeliveryEvent } from "../../delivery/destination.js";
+import type { ActionContext, ActionDestination, AttemptOutcome, DeliveryEvent } from "../contract.js";
 import { StoreError } from "../../store/port.js";
 import { clickupApi, type ClickUpApi } from "./api.js";
 import { lookupDirectory, recordDecision } from "../../store/clickup-directory.js";

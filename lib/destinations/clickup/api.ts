@@ -3,8 +3,8 @@
 // https://developer.clickup.com/reference/gettask
 // https://developer.clickup.com/reference/updatetask   (assignees: { add, rem })
 // https://developer.clickup.com/reference/addtagtotask
-import type { AttemptOutcome } from "../../delivery/destination.js";
-import { parseRetryAfter } from "../../delivery/schedule.js";
+import type { AttemptOutcome } from "../contract.js";
+import { parseRetryAfter } from "../http-answer.js";
 import type { ClickUpApiSettings } from "./settings.js";
 import { ClickUpTask } from "./task.js";
 import type { UserId } from "./rules.js";

@@ -3,7 +3,7 @@
 // The engine's part (when to attempt again) is tested end to end elsewhere; here one
 // attempt at a time: what it sends, what it leaves alone, what outcome it reports.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { AttemptOutcome, DeliveryEvent } from "../../../lib/delivery/destination.js";
+import type { AttemptOutcome, DeliveryEvent } from "../../../lib/destinations/contract.js";
 import { CLICKUP_ROUTER, clickupRouter } from "../../../lib/destinations/clickup/action.js";
 import { routingDecisions } from "../../../lib/store/clickup-directory.js";
 import { NEEDS_CX_ROUTING, NEEDS_OPS_ROUTING } from "../../../lib/destinations/clickup/rules.js";

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import clickupFunction from "../../../api/webhooks/clickup.js";
 import { deliveryEngine } from "../../../lib/delivery/engine.js";
-import { DEFAULT_SCHEDULE_MS } from "../../../lib/delivery/schedule.js";
+import { DEFAULT_SCHEDULE_MS } from "../../../lib/routing/policy.js";
 import { useGateway } from "../../../lib/gateway.js";
 import { settled } from "../../../lib/http/after.js";
 import { clickup } from "../../../lib/providers/clickup.js";
