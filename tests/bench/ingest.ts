@@ -42,7 +42,7 @@ function start(script: string, port: number, env: Record<string, string> = {}): 
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       if (/ready|listening/.test(chunk.toString())) resolve(child);
     });
     child.on("exit", (code) => reject(new Error(`${script} exited with ${code}`)));

@@ -6,7 +6,7 @@ import { forward } from "../../lib/routing/define.js";
 import { onDeliverySignal, type DeliverySignal } from "../../lib/delivery/signals.js";
 import { engine, manualClock, receiver, refusingUrl, routedGateway, SECRET, seedDue, type Answer } from "./support.js";
 
-const cleanup: (() => Promise<unknown> | unknown)[] = [];
+const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
   while (cleanup.length) await cleanup.pop()!();
 });

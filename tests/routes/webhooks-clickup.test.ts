@@ -82,7 +82,7 @@ describe("POST /api/webhooks/clickup", () => {
     ["a truncated signature", { headers: { "x-signature": "ab12" } }, "bad_signature"],
     ["the wrong secret", { secret: "not-the-secret" }, "bad_signature"],
   ] as const)("answers 401 to %s", async (_, overrides, reason) => {
-    const response = await send(overrides as never);
+    const response = await send(overrides);
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: "unauthorized", reason });
   });

@@ -38,13 +38,13 @@ function serve(env: Record<string, string>): Promise<Served> {
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       const match = /hookgate listening on (http:\/\/(\S+):(\d+)\S*)/.exec(out);
       if (match)
         resolve({ child, printed: match[1]!, host: match[2]!.replace(/^\[|\]$/g, ""), port: Number(match[3]) });
     });
-    child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
     child.once("exit", (code) => reject(new Error(`serve.ts exited (${code}) before listening: ${err}`)));
   });
 }

@@ -32,7 +32,7 @@ async function startRedis(port: number): Promise<ChildProcess> {
   // Ready when it says so on stdout.
   await new Promise<void>((resolve, reject) => {
     child.on("error", reject);
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("Ready to accept connections")) resolve();
     });
   });

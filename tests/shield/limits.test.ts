@@ -1,6 +1,6 @@
 // Rate limits, on every KV hookgate runs on: process memory, real Redis over TCP, and
 // the real @upstash/redis client through a local Upstash REST server to that Redis.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { settled } from "../../lib/http/after.js";
 import type { Endpoint } from "../../lib/http/endpoint.js";
 import type { Gateway } from "../../lib/gateway.js";

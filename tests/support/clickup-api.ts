@@ -120,7 +120,7 @@ export async function startFakeClickUp(options: { token?: string; webhookId?: st
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString("utf8");
-    let body: unknown = null;
+    let body: unknown;
     try {
       body = text ? (JSON.parse(text) as unknown) : null;
     } catch {

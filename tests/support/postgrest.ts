@@ -2,7 +2,7 @@
 // hookgate uses: `POST /rest/v1/rpc/<fn>` with named arguments as a JSON object,
 // authorised by the service role key. It answers by calling the same SQL function
 // through another transport, so the supabase-js client's real requests are exercised.
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { StoreError, type Rpc } from "../../lib/store/port.js";
 
@@ -15,7 +15,7 @@ export interface FakePostgrest {
 
 export async function startPostgrest(backend: Rpc, serviceRoleKey: string): Promise<FakePostgrest> {
   const requests: FakePostgrest["requests"] = [];
-  const server: Server = createServer(async (req, res) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = req.url ?? "";
@@ -49,7 +49,8 @@ export async function startPostgrest(backend: Rpc, serviceRoleKey: string): Prom
         hint: null,
       });
     }
-  });
+  };
+  const server: Server = createServer((req, res) => void answer(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

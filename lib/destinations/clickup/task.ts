@@ -70,11 +70,15 @@ function fieldValue(field: CustomField | undefined): string | null {
   const value = field.value;
   switch (field.type) {
     case "drop_down": {
-      const option = options.find((o) => String(o.orderindex) === String(value) || o.id === value);
+      const option = options.find(
+        (o) =>
+          (typeof value === "number" || typeof value === "string") &&
+          (String(o.orderindex) === String(value) || o.id === value),
+      );
       return present(option?.name);
     }
     case "labels": {
-      const first = Array.isArray(value) ? value[0] : undefined;
+      const first: unknown = Array.isArray(value) ? (value as unknown[])[0] : undefined;
       const option = options.find((o) => o.id === first);
       return present(option?.label ?? option?.name);
     }
