@@ -4,7 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { mkdirSync } from "node:fs";
 import { DEFAULT_STORE_TIMEOUT_MS, withDeadline } from "./deadline.js";
 import { applyMigrations, VERSIONS_QUERY } from "./migrations.js";
-import { callStatement, StoreError, type Rpc } from "./port.js";
+import { StoreError, type Rpc, type SqlFunction } from "./port.js";
 
 export interface PgliteOptions {
   /**
@@ -31,13 +31,12 @@ export async function pgliteRpc(dataDir: string, options: PgliteOptions = {}): P
   return {
     transport: "pglite",
     db,
-    call: <T>(fn: string, args: Record<string, unknown>): Promise<T> =>
+    call: <T>(fn: SqlFunction, values: readonly unknown[]): Promise<T> =>
       withDeadline(
         timeoutMs,
         async () => {
-          const { text, values } = callStatement(fn, args);
           try {
-            const { rows } = await db.query<{ result: T }>(text, values);
+            const { rows } = await db.query<{ result: T }>(fn.statement, values as unknown[]);
             return rows[0]?.result as T;
           } catch (error) {
             throw new StoreError(`pglite: ${error instanceof Error ? error.message : String(error)}`, db.closed, {
