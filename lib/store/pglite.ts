@@ -3,7 +3,7 @@
 import { PGlite } from "@electric-sql/pglite";
 import { mkdirSync } from "node:fs";
 import { DEFAULT_STORE_TIMEOUT_MS, withDeadline } from "./deadline.js";
-import { applyMigrations, VERSIONS_QUERY } from "./migrations.js";
+import { APPLIED_QUERY, applyMigrations, readMigrations, type AppliedMigration, type Migration } from "./migrations.js";
 import { StoreError, type Rpc, type SqlFunction } from "./port.js";
 
 export interface PgliteOptions {
@@ -14,20 +14,30 @@ export interface PgliteOptions {
    * one that has started still finishes; a repeat of its webhook is then a duplicate.
    */
   timeoutMs?: number;
+  /** The migrations to apply on open (tests: a directory of their own). */
+  migrations?: Migration[];
 }
 
 export async function pgliteRpc(dataDir: string, options: PgliteOptions = {}): Promise<Rpc & { db: PGlite }> {
-  const { timeoutMs = DEFAULT_STORE_TIMEOUT_MS } = options;
+  const { timeoutMs = DEFAULT_STORE_TIMEOUT_MS, migrations = readMigrations() } = options;
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
-  await db.transaction((tx) =>
-    applyMigrations({
-      exec: async (text) => {
-        await tx.exec(text);
-      },
-      versions: async () => (await tx.query<{ version: string }>(VERSIONS_QUERY)).rows.map((r) => r.version),
-    }),
-  );
+  try {
+    await db.transaction((tx) =>
+      applyMigrations(
+        {
+          exec: async (text) => {
+            await tx.exec(text);
+          },
+          applied: async () => (await tx.query<AppliedMigration>(APPLIED_QUERY)).rows,
+        },
+        migrations,
+      ),
+    );
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   return {
     transport: "pglite",
     db,

@@ -2,7 +2,7 @@
 // or pooler URL), with the `postgres` driver.
 import postgres from "postgres";
 import { DEFAULT_STORE_TIMEOUT_MS, withDeadline } from "./deadline.js";
-import { applyMigrations, VERSIONS_QUERY } from "./migrations.js";
+import { APPLIED_QUERY, applyMigrations, readMigrations, type AppliedMigration } from "./migrations.js";
 import { StoreError, type Rpc, type SqlFunction } from "./port.js";
 
 export interface PostgresOptions {
@@ -52,17 +52,21 @@ export function postgresRpc(url: string, options: PostgresOptions = {}): Rpc & {
   };
 }
 
-export async function migratePostgres(url: string): Promise<string[]> {
+/** Applies the migrations not yet applied (`npm run db:migrate`); refuses when an applied one has changed. */
+export async function migratePostgres(url: string, migrations = readMigrations()): Promise<string[]> {
   // No statement limit here: a migration may rightly take longer than a webhook may wait.
   const sql = connect(url, { max: 1 });
   try {
     return await sql.begin((tx) =>
-      applyMigrations({
-        exec: async (text) => {
-          await tx.unsafe(text).simple();
+      applyMigrations(
+        {
+          exec: async (text) => {
+            await tx.unsafe(text).simple();
+          },
+          applied: async () => [...(await tx.unsafe<AppliedMigration[]>(APPLIED_QUERY))],
         },
-        versions: async () => (await tx.unsafe<{ version: string }[]>(VERSIONS_QUERY)).map((r) => r.version),
-      }),
+        migrations,
+      ),
     );
   } finally {
     await sql.end({ timeout: 5 });
