@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import { loadConfig } from "../config/env.js";
 import { deadLetterQuery, replayRequest } from "../routes/deliveries.js";
-import { deliveryStore, type DeadLetterPage, type DeliveryDetail, type ReplayResult } from "../store/deliveries.js";
+import type { DeadLetterPage, DeliveryDetail, ReplayResult } from "../store/deliveries.js";
 import { openStore } from "../store/open.js";
 import { UsageError } from "./command.js";
 
@@ -35,7 +35,7 @@ export async function openAdmin(env: Record<string, string | undefined>): Promis
   }
   const config = loadConfig(env);
   const store = await openStore(config.store, { timeoutMs: config.storeTimeoutMs });
-  const calls = deliveryStore(store.rpc);
+  const calls = store.deliveries;
   return {
     where: `local store (${store.transport})`,
     listDeadLetters: (input) => {

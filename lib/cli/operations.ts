@@ -7,8 +7,8 @@ import type { z } from "zod";
 import { loadConfig } from "../config/env.js";
 import { openGateway } from "../gateway.js";
 import { encodeCursor, eventsQuery, overview, type Overview } from "../routes/admin.js";
-import { operationsStore, type EventDetail, type EventSummary } from "../store/operations.js";
-import { routingDecisions, type RecordedDecision } from "../store/clickup-directory.js";
+import type { EventDetail, EventSummary } from "../store/events.js";
+import type { RecordedDecision } from "../store/clickup-directory.js";
 import { UsageError } from "./command.js";
 
 export type EventsQuery = z.input<typeof eventsQuery>;
@@ -51,20 +51,20 @@ export async function openOperations(env: Record<string, string | undefined>): P
     return remote(base, env.ADMIN_TOKEN);
   }
   const gateway = await openGateway(loadConfig({ LOG_LEVEL: "warn", ...env }));
-  const store = operationsStore(gateway.store.rpc);
+  const store = gateway.store.events;
   return {
     where: `local store (${gateway.store.transport})`,
     overview: () => overview(gateway),
     async events(input) {
       const q = checked(eventsQuery, defined(input));
-      const page = await store.listEvents(
+      const page = await store.list(
         { provider: q.provider, type: q.type, status: q.status, dedupKey: q.dedup_key, since: q.since, until: q.until },
         { limit: q.limit ?? 50, after: q.cursor },
       );
       return { items: page.items, next_cursor: page.next ? encodeCursor(page.next) : null };
     },
-    event: (id) => store.getEvent(id),
-    routing: (q) => routingDecisions(gateway.store.rpc, { taskId: q.task, eventId: q.event, limit: q.limit }),
+    event: (id) => store.get(id),
+    routing: (q) => gateway.store.clickup.routingDecisions({ taskId: q.task, eventId: q.event, limit: q.limit }),
     close: () => gateway.close(),
   };
 }

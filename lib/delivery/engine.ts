@@ -11,7 +11,7 @@ import { kvBreaker, type Breaker } from "./breaker.js";
 import type { AttemptOutcome } from "../destinations/contract.js";
 import { nextAttemptAt } from "./schedule.js";
 import { emitDeliverySignal, type DeliverySignal } from "./signals.js";
-import { deliveryStore, type AttemptRecord, type DeliveryStore, type LeasedDelivery } from "../store/deliveries.js";
+import type { AttemptRecord, DeliveryStore, LeasedDelivery } from "../store/deliveries.js";
 
 /** How long a claim holds a delivery: past the longest attempt (MAX_TIMEOUT_MS) with room to record. */
 export const LEASE_SECONDS = 60;
@@ -70,7 +70,7 @@ interface Attempted {
 export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): DeliveryEngine {
   const clock = options.clock ?? (() => new Date());
   const random = options.random ?? Math.random;
-  const store = deliveryStore(gateway.store.rpc);
+  const store = gateway.store.deliveries;
   const breaker = options.breaker ?? kvBreaker(gateway.kv, { prefix: options.kvPrefix, clock });
   const destinations = gateway.routing.destinations;
 

@@ -78,7 +78,7 @@ export async function ingest(
 
   // content-type travels with the event: forwards send it with the original bytes.
   const headers = keptHeaders(request.headers, ["content-type", ...provider.keepHeaders]);
-  const recorded = await store.ingest({
+  const recorded = await store.events.ingest({
     source: provider.name,
     provider: provider.name,
     dedupKey: event.dedupKey,

@@ -8,7 +8,7 @@
 import type { Gateway } from "../gateway.js";
 import { counterSnapshot } from "../observability/counters.js";
 import { readBreakers, type BreakerReading } from "./breakers.js";
-import { operationsStore, type StoreMetrics } from "../store/operations.js";
+import type { StoreMetrics } from "../store/metrics.js";
 
 export interface Snapshot extends StoreMetrics {
   breakers: BreakerReading[];
@@ -18,7 +18,7 @@ export interface Snapshot extends StoreMetrics {
 
 export async function snapshot(gateway: Gateway, now?: Date): Promise<Snapshot> {
   const [metrics, breakers] = await Promise.all([
-    operationsStore(gateway.store.rpc).metrics(now),
+    gateway.store.metrics.snapshot(now),
     readBreakers(gateway.kv, gateway.routing.destinations.keys(), { now: now?.getTime() }),
   ]);
   const rate = ({ attempts, delivered }: { attempts: number; delivered: number }) =>

@@ -3,7 +3,7 @@
 // alert module (the same Slack channel and format as alerts).
 import { alertsFor, type AlertMessage, type AlertOutcome } from "../alerts/index.js";
 import type { Gateway } from "../gateway.js";
-import { operationsStore, type StoreReport, type WeekFigures } from "../store/operations.js";
+import type { StoreReport, WeekFigures } from "../store/metrics.js";
 import { percent } from "./watch.js";
 
 export const REPORT_KIND = "weekly_report";
@@ -42,7 +42,7 @@ export async function sendWeeklyReport(
   gateway: Gateway,
   now?: Date,
 ): Promise<{ report: StoreReport; outcome: AlertOutcome }> {
-  const report = await operationsStore(gateway.store.rpc).report(now);
+  const report = await gateway.store.metrics.report(now);
   const outcome = await alertsFor(gateway).alert(REPORT_KIND, reportMessage(report), {
     cooldownMs: REPORT_COOLDOWN_MS,
   });

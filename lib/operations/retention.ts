@@ -9,8 +9,7 @@
 //   never less than DEDUP_WINDOW_SECONDS: an event is its dedup key, and a provider
 //   retrying within its window must still be told "duplicate".
 import type { Env } from "../config/env.js";
-import type { Rpc } from "../store/port.js";
-import { operationsStore, type RetentionSeconds } from "../store/operations.js";
+import type { RetentionSeconds, RetentionStore } from "../store/retention.js";
 
 /** The longest retry window among the providers: Stripe retries for up to 3 days. */
 export const DEDUP_WINDOW_SECONDS = 3 * 86_400;
@@ -62,10 +61,13 @@ export interface CleanupReport {
 const MIN_BATCH = 10;
 const MAX_BATCH = 20_000;
 
-export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: CleanupOptions): Promise<CleanupReport> {
+export async function cleanup(
+  store: RetentionStore,
+  policy: RetentionPolicy,
+  options: CleanupOptions,
+): Promise<CleanupReport> {
   const clock = options.clock ?? Date.now;
   const started = clock();
-  const store = operationsStore(rpc);
   const target = options.batchTargetMs ?? 200;
   const restRatio = options.restRatio ?? 2;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -90,10 +92,7 @@ export async function cleanup(rpc: Rpc, policy: RetentionPolicy, options: Cleanu
       break;
     }
     const t0 = clock();
-    const { deleted } = await rpc.call<{ deleted: number }>("hookgate_prune_rejections", {
-      p_retention_seconds: Math.floor(policy.rejections),
-      p_batch: batch,
-    });
+    const { deleted } = await store.pruneRejections(policy.rejections, batch);
     slowest = Math.max(slowest, clock() - t0);
     options.onBatch?.({ table: "rejected_requests", size: batch, deleted, ms: clock() - t0 });
     report.batches++;

@@ -5,11 +5,10 @@ import { z } from "zod";
 import type { Gateway } from "../gateway.js";
 import { Rejection } from "../http/errors.js";
 import { inTimeRange, textParam } from "../http/params.js";
-import { deliveryStore, type DeadLetterPage } from "../store/deliveries.js";
-import { routingDecisions } from "../store/clickup-directory.js";
+import type { DeadLetterPage } from "../store/deliveries.js";
 import { snapshot, type Snapshot } from "../operations/metrics.js";
 import { operatorEndpoint, parseQuery, queryLimit, queryName, queryTime } from "../http/operator.js";
-import { operationsStore, type EventCursor } from "../store/operations.js";
+import type { EventCursor } from "../store/events.js";
 
 const uuid = z.uuid({ error: "must be an event id (a UUID)" });
 
@@ -71,7 +70,7 @@ export function eventsEndpoint(gateway?: () => Promise<Gateway>) {
     "ADMIN_TOKEN",
     async (request, gw) => {
       const q = parseQuery(eventsQuery, request);
-      const page = await operationsStore(gw.store.rpc).listEvents(
+      const page = await gw.store.events.list(
         { provider: q.provider, type: q.type, status: q.status, dedupKey: q.dedup_key, since: q.since, until: q.until },
         { limit: q.limit ?? 50, after: q.cursor },
       );
@@ -89,7 +88,7 @@ export function eventEndpoint(gateway?: () => Promise<Gateway>) {
     "ADMIN_TOKEN",
     async (request, gw) => {
       const { id } = parseQuery(z.object({ id: uuid }).strict(), request);
-      const event = await operationsStore(gw.store.rpc).getEvent(id);
+      const event = await gw.store.events.get(id);
       if (!event) throw new Rejection("not_found", `no event ${id}`);
       return Response.json(event);
     },
@@ -111,7 +110,7 @@ export function routingEndpoint(gateway?: () => Promise<Gateway>) {
     "ADMIN_TOKEN",
     async (request, gw) => {
       const q = parseQuery(query, request);
-      const decisions = await routingDecisions(gw.store.rpc, {
+      const decisions = await gw.store.clickup.routingDecisions({
         taskId: q.task,
         eventId: q.event,
         limit: q.limit ?? 20,
@@ -148,8 +147,8 @@ export interface Overview {
 export async function overview(gateway: Gateway, now?: Date): Promise<Overview> {
   const [metrics, deadLetters, latest] = await Promise.all([
     snapshot(gateway, now),
-    deliveryStore(gateway.store.rpc).listDeadLetters({ limit: 20 }),
-    gateway.store.rpc.call<LatestRejection[]>("hookgate_list_rejections", { p_limit: 20 }),
+    gateway.store.deliveries.listDeadLetters({ limit: 20 }),
+    gateway.store.rejections.list({ limit: 20 }),
   ]);
   const byReason = metrics.events
     .filter((e) => e.outcome.startsWith("rejected:"))
@@ -165,7 +164,7 @@ export async function overview(gateway: Gateway, now?: Date): Promise<Overview> 
     dead_letters: deadLetters,
     rejections: {
       by_reason: byReason,
-      latest: (latest ?? []).map(({ id, received_at, provider, reason, status, client_ip }) => ({
+      latest: latest.map(({ id, received_at, provider, reason, status, client_ip }) => ({
         id: Number(id),
         received_at,
         provider,

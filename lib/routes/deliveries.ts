@@ -9,7 +9,6 @@ import { Rejection } from "../http/errors.js";
 import { intParam, limitParam, parseParams, queryOf, textParam, timeParam } from "../http/params.js";
 import { readBody } from "../ingest/body.js";
 import { engineFor } from "../delivery/engine.js";
-import { deliveryStore } from "../store/deliveries.js";
 
 /** vercel.json gives api/cron/deliver.ts this many seconds; the drain stops well before. */
 export const DELIVER_MAX_DURATION_SECONDS = 60;
@@ -86,7 +85,7 @@ export function deadLettersEndpoint(gateway: () => Promise<Gateway> = sharedGate
     ["GET"],
     async (request, gw) => {
       const query = parse(deadLetterQuery, queryOf(request));
-      const page = await deliveryStore(gw.store.rpc).listDeadLetters({
+      const page = await gw.store.deliveries.listDeadLetters({
         destination: query.destination,
         provider: query.provider,
         eventType: query.type,
@@ -108,7 +107,7 @@ export function deliveryEndpoint(gateway: () => Promise<Gateway> = sharedGateway
     ["GET"],
     async (request, gw) => {
       const query = parse(z.object({ id }).strict(), queryOf(request));
-      const delivery = await deliveryStore(gw.store.rpc).get(query.id);
+      const delivery = await gw.store.deliveries.get(query.id);
       if (!delivery) throw new Rejection("not_found", `no delivery ${query.id}`);
       return Response.json(delivery);
     },
@@ -130,7 +129,7 @@ export function replayEndpoint(gateway: () => Promise<Gateway> = sharedGateway):
         throw new Rejection("bad_request", "the body must be JSON", {}, "invalid_json");
       }
       const body = parse(replayRequest, json);
-      const result = await deliveryStore(gw.store.rpc).replay(
+      const result = await gw.store.deliveries.replay(
         body.id !== undefined
           ? { id: body.id }
           : {
@@ -143,7 +142,7 @@ export function replayEndpoint(gateway: () => Promise<Gateway> = sharedGateway):
         { dryRun: body.dryRun ?? false, limit: body.limit },
       );
       if (body.id !== undefined && result.matched === 0 && !body.dryRun) {
-        const delivery = await deliveryStore(gw.store.rpc).get(body.id);
+        const delivery = await gw.store.deliveries.get(body.id);
         if (!delivery) throw new Rejection("not_found", `no delivery ${body.id}`);
         return Response.json({
           ...result,

@@ -47,7 +47,7 @@ export function cleanupEndpoint(
     async (request, gw, context) => {
       parseQuery(none, request);
       const policy = retentionPolicy(gw.config.env);
-      const report = await cleanup(gw.store.rpc, policy, { deadline: new Date(Date.now() + budgetMs) });
+      const report = await cleanup(gw.store.retention, policy, { deadline: new Date(Date.now() + budgetMs) });
       context.note({ outcome: "cleaned", ...report });
       return Response.json({
         deleted: {

@@ -176,7 +176,7 @@ export async function buildShield(
   const limits = await createLimits(gateway.kv, limitsConfig(env), options.now);
   const rejections = createRejections({
     kv: gateway.kv,
-    rpc: gateway.store.rpc,
+    store: gateway.store.rejections,
     alerts: options.alerts ?? alertsFor(gateway),
     config: rejectionsConfig(env),
     now: options.now,

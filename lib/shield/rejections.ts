@@ -7,7 +7,7 @@
 import type { Alerts } from "../alerts/alerts.js";
 import type { Kv } from "../kv/port.js";
 import type { Env } from "../config/env.js";
-import type { Rpc } from "../store/port.js";
+import type { RejectionsStore } from "../store/rejections.js";
 import { errorFields, log } from "../observability/log.js";
 import { redactPersonal, safeHeaders } from "../observability/redact.js";
 
@@ -71,12 +71,12 @@ export interface WindowSummary {
 
 export function createRejections(deps: {
   kv: Kv;
-  rpc: Rpc;
+  store: RejectionsStore;
   alerts: Alerts;
   config: RejectionsConfig;
   now?: () => number;
 }): Rejections {
-  const { kv, rpc, alerts, config } = deps;
+  const { kv, store, alerts, config } = deps;
   const now = deps.now ?? Date.now;
   const bucketMs = Math.max(1000, Math.floor(config.windowMs / BUCKETS));
   const bucketKey = (bucket: number) => `hookgate:rejections:${bucketMs}:${bucket}`;
@@ -167,17 +167,17 @@ export function createRejections(deps: {
   async function keep(r: RejectedRequest): Promise<void> {
     if (!(await sampled(r.ip))) return;
     const prefix = bodyPrefix(r, config.bodyPrefixBytes);
-    await rpc.call("hookgate_record_rejection", {
-      p_provider: r.provider,
-      p_reason: r.reason,
-      p_status: r.status,
-      p_client_ip: r.ip,
-      p_headers: Object.fromEntries(
+    await store.record({
+      provider: r.provider,
+      reason: r.reason,
+      status: r.status,
+      clientIp: r.ip,
+      headers: Object.fromEntries(
         Object.entries(safeHeaders(r.headers)).map(([name, value]) => [name, redactPersonal(value)]),
       ),
-      p_body_prefix_base64: Buffer.from(prefix, "utf8").toString("base64"),
-      p_body_bytes: r.bodyBytes ?? null,
-      p_retention_seconds: config.retentionSeconds,
+      bodyPrefix: Buffer.from(prefix, "utf8"),
+      bodyBytes: r.bodyBytes ?? null,
+      retentionSeconds: config.retentionSeconds,
     });
   }
 

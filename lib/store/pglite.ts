@@ -3,8 +3,8 @@
 import { PGlite } from "@electric-sql/pglite";
 import { mkdirSync } from "node:fs";
 import { DEFAULT_STORE_TIMEOUT_MS, withDeadline } from "./deadline.js";
-import { applyMigrations, VERSIONS_QUERY } from "./migrations.js";
-import { callStatement, StoreError, type Rpc } from "./port.js";
+import { APPLIED_QUERY, applyMigrations, readMigrations, type AppliedMigration, type Migration } from "./migrations.js";
+import { StoreError, type Rpc, type SqlFunction } from "./port.js";
 
 export interface PgliteOptions {
   /**
@@ -14,30 +14,39 @@ export interface PgliteOptions {
    * one that has started still finishes; a repeat of its webhook is then a duplicate.
    */
   timeoutMs?: number;
+  /** The migrations to apply on open (tests: a directory of their own). */
+  migrations?: Migration[];
 }
 
 export async function pgliteRpc(dataDir: string, options: PgliteOptions = {}): Promise<Rpc & { db: PGlite }> {
-  const { timeoutMs = DEFAULT_STORE_TIMEOUT_MS } = options;
+  const { timeoutMs = DEFAULT_STORE_TIMEOUT_MS, migrations = readMigrations() } = options;
   if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
-  await db.transaction((tx) =>
-    applyMigrations({
-      exec: async (text) => {
-        await tx.exec(text);
-      },
-      versions: async () => (await tx.query<{ version: string }>(VERSIONS_QUERY)).rows.map((r) => r.version),
-    }),
-  );
+  try {
+    await db.transaction((tx) =>
+      applyMigrations(
+        {
+          exec: async (text) => {
+            await tx.exec(text);
+          },
+          applied: async () => (await tx.query<AppliedMigration>(APPLIED_QUERY)).rows,
+        },
+        migrations,
+      ),
+    );
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   return {
     transport: "pglite",
     db,
-    call: <T>(fn: string, args: Record<string, unknown>): Promise<T> =>
+    call: <T>(fn: SqlFunction, values: readonly unknown[]): Promise<T> =>
       withDeadline(
         timeoutMs,
         async () => {
-          const { text, values } = callStatement(fn, args);
           try {
-            const { rows } = await db.query<{ result: T }>(text, values);
+            const { rows } = await db.query<{ result: T }>(fn.statement, values as unknown[]);
             return rows[0]?.result as T;
           } catch (error) {
             throw new StoreError(`pglite: ${error instanceof Error ? error.message : String(error)}`, db.closed, {

@@ -1,12 +1,22 @@
 // The Store port. The database is the API: every operation is one SQL function
-// (supabase/migrations), so a transport only carries a call and its answer.
+// (supabase/migrations), so a transport only carries a call and its answer. Which
+// functions exist, with which arguments, is lib/store/functions.ts.
 
 export type StoreTransport = "supabase" | "postgres" | "pglite";
 
-/** Calls `public.<fn>` with named arguments and returns its jsonb result. */
+/** One SQL function, its statement built once: the transports only fill in the values. */
+export interface SqlFunction {
+  readonly name: string;
+  /** The argument names, in the order of the statement's placeholders. */
+  readonly args: readonly string[];
+  /** `select public.fn(a => $1, b => $2) as result`. */
+  readonly statement: string;
+}
+
+/** Calls `public.<fn>` with one value per argument name (null for SQL null) and returns its jsonb result. */
 export interface Rpc {
   readonly transport: StoreTransport;
-  call<T>(fn: string, args: Record<string, unknown>): Promise<T>;
+  call<T>(fn: SqlFunction, values: readonly unknown[]): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -26,20 +36,17 @@ export class StoreError extends Error {
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 /** Function and argument names come from code, but they are spliced into SQL: check them. */
-export function assertIdentifier(name: string): string {
+function assertIdentifier(name: string): string {
   if (!IDENTIFIER.test(name)) throw new TypeError(`not a SQL identifier: ${name}`);
   return name;
 }
 
 /**
- * `select public.fn(a => $1, b => $2) as result`. Values go as they are: both drivers
- * learn each parameter's type from the function and serialise jsonb themselves.
+ * Named arguments, so the order of a function's parameters in SQL does not matter.
+ * Values go as they are: both drivers learn each parameter's type from the function
+ * and serialise jsonb themselves.
  */
-export function callStatement(fn: string, args: Record<string, unknown>): { text: string; values: unknown[] } {
-  const names = Object.keys(args).map(assertIdentifier);
-  const placeholders = names.map((name, i) => `${name} => $${i + 1}`).join(", ");
-  return {
-    text: `select public.${assertIdentifier(fn)}(${placeholders}) as result`,
-    values: names.map((name) => args[name] ?? null),
-  };
+export function sqlFunction(name: string, args: readonly string[]): SqlFunction {
+  const placeholders = args.map((arg, i) => `${assertIdentifier(arg)} => $${i + 1}`).join(", ");
+  return { name, args, statement: `select public.${assertIdentifier(name)}(${placeholders}) as result` };
 }

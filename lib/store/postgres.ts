@@ -2,8 +2,8 @@
 // or pooler URL), with the `postgres` driver.
 import postgres from "postgres";
 import { DEFAULT_STORE_TIMEOUT_MS, withDeadline } from "./deadline.js";
-import { applyMigrations, VERSIONS_QUERY } from "./migrations.js";
-import { callStatement, StoreError, type Rpc } from "./port.js";
+import { APPLIED_QUERY, applyMigrations, readMigrations, type AppliedMigration } from "./migrations.js";
+import { StoreError, type Rpc, type SqlFunction } from "./port.js";
 
 export interface PostgresOptions {
   /** Connections per process. Serverless instances each hold a few; a pooler multiplies them. */
@@ -32,14 +32,13 @@ export function postgresRpc(url: string, options: PostgresOptions = {}): Rpc & {
   return {
     transport: "postgres",
     sql,
-    call: <T>(fn: string, args: Record<string, unknown>): Promise<T> =>
+    call: <T>(fn: SqlFunction, values: readonly unknown[]): Promise<T> =>
       withDeadline(
         timeoutMs,
         async (signal) => {
-          const { text, values } = callStatement(fn, args);
           await places.enter(signal);
           try {
-            const rows = await sql.unsafe(text, values as postgres.ParameterOrJSON<never>[], { prepare });
+            const rows = await sql.unsafe(fn.statement, values as postgres.ParameterOrJSON<never>[], { prepare });
             return rows[0]?.result as T;
           } catch (error) {
             throw toStoreError(error);
@@ -53,17 +52,21 @@ export function postgresRpc(url: string, options: PostgresOptions = {}): Rpc & {
   };
 }
 
-export async function migratePostgres(url: string): Promise<string[]> {
+/** Applies the migrations not yet applied (`npm run db:migrate`); refuses when an applied one has changed. */
+export async function migratePostgres(url: string, migrations = readMigrations()): Promise<string[]> {
   // No statement limit here: a migration may rightly take longer than a webhook may wait.
   const sql = connect(url, { max: 1 });
   try {
     return await sql.begin((tx) =>
-      applyMigrations({
-        exec: async (text) => {
-          await tx.unsafe(text).simple();
+      applyMigrations(
+        {
+          exec: async (text) => {
+            await tx.unsafe(text).simple();
+          },
+          applied: async () => [...(await tx.unsafe<AppliedMigration[]>(APPLIED_QUERY))],
         },
-        versions: async () => (await tx.unsafe<{ version: string }[]>(VERSIONS_QUERY)).map((r) => r.version),
-      }),
+        migrations,
+      ),
     );
   } finally {
     await sql.end({ timeout: 5 });
@@ -115,7 +118,8 @@ function gate(size: number): { enter(signal: AbortSignal): Promise<void>; leave(
       return new Promise((resolve, reject) => {
         const withdraw = () => {
           line.delete(admit);
-          reject(signal.reason);
+          // The deadline aborts with its StoreError (lib/store/deadline.ts).
+          reject(signal.reason as Error);
         };
         const admit = () => {
           signal.removeEventListener("abort", withdraw);

@@ -7,11 +7,17 @@
 // constructor throws without a WebSocket implementation.
 import { PostgrestClient } from "@supabase/postgrest-js";
 import { DEFAULT_STORE_TIMEOUT_MS, withDeadline } from "./deadline.js";
-import { StoreError, type Rpc } from "./port.js";
+import { StoreError, type Rpc, type SqlFunction } from "./port.js";
 
 export interface SupabaseOptions {
   /** The limit on one call, connection and answer included (HOOKGATE_STORE_TIMEOUT_MS). */
   timeoutMs?: number;
+}
+
+interface RpcAnswer {
+  data: unknown;
+  error: { message: string } | null;
+  status: number;
 }
 
 export function supabaseRpc(url: string, serviceRoleKey: string, options: SupabaseOptions = {}): Rpc {
@@ -22,12 +28,15 @@ export function supabaseRpc(url: string, serviceRoleKey: string, options: Supaba
   const late = () => new StoreError(`supabase: no answer within ${timeoutMs} ms (HOOKGATE_STORE_TIMEOUT_MS)`, true);
   return {
     transport: "supabase",
-    call: <T>(fn: string, args: Record<string, unknown>): Promise<T> =>
+    call: <T>(fn: SqlFunction, values: readonly unknown[]): Promise<T> =>
       // The deadline's signal aborts the fetch itself: no socket is left waiting.
       withDeadline(
         timeoutMs,
         async (signal) => {
-          const { data, error, status } = await client.rpc(fn, args).abortSignal(signal);
+          // PostgREST takes the arguments by name, as a JSON object.
+          const args = Object.fromEntries(fn.args.map((name, i) => [name, values[i]]));
+          // Untyped: the client knows no schema here (lib/store/functions.ts is the types).
+          const { data, error, status } = (await client.rpc(fn.name, args).abortSignal(signal)) as RpcAnswer;
           if (error) {
             // A failed or aborted fetch comes back as status 0; PostgREST answers 5xx
             // when it cannot reach Postgres. Both mean "try again", not "bad call".

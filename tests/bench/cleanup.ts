@@ -73,7 +73,7 @@ try {
   const ingestStore = createStore(postgresRpc(url, { max: 10 }));
   let sequence = 0;
   const ingestOnce = () =>
-    ingestStore.ingest({
+    ingestStore.events.ingest({
       source: "stripe",
       provider: "stripe",
       dedupKey: `live-${++sequence}`,
@@ -92,19 +92,19 @@ try {
   const idle = await steadyLoad(ingestOnce, RATE, () => sleep(IDLE_SECONDS * 1000));
 
   console.log(`cleanup with a budget of ${seconds(BUDGET_MS)}, ingest at ${RATE}/s alongside...`);
-  const cleanupRpc = postgresRpc(url, { max: 2 });
+  const cleanupStore = createStore(postgresRpc(url, { max: 2 }));
   const policy = retentionPolicy(loadConfig({ LOG_LEVEL: "silent" }).env);
   let report: Awaited<ReturnType<typeof cleanup>> | undefined;
   const checkpointsBefore = await checkpoints(admin);
   const during = await steadyLoad(ingestOnce, RATE, async () => {
-    report = await cleanup(cleanupRpc, policy, {
+    report = await cleanup(cleanupStore.retention, policy, {
       deadline: new Date(Date.now() + BUDGET_MS),
       onBatch: process.env.BENCH_VERBOSE
         ? (b) => console.log(`  batch ${b.table} ${b.size}: ${b.deleted} in ${b.ms.toFixed(0)} ms`)
         : undefined,
     });
   });
-  await cleanupRpc.close();
+  await cleanupStore.close();
   const checkpointsDuring = (await checkpoints(admin)) - checkpointsBefore;
   // Idle again, after: the stricter of the two idle figures is the baseline.
   console.log(`idle again: ingest at ${RATE}/s for ${IDLE_SECONDS} s...`);

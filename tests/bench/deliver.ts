@@ -15,6 +15,7 @@ import { memoryKv } from "../../lib/kv/memory.js";
 import { forward } from "../../lib/routing/define.js";
 import { compileRouting } from "../../lib/routing/table.js";
 import { migratePostgres, postgresRpc } from "../../lib/store/postgres.js";
+import type { SqlFunction } from "../../lib/store/port.js";
 import { createStore } from "../../lib/store/store.js";
 
 if (process.argv[2] === "receiver") {
@@ -76,13 +77,13 @@ async function main(): Promise<void> {
     const storeMs: Record<string, number> = {};
     const counted = {
       ...rpc,
-      call: async <T>(fn: string, args: Record<string, unknown>) => {
+      call: async <T>(fn: SqlFunction, values: readonly unknown[]) => {
         roundTrips++;
         const t = performance.now();
         try {
-          return await rpc.call<T>(fn, args);
+          return await rpc.call<T>(fn, values);
         } finally {
-          storeMs[fn] = (storeMs[fn] ?? 0) + performance.now() - t;
+          storeMs[fn.name] = (storeMs[fn.name] ?? 0) + performance.now() - t;
         }
       },
     };

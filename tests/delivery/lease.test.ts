@@ -1,7 +1,7 @@
 // The lease, at the SQL level (PGlite): a claimed delivery is nobody else's until its
 // lease ends, and a worker overtaken after that cannot overwrite the newer result.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliveryStore, type DeliveryStore } from "../../lib/store/deliveries.js";
+import type { DeliveryStore } from "../../lib/store/deliveries.js";
 import type { Store } from "../../lib/store/store.js";
 import { memoryStore } from "../support/gateway.js";
 import { seedDue } from "./support.js";
@@ -11,7 +11,7 @@ describe("leases", () => {
   let calls: DeliveryStore;
   beforeAll(async () => {
     store = await memoryStore();
-    calls = deliveryStore(store.rpc);
+    calls = store.deliveries;
   });
   afterAll(() => store?.close());
 

@@ -4,7 +4,6 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../lib/config/env.js";
 import type { ActionDestination } from "../../lib/destinations/contract.js";
-import { deliveryStore } from "../../lib/store/deliveries.js";
 import { settled } from "../../lib/http/after.js";
 import { webhook } from "../../lib/ingest/pipeline.js";
 import { setLogLevel } from "../../lib/observability/log.js";
@@ -263,7 +262,7 @@ describe("hookgate.routes.ts", () => {
       expect(() => new Webhook(SECRET).verify(request.body.toString(), headers)).not.toThrow();
       expect(request.headers["content-type"]).toMatch(/^application\/json/);
     }
-    const store = deliveryStore(gateway.store.rpc);
+    const store = gateway.store.deliveries;
     expect(await store.get(1)).toMatchObject({ status: "delivered", attempts: 1, destination: "agent-sdk" });
     expect(await store.get(2)).toMatchObject({ status: "delivered", attempts: 1 });
   });
@@ -280,7 +279,7 @@ describe("hookgate.routes.ts", () => {
     expect((await webhook(clickup, async () => gateway).fetch(request)).status).toBe(200);
     await settled();
     expect(down.requests).toHaveLength(1);
-    expect(await deliveryStore(gateway.store.rpc).get(1)).toMatchObject({
+    expect(await gateway.store.deliveries.get(1)).toMatchObject({
       status: "pending",
       attempts: 1,
       last_status: 503,

@@ -121,7 +121,7 @@ export async function seedDue(
   for (let i = 0; i < count; i += 50) {
     const batch = Array.from({ length: Math.min(50, count - i) }, (_, j) => {
       const n = ++seq;
-      return store.ingest({
+      return store.events.ingest({
         source: provider,
         provider,
         dedupKey: `seed-${process.pid}-${n}-${Math.random()}`,

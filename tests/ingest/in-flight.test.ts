@@ -23,7 +23,7 @@ function heldStore(store: Store): { store: Store; release(): void } {
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   return {
-    store: { ...store, ingest: async (event) => (await held, store.ingest(event)) },
+    store: { ...store, events: { ...store.events, ingest: async (event) => (await held, store.events.ingest(event)) } },
     release: () => release(),
   };
 }

@@ -30,8 +30,13 @@ beforeAll(async () => {
       // The injected failure: a store that breaks with private data in its message.
       store: {
         ...store,
-        ingest: async () => {
-          throw new TypeError(`cannot record event for ${PHONE} <${EMAIL}> (secret ${SECRET}, token xoxb-never-leaks)`);
+        events: {
+          ...store.events,
+          ingest: async () => {
+            throw new TypeError(
+              `cannot record event for ${PHONE} <${EMAIL}> (secret ${SECRET}, token xoxb-never-leaks)`,
+            );
+          },
         },
       },
     },

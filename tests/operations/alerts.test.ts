@@ -103,7 +103,7 @@ describe("delivery alerts from the engine's signals", () => {
         headers: {},
         receivedAt: new Date(),
       };
-      const recorded = await target.store.ingest({
+      const recorded = await target.store.events.ingest({
         source: "stripe",
         provider: "stripe",
         dedupKey: `${prefix}-${i}`,

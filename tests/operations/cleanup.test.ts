@@ -9,8 +9,6 @@ import {
   type RetentionPolicy,
 } from "../../lib/operations/retention.js";
 import { cleanupEndpoint } from "../../lib/routes/operations.js";
-import { operationsStore } from "../../lib/store/operations.js";
-import { deliveryStore } from "../../lib/store/deliveries.js";
 import { loadConfig } from "../../lib/config/env.js";
 import { testGateway } from "../support/gateway.js";
 import { targets, type Target } from "./harness.js";
@@ -83,7 +81,7 @@ for (const factory of targets) {
       );
       const before = { deliveries: await count("deliveries"), attempts: await count("delivery_attempts") };
 
-      const report = await cleanup(target.store.rpc, defaults, { deadline: later() });
+      const report = await cleanup(target.store.retention, defaults, { deadline: later() });
 
       expect(report).toMatchObject({ events: 3, deliveries: 3, attempts: 6, rejections: 1, stoppedBy: "idle" });
       expect(await keys()).toEqual(["old-dead-recently", "old-in-flight", "old-pending", "recent-delivered"]);
@@ -96,7 +94,7 @@ for (const factory of targets) {
       expect(Number(unfinished.n)).toBe(2);
 
       // Nothing more to do: a second run deletes nothing.
-      expect(await cleanup(target.store.rpc, defaults, { deadline: later() })).toMatchObject({
+      expect(await cleanup(target.store.retention, defaults, { deadline: later() })).toMatchObject({
         events: 0,
         rejections: 0,
         stoppedBy: "idle",
@@ -107,10 +105,10 @@ for (const factory of targets) {
       await target.exec([event("two-days", 2, ["delivered"]), event("four-days", 4, ["delivered"])].join("\n"));
       const short: RetentionPolicy = { ...defaults, events: 1 * DAY };
       expect(DEDUP_WINDOW_SECONDS).toBe(3 * DAY);
-      await cleanup(target.store.rpc, short, { deadline: later() });
+      await cleanup(target.store.retention, short, { deadline: later() });
       expect(await keys()).toEqual(["two-days"]);
       // ...so a provider's retry of it is still a duplicate.
-      const repeat = await target.store.ingest({
+      const repeat = await target.store.events.ingest({
         source: "stripe",
         provider: "stripe",
         dedupKey: "two-days",
@@ -128,8 +126,8 @@ for (const factory of targets) {
     it("never deletes a dead letter that was replayed: it is pending again", async () => {
       await target.exec(event("replayed", 40, ["dead"], 35));
       const id = Number((await target.one<{ id: number | string }>("select id from hookgate.deliveries")).id);
-      expect(await deliveryStore(target.store.rpc).replay({ id })).toMatchObject({ replayed: 1 });
-      await cleanup(target.store.rpc, defaults, { deadline: later() });
+      expect(await target.store.deliveries.replay({ id })).toMatchObject({ replayed: 1 });
+      await cleanup(target.store.retention, defaults, { deadline: later() });
       expect(await keys()).toEqual(["replayed"]);
     });
 
@@ -139,7 +137,7 @@ for (const factory of targets) {
           "\n",
         ),
       );
-      const store = operationsStore(target.store.rpc);
+      const store = target.store.retention;
       const batches = [];
       for (let more = true; more;) {
         const batch = await store.cleanupBatch(defaults, 10);
@@ -160,7 +158,7 @@ for (const factory of targets) {
       await target.exec(Array.from({ length: 30 }, (_, i) => event(`old-${i}`, 40, ["delivered"], 40, 1)).join("\n"));
       // A clock that has already reached the deadline: not one batch may start.
       let now = 1_000_000;
-      const stopped = await cleanup(target.store.rpc, defaults, {
+      const stopped = await cleanup(target.store.retention, defaults, {
         deadline: new Date(now),
         clock: () => now,
         batch: 10,
@@ -168,7 +166,7 @@ for (const factory of targets) {
       expect(stopped).toMatchObject({ events: 0, batches: 0, stoppedBy: "deadline" });
       // A clock where each batch appears to take 1 s and 5 s remain: two batches fit, then it stops.
       const ticking = () => (now += 500);
-      const partial = await cleanup(target.store.rpc, defaults, {
+      const partial = await cleanup(target.store.retention, defaults, {
         deadline: new Date(now + 5_500),
         clock: ticking,
         batch: 10,
@@ -178,7 +176,7 @@ for (const factory of targets) {
       expect(partial.stoppedBy).toBe("deadline");
       expect(partial.events).toBeGreaterThan(0);
       expect(partial.events).toBeLessThan(30);
-      const rest = await cleanup(target.store.rpc, defaults, { deadline: later(), batch: 10 });
+      const rest = await cleanup(target.store.retention, defaults, { deadline: later(), batch: 10 });
       expect(partial.events + rest.events).toBe(30);
       expect(rest.stoppedBy).toBe("idle");
     });

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../lib/gateway.js";
 import { settled } from "../../lib/http/after.js";
-import { operationsStore, type StoreMetrics } from "../../lib/store/operations.js";
+import type { StoreMetrics } from "../../lib/store/metrics.js";
 import { webhook } from "../../lib/ingest/pipeline.js";
 import { stripe } from "../../lib/providers/stripe.js";
 import { testGateway } from "../support/gateway.js";
@@ -47,20 +47,20 @@ for (const factory of targets) {
       await target.exec(
         `update hookgate.events set received_at = now() - interval '2 days' where id = '${original.id}'`,
       );
-      const ops = operationsStore(target.store.rpc);
-      expect(stripeOutcomes(await ops.metrics())).toEqual([]);
+      const ops = target.store.metrics;
+      expect(stripeOutcomes(await ops.snapshot())).toEqual([]);
 
       const retry = await send(body);
       expect(retry).toEqual({ id: original.id, duplicate: true });
 
-      expect(stripeOutcomes(await ops.metrics())).toEqual([
+      expect(stripeOutcomes(await ops.snapshot())).toEqual([
         { provider: "stripe", outcome: "duplicate", last_15m: 1, last_24h: 1 },
       ]);
       const report = await ops.report();
       expect([report.this_week.duplicates, report.last_week.duplicates]).toEqual([1, 0]);
       // A day later the retry has left both windows, and is still in the week.
       const later = new Date(Date.now() + 25 * 3600_000);
-      expect(stripeOutcomes(await ops.metrics(later))).toEqual([]);
+      expect(stripeOutcomes(await ops.snapshot(later))).toEqual([]);
       expect((await ops.report(later)).this_week.duplicates).toBe(1);
     });
 
@@ -86,7 +86,7 @@ for (const factory of targets) {
         insert into hookgate.duplicate_arrivals (provider, minute, count) values
           ('github', date_trunc('minute', now() - interval '20 days'), 3),
           ('github', date_trunc('minute', now() - interval '10 days'), 4)`);
-      await operationsStore(target.store.rpc).cleanupBatch({ events: 86_400, dead: 86_400, dedup: 86_400 }, 100);
+      await target.store.retention.cleanupBatch({ events: 86_400, dead: 86_400, dedup: 86_400 }, 100);
       const kept = await target.one<{ counts: number[] }>(
         "select array_agg(count order by minute) as counts from hookgate.duplicate_arrivals where provider = 'github'",
       );

@@ -5,7 +5,7 @@ import type { Gateway } from "../../lib/gateway.js";
 import { kvBreaker } from "../../lib/delivery/breaker.js";
 import { DEFAULT_BREAKER_POLICY } from "../../lib/routing/policy.js";
 import { metricsEndpoint } from "../../lib/routes/operations.js";
-import { operationsStore, type StoreMetrics } from "../../lib/store/operations.js";
+import type { StoreMetrics } from "../../lib/store/metrics.js";
 import { webhook } from "../../lib/ingest/pipeline.js";
 import { clickup } from "../../lib/providers/clickup.js";
 import { testGateway } from "../support/gateway.js";
@@ -22,7 +22,7 @@ for (const factory of targets) {
     beforeAll(async () => {
       target = await factory.open();
       await target.exec(seedSql(`timestamptz '${NOW.toISOString()}'`));
-      m = await operationsStore(target.store.rpc).metrics(NOW);
+      m = await target.store.metrics.snapshot(NOW);
     });
     afterAll(() => target.close());
 
@@ -174,13 +174,13 @@ describe("what the pipeline records for the metrics", () => {
         const response = await endpoint.fetch(signedRequest(clickup, { secret: "ops-secret", body }));
         expect(response.status).toBe(200);
       }
-      const m = await operationsStore(gateway.store.rpc).metrics();
+      const m = await gateway.store.metrics.snapshot();
       expect(m.events).toEqual([
         { provider: "clickup", outcome: "accepted", last_15m: 1, last_24h: 1 },
         { provider: "clickup", outcome: "duplicate", last_15m: 2, last_24h: 2 },
       ]);
       expect(m.latency.count).toBe(1);
-      const page = await operationsStore(gateway.store.rpc).listEvents({ provider: "clickup" });
+      const page = await gateway.store.events.list({ provider: "clickup" });
       expect(Number.isInteger(page.items[0]!.ack_ms)).toBe(true);
       expect(page.items[0]!.ack_ms).toBeGreaterThanOrEqual(0);
       expect(page.items[0]!.duplicates).toBe(2);

@@ -5,9 +5,10 @@ import ready from "../../api/ready.js";
 import clickupFunction from "../../api/webhooks/clickup.js";
 import { useGateway, type Gateway } from "../../lib/gateway.js";
 import { clickup } from "../../lib/providers/clickup.js";
+import type { PGlite } from "@electric-sql/pglite";
 import { StoreError, type Rpc } from "../../lib/store/port.js";
 import { createStore } from "../../lib/store/store.js";
-import { testGateway } from "../support/gateway.js";
+import { memoryDatabase, testGateway } from "../support/gateway.js";
 import { sample, signedRequest, TEST_URL_BASE } from "../support/requests.js";
 
 const secret = "clickup-secret";
@@ -16,11 +17,17 @@ const send = (overrides: Partial<Parameters<typeof signedRequest>[1]> = {}) =>
   clickupFunction.fetch(signedRequest(clickup, { secret, body: taskCreated, ...overrides }));
 
 let gateway: Gateway;
+let db: PGlite;
 beforeAll(async () => {
-  gateway = await testGateway({
-    CLICKUP_WEBHOOK_SECRET: `retired-secret,${secret}`,
-    HOOKGATE_BODY_LIMIT_BYTES: "4096",
-  });
+  const memory = await memoryDatabase();
+  db = memory.db;
+  gateway = await testGateway(
+    {
+      CLICKUP_WEBHOOK_SECRET: `retired-secret,${secret}`,
+      HOOKGATE_BODY_LIMIT_BYTES: "4096",
+    },
+    { store: memory.store },
+  );
   useGateway(gateway);
 });
 afterAll(async () => {
@@ -29,8 +36,7 @@ afterAll(async () => {
 });
 
 async function storedEvents(): Promise<{ count: number }> {
-  const rpc = gateway.store.rpc as Rpc & { db: { query: (q: string) => Promise<{ rows: { count: number }[] }> } };
-  const { rows } = await rpc.db.query("select count(*)::int as count from hookgate.events");
+  const { rows } = await db.query<{ count: number }>("select count(*)::int as count from hookgate.events");
   return rows[0]!;
 }
 
@@ -53,10 +59,7 @@ describe("POST /api/webhooks/clickup", () => {
     const body = taskCreated.replace("86b2x7k4q", "raw-body-check").replace("2800763136717140857", "1");
     const response = await send({ body });
     const { id } = (await response.json()) as { id: string };
-    const rpc = gateway.store.rpc as Rpc & {
-      db: { query: (q: string, p: unknown[]) => Promise<{ rows: Record<string, unknown>[] }> };
-    };
-    const { rows } = await rpc.db.query(
+    const { rows } = await db.query<Record<string, unknown>>(
       "select convert_from(raw_body, 'UTF8') as body, event_type, dedup_key, verified, headers, payload->>'task_id' as task from hookgate.events where id = $1",
       [id],
     );

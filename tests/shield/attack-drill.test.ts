@@ -101,9 +101,7 @@ describe.each(kvs)("attack drill on $name KV", ({ open, clockDrivesExpiry, net }
   });
 
   it("keeps a bounded sample of the rejections, without signature headers or bodies", async () => {
-    const records = await gateway.store.rpc.call<
-      { reason: string; client_ip: string; headers: Record<string, string>; body_prefix_base64: string }[]
-    >("hookgate_list_rejections", { p_limit: 500 });
+    const records = await gateway.store.rejections.list({ limit: 500 });
     const mine = records.filter((r) => r.client_ip.startsWith(`${net}.`));
     expect(mine.length).toBeGreaterThan(0);
     // Per IP and minute, at most a tenth of REJECTION_RECORDS_PER_MINUTE (60): 6.

@@ -3,7 +3,6 @@
 // decisions are recorded once per event, and only service_role reaches any of it.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lookupDirectory, recordDecision, routingDecisions } from "../../lib/store/clickup-directory.js";
 import { decide } from "../../lib/destinations/clickup/rules.js";
 import { SEED_FILE } from "../../lib/store/seed.js";
 import { startFakeClickUp, type FakeClickUp } from "../support/clickup-api.js";
@@ -39,12 +38,12 @@ describe.each(STORES)("routing directory on $name", ({ name, skip }) => {
   });
 
   it.skipIf(skip)("looks entries up ignoring case and extra spaces", async () => {
-    const directory = await lookupDirectory(h.gateway.store.rpc, { customer: " acme  hotels", market: "FARO" });
+    const directory = await h.gateway.store.clickup.lookupDirectory({ customer: " acme  hotels", market: "FARO" });
     expect(directory).toEqual({
       customers: [{ name: "Acme Hotels", vip: true, cxOwner: 81234567 }],
       markets: [{ name: "Faro", opsOwner: null }],
     });
-    expect(await lookupDirectory(h.gateway.store.rpc, { customer: null, market: null })).toEqual({
+    expect(await h.gateway.store.clickup.lookupDirectory({ customer: null, market: null })).toEqual({
       customers: [],
       markets: [],
     });
@@ -57,7 +56,7 @@ describe.each(STORES)("routing directory on $name", ({ name, skip }) => {
   });
 
   it.skipIf(skip)("records one decision per event, replaced by a later attempt, readable by task", async () => {
-    const { event_id, deliveries } = await h.gateway.store.ingest({
+    const { event_id, deliveries } = await h.gateway.store.events.ingest({
       source: "clickup",
       provider: "clickup",
       dedupKey: "directory-test",
@@ -70,12 +69,12 @@ describe.each(STORES)("routing directory on $name", ({ name, skip }) => {
       leaseSeconds: 60,
     });
     const facts = { customer: "Acme Hotels", market: "Faro" };
-    const decision = decide(facts, await lookupDirectory(h.gateway.store.rpc, facts));
+    const decision = decide(facts, await h.gateway.store.clickup.lookupDirectory(facts));
     const record = { eventId: event_id, deliveryId: deliveries[0]!.id, taskId: "t-dir", listId: "1", facts, decision };
-    await recordDecision(h.gateway.store.rpc, { ...record, attempt: 1 });
-    await recordDecision(h.gateway.store.rpc, { ...record, attempt: 2 });
+    await h.gateway.store.clickup.recordDecision({ ...record, attempt: 1 });
+    await h.gateway.store.clickup.recordDecision({ ...record, attempt: 2 });
 
-    const [read, ...others] = await routingDecisions(h.gateway.store.rpc, { taskId: "t-dir" });
+    const [read, ...others] = await h.gateway.store.clickup.routingDecisions({ taskId: "t-dir" });
     expect(others).toEqual([]);
     expect(read).toMatchObject({
       event_id,
@@ -89,7 +88,7 @@ describe.each(STORES)("routing directory on $name", ({ name, skip }) => {
       delivery_status: "in_flight",
     });
     expect(read!.reasons.map((r) => r.branch)).toEqual(["vip_customer_owner", "market_without_owner"]);
-    expect(await routingDecisions(h.gateway.store.rpc, { eventId: event_id })).toHaveLength(1);
+    expect(await h.gateway.store.clickup.routingDecisions({ eventId: event_id })).toHaveLength(1);
   });
 
   it.skipIf(skip)("lets only service_role call the functions, and nobody reach the tables directly", async () => {

@@ -8,12 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toRejection } from "../../lib/http/errors.js";
 import { withDeadline } from "../../lib/store/deadline.js";
 import { pgliteRpc } from "../../lib/store/pglite.js";
-import { StoreError } from "../../lib/store/port.js";
+import { sqlFunction, StoreError } from "../../lib/store/port.js";
 import { postgresRpc } from "../../lib/store/postgres.js";
 import { supabaseRpc } from "../../lib/store/supabase.js";
 import { DATABASE_URL, freshDatabase, type TestDatabase } from "../support/postgres.js";
 
 const LIMIT_MS = 300;
+// Called on the transport directly: the limit belongs to it, below the typed store.
+const PING = sqlFunction("hookgate_ping", []);
+const TEST_WAIT = sqlFunction("hookgate_test_wait", ["p_ms"]);
 
 function expectUnreachable(error: unknown): void {
   expect(error).toBeInstanceOf(StoreError);
@@ -61,13 +64,13 @@ describe("PGlite: a call waiting behind a long transaction", () => {
     let release!: () => void;
     const holding = rpc.db.transaction(() => new Promise<void>((resolve) => (release = resolve)));
     try {
-      expectUnreachable(await rpc.call("hookgate_ping", {}).catch((e: unknown) => e));
+      expectUnreachable(await rpc.call(PING, []).catch((e: unknown) => e));
     } finally {
       release();
       await holding;
     }
     // Once the session is free, calls are answered again.
-    await rpc.call("hookgate_ping", {});
+    await rpc.call(PING, []);
     await rpc.close();
   });
 });
@@ -92,7 +95,7 @@ describe("Supabase: a Data API that accepts the request and never answers", () =
 
   it("fails at the limit and aborts the fetch", async () => {
     const rpc = supabaseRpc(url, "service-role-key-for-tests", { timeoutMs: LIMIT_MS });
-    expectUnreachable(await rpc.call("hookgate_ping", {}).catch((e: unknown) => e));
+    expectUnreachable(await rpc.call(PING, []).catch((e: unknown) => e));
     expect(requests).toHaveLength(1);
     // The aborted fetch closes its connection: nothing stays open for an answer no one awaits.
     for (let i = 0; i < 100 && closed.length === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -113,8 +116,8 @@ describe.skipIf(!DATABASE_URL)("Postgres: a statement that overruns the limit", 
   it("fails at the limit, and the server ends the statement (statement_timeout) so the connection is free", async () => {
     const rpc = postgresRpc(db.url, { max: 1, timeoutMs: LIMIT_MS });
     try {
-      await rpc.call("hookgate_ping", {}); // connected, so only the statement is timed
-      const failure = await rpc.call("hookgate_test_wait", { p_ms: 10_000 }).catch((e: unknown) => e);
+      await rpc.call(PING, []); // connected, so only the statement is timed
+      const failure = await rpc.call(TEST_WAIT, [10_000]).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(StoreError);
       expect((failure as StoreError).unreachable).toBe(true);
       const running = async () =>
@@ -127,7 +130,7 @@ describe.skipIf(!DATABASE_URL)("Postgres: a statement that overruns the limit", 
       expect(await running()).toBe(0);
       // The one connection answers the next call, long before the 10 s sleep would have ended.
       const started = performance.now();
-      await rpc.call("hookgate_ping", {});
+      await rpc.call(PING, []);
       expect(performance.now() - started).toBeLessThan(5_000);
     } finally {
       await rpc.close();

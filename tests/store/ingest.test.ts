@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgliteRpc } from "../../lib/store/pglite.js";
 import { StoreError } from "../../lib/store/port.js";
-import { createStore, type NewEvent, type Store } from "../../lib/store/store.js";
+import type { NewEvent } from "../../lib/store/events.js";
+import { createStore, type Store } from "../../lib/store/store.js";
 import { supabaseRpc } from "../../lib/store/supabase.js";
 import { DATABASE_URL, freshDatabase, postgresStore, type TestDatabase } from "../support/postgres.js";
 import { startPostgrest, type FakePostgrest } from "../support/postgrest.js";
@@ -26,7 +27,7 @@ function newEvent(overrides: Partial<NewEvent> = {}): NewEvent {
   };
 }
 
-function behavesAsTheStore(open: () => Promise<{ store: Store; close(): Promise<void> }>) {
+function behavesAsTheStore(open: () => Promise<{ store: Store; close: () => Promise<void> }>) {
   let store: Store;
   let close: () => Promise<void>;
   beforeAll(async () => {
@@ -35,7 +36,7 @@ function behavesAsTheStore(open: () => Promise<{ store: Store; close(): Promise<
   afterAll(() => close());
 
   it("records a new event with its deliveries, leased for the immediate attempt", async () => {
-    const result = await store.ingest(newEvent({ destinations: ["agent", "audit"] }));
+    const result = await store.events.ingest(newEvent({ destinations: ["agent", "audit"] }));
     expect(result.duplicate).toBe(false);
     expect(result.event_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(result.deliveries.map((d) => d.destination)).toEqual(["agent", "audit"]);
@@ -44,19 +45,21 @@ function behavesAsTheStore(open: () => Promise<{ store: Store; close(): Promise<
 
   it("records a repeat of (source, dedup key) once, and creates no second set of deliveries", async () => {
     const event = newEvent({ destinations: ["agent"] });
-    const first = await store.ingest(event);
-    const second = await store.ingest({ ...event, body: new TextEncoder().encode("different retry body") });
+    const first = await store.events.ingest(event);
+    const second = await store.events.ingest({ ...event, body: new TextEncoder().encode("different retry body") });
     expect(second).toEqual({ event_id: first.event_id, duplicate: true, deliveries: [] });
   });
 
   it("keeps the same dedup key from different sources apart", async () => {
-    const a = await store.ingest(newEvent({ dedupKey: "shared", source: "github", provider: "github" }));
-    const b = await store.ingest(newEvent({ dedupKey: "shared", source: "stripe", provider: "stripe" }));
+    const a = await store.events.ingest(newEvent({ dedupKey: "shared", source: "github", provider: "github" }));
+    const b = await store.events.ingest(newEvent({ dedupKey: "shared", source: "stripe", provider: "stripe" }));
     expect(a.event_id).not.toBe(b.event_id);
   });
 
   it("stores bytes that are not text, and events with no payload", async () => {
-    const result = await store.ingest(newEvent({ body: new Uint8Array([0, 255, 1, 254]), payload: null, type: null }));
+    const result = await store.events.ingest(
+      newEvent({ body: new Uint8Array([0, 255, 1, 254]), payload: null, type: null }),
+    );
     expect(result.duplicate).toBe(false);
   });
 
@@ -67,9 +70,9 @@ function behavesAsTheStore(open: () => Promise<{ store: Store; close(): Promise<
       payload: { note: "half an emoji: \ud83d", deep: JSON.parse("[".repeat(5000) + "]".repeat(5000)) as unknown },
       headers: { "content-type": "application/json", "x-delivery": "a\ud800\u0000" },
     });
-    const first = await store.ingest(poison);
+    const first = await store.events.ingest(poison);
     expect(first.duplicate).toBe(false);
-    const again = await store.ingest(poison);
+    const again = await store.events.ingest(poison);
     expect(again).toEqual({ event_id: first.event_id, duplicate: true, deliveries: [] });
   });
 
@@ -113,7 +116,7 @@ describe.skipIf(!DATABASE_URL)("Postgres transport (real PostgreSQL)", () => {
 
   it("reports an unreachable server as unreachable", async () => {
     const store = postgresStore("postgres://postgres@127.0.0.1:1/none");
-    const failure = await store.ingest(newEvent()).catch((e: unknown) => e);
+    const failure = await store.events.ingest(newEvent()).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(StoreError);
     expect((failure as StoreError).unreachable).toBe(true);
     await store.close();
@@ -125,8 +128,9 @@ describe("Supabase transport (the Supabase rpc client against a local PostgREST 
   let postgrest: FakePostgrest;
   let backend: Store;
   behavesAsTheStore(async () => {
-    backend = createStore(await pgliteRpc("memory://"));
-    postgrest = await startPostgrest(backend.rpc, key);
+    const backendRpc = await pgliteRpc("memory://");
+    backend = createStore(backendRpc);
+    postgrest = await startPostgrest(backendRpc, key);
     const store = createStore(supabaseRpc(postgrest.url, key));
     return {
       store,

@@ -5,9 +5,16 @@ import { openGateway, type Gateway, type GatewayParts } from "../../lib/gateway.
 import { memoryKv } from "../../lib/kv/memory.js";
 import { pgliteRpc } from "../../lib/store/pglite.js";
 import { createStore, type Store } from "../../lib/store/store.js";
+import type { PGlite } from "@electric-sql/pglite";
+
+/** An in-memory store, and its database for tests that read or write tables directly. */
+export async function memoryDatabase(): Promise<{ store: Store; db: PGlite }> {
+  const rpc = await pgliteRpc("memory://");
+  return { store: createStore(rpc), db: rpc.db };
+}
 
 export async function memoryStore(): Promise<Store> {
-  return createStore(await pgliteRpc("memory://"));
+  return (await memoryDatabase()).store;
 }
 
 export async function testGateway(env: Record<string, string> = {}, parts: GatewayParts = {}): Promise<Gateway> {

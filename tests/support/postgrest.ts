@@ -4,7 +4,7 @@
 // through another transport, so the supabase-js client's real requests are exercised.
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { StoreError, type Rpc } from "../../lib/store/port.js";
+import { sqlFunction, StoreError, type Rpc } from "../../lib/store/port.js";
 
 export interface FakePostgrest {
   url: string;
@@ -38,7 +38,7 @@ export async function startPostgrest(backend: Rpc, serviceRoleKey: string): Prom
     }
     try {
       const args = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>) : {};
-      reply(200, await backend.call(match[1]!, args));
+      reply(200, await backend.call(sqlFunction(match[1]!, Object.keys(args)), Object.values(args)));
     } catch (error) {
       // PostgREST maps SQL errors to 400 with the SQLSTATE, and an unreachable database to 503.
       const unreachable = error instanceof StoreError && error.unreachable;

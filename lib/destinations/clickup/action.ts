@@ -11,7 +11,6 @@ import { z } from "zod";
 import type { ActionContext, ActionDestination, AttemptOutcome, DeliveryEvent } from "../contract.js";
 import { StoreError } from "../../store/port.js";
 import { clickupApi, type ClickUpApi } from "./api.js";
-import { lookupDirectory, recordDecision } from "../../store/clickup-directory.js";
 import { BOTH_RULES, decide } from "./rules.js";
 import { clickupRoutingSettings } from "./settings.js";
 import { ClickUpTask, currentAssignees, hasTag, taskFacts } from "./task.js";
@@ -71,10 +70,18 @@ async function route(
   const facts = taskFacts(task.value, settings.fields);
   const decision = decide(
     facts,
-    await lookupDirectory(gateway.store.rpc, facts),
+    await gateway.store.clickup.lookupDirectory(facts),
     triggered.route ? triggered.rules : BOTH_RULES,
   );
-  await recordDecision(gateway.store.rpc, { eventId: event.id, deliveryId, taskId, listId, facts, decision, attempt });
+  await gateway.store.clickup.recordDecision({
+    eventId: event.id,
+    deliveryId,
+    taskId,
+    listId,
+    facts,
+    decision,
+    attempt,
+  });
 
   const present = currentAssignees(task.value);
   const assign = decision.assignees.filter((id) => !present.includes(id));

@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AttemptOutcome, DeliveryEvent } from "../../../lib/destinations/contract.js";
 import { CLICKUP_ROUTER, clickupRouter } from "../../../lib/destinations/clickup/action.js";
-import { routingDecisions } from "../../../lib/store/clickup-directory.js";
 import { NEEDS_CX_ROUTING, NEEDS_OPS_ROUTING } from "../../../lib/destinations/clickup/rules.js";
 import { startFakeClickUp, type FakeClickUp, type SeedTask } from "../../support/clickup-api.js";
 import { openHarness, OTHER_LIST, ROUTED_LIST, routingEnv, STORES, type Harness } from "./harness.js";
@@ -52,7 +51,7 @@ describe.each(STORES)("ClickUp router action on $name", ({ name, skip }) => {
       ...(carryTask ? { task: seeded } : {}),
     };
     const body = new TextEncoder().encode(JSON.stringify(payload));
-    const recorded = await h.gateway.store.ingest({
+    const recorded = await h.gateway.store.events.ingest({
       source: "clickup",
       provider: "clickup",
       dedupKey: `action-${seq}`,
@@ -103,7 +102,7 @@ describe.each(STORES)("ClickUp router action on $name", ({ name, skip }) => {
       expect(writes()).toEqual([["PUT", "/api/v2/task/t-vip", { assignees: { add: [ANA, OLA], rem: [] } }]]);
       expect(api.task("t-vip")!.assignees.map((a) => a.id)).toEqual([ANA, OLA]);
 
-      const [decision] = await routingDecisions(h.gateway.store.rpc, { eventId: event.id });
+      const [decision] = await h.gateway.store.clickup.routingDecisions({ eventId: event.id });
       expect(decision).toMatchObject({
         task_id: "t-vip",
         list_id: ROUTED_LIST,

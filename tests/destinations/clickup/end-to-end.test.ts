@@ -10,7 +10,6 @@ import { DEFAULT_SCHEDULE_MS } from "../../../lib/routing/policy.js";
 import { useGateway } from "../../../lib/gateway.js";
 import { settled } from "../../../lib/http/after.js";
 import { clickup } from "../../../lib/providers/clickup.js";
-import { routingDecisions } from "../../../lib/store/clickup-directory.js";
 import { NEEDS_CX_ROUTING, NEEDS_OPS_ROUTING } from "../../../lib/destinations/clickup/rules.js";
 import { startFakeClickUp, type FakeClickUp, type SeedTask } from "../../support/clickup-api.js";
 import { sample, signedRequest } from "../../support/requests.js";
@@ -111,7 +110,7 @@ describe.each(STORES)("ClickUp routing end to end on $name", ({ name, skip }) =>
     ]);
     expect(writes()).toEqual([["PUT", `/api/v2/task/${id}`, { assignees: { add: [ANA, OLA], rem: [] } }]]);
     expect(await deliveriesOf(answer.id)).toMatchObject([{ destination: "clickup-router", status: "delivered" }]);
-    const [decision] = await routingDecisions(h.gateway.store.rpc, { taskId: id });
+    const [decision] = await h.gateway.store.clickup.routingDecisions({ taskId: id });
     expect(decision).toMatchObject({
       event_id: answer.id,
       assignees: [ANA, OLA],
@@ -235,7 +234,7 @@ describe.each(STORES)("ClickUp routing end to end on $name", ({ name, skip }) =>
       // Only the Ops rule applies: Ana is not put back, and the tag stays (nothing is removed).
       expect(writes()).toEqual([["PUT", `/api/v2/task/${id}`, { assignees: { add: [PIA], rem: [] } }]]);
       expect(api.task(id)!.assignees.map((a) => a.id)).toEqual([PIA]);
-      const [latest] = await routingDecisions(h.gateway.store.rpc, { taskId: id });
+      const [latest] = await h.gateway.store.clickup.routingDecisions({ taskId: id });
       expect(latest).toMatchObject({ event_type: "taskUpdated", market: "Porto", assignees: [PIA], tags: [] });
       expect(latest!.reasons.map((r) => [r.rule, r.branch, r.applied])).toEqual([
         ["cx", "vip_customer_owner", false],
@@ -253,7 +252,7 @@ describe.each(STORES)("ClickUp routing end to end on $name", ({ name, skip }) =>
     ]);
     expect(writes()).toEqual([["PUT", `/api/v2/task/${id}`, { assignees: { add: [ANA, PIA], rem: [] } }]]);
     expect(await deliveriesOf(answer.id)).toMatchObject([{ destination: "clickup-router", status: "delivered" }]);
-    const [decision] = await routingDecisions(h.gateway.store.rpc, { taskId: id });
+    const [decision] = await h.gateway.store.clickup.routingDecisions({ taskId: id });
     expect(decision).toMatchObject({
       event_id: answer.id,
       event_type: "taskMoved",

@@ -2,8 +2,7 @@
 // DATABASE_URL is set (a fresh database per file). Each gives a gateway configured for
 // routing against a fake ClickUp API, and raw SQL for the directory, as a team edits it.
 import type { Gateway } from "../../../lib/gateway.js";
-import type { PGlite } from "@electric-sql/pglite";
-import { memoryStore, testGateway } from "../../support/gateway.js";
+import { memoryDatabase, testGateway } from "../../support/gateway.js";
 import { DATABASE_URL, freshDatabase, postgresStore } from "../../support/postgres.js";
 import type { FakeClickUp } from "../../support/clickup-api.js";
 
@@ -40,8 +39,7 @@ export function routingEnv(api: FakeClickUp, extra: Record<string, string> = {})
 
 export async function openHarness(kind: StoreKind["name"], env: Record<string, string>): Promise<Harness> {
   if (kind === "pglite") {
-    const store = await memoryStore();
-    const db = (store.rpc as unknown as { db: PGlite }).db;
+    const { store, db } = await memoryDatabase();
     const gateway = await testGateway(env, { store });
     return {
       gateway,

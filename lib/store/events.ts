@@ -1,0 +1,93 @@
+// The events of the store: recorded in one round trip (hookgate_ingest), listed and
+// read for operators (hookgate_list_events, hookgate_get_event).
+import type { StoreCall } from "./functions.js";
+import type { EventDetail, EventStatus, EventSummary, IngestResult } from "./rows.js";
+import { storableDedupKey, storableHeaders, storablePayload, storableType } from "./storable.js";
+
+export type { EventDetail, EventStatus, EventSummary, IngestResult } from "./rows.js";
+
+export interface NewEvent {
+  source: string;
+  provider: string;
+  dedupKey: string;
+  type: string | null;
+  verified: boolean;
+  body: Uint8Array;
+  payload: unknown;
+  headers: Record<string, string>;
+  destinations: readonly string[];
+  /** How long the new deliveries stay leased for the attempt made after the answer. */
+  leaseSeconds: number;
+  /** Milliseconds spent on the request before this call: the store adds its own time to make the ack latency. */
+  elapsedMs?: number;
+}
+
+export interface EventFilter {
+  provider?: string;
+  type?: string;
+  status?: EventStatus;
+  dedupKey?: string;
+  since?: Date;
+  until?: Date;
+}
+
+export interface EventCursor {
+  receivedAt: string;
+  id: string;
+}
+
+export interface EventPage {
+  items: EventSummary[];
+  /** The cursor of the next page; null on the last. */
+  next: EventCursor | null;
+}
+
+export interface EventsStore {
+  /** Records an event and its deliveries in one round trip; a repeat records nothing. */
+  ingest(event: NewEvent): Promise<IngestResult>;
+  list(filter: EventFilter, page?: { limit?: number; after?: EventCursor }): Promise<EventPage>;
+  get(id: string): Promise<EventDetail | null>;
+}
+
+export function eventsStore(call: StoreCall): EventsStore {
+  return {
+    ingest(event) {
+      // Derived fields are made storable here (lib/store/storable.ts): a signed body must
+      // never fail the insert the same way on every retry. The raw bytes go unchanged.
+      const payload = storablePayload(event.payload);
+      return call("hookgate_ingest", {
+        p_source: event.source,
+        p_provider: event.provider,
+        p_dedup_key: storableDedupKey(event.dedupKey),
+        p_event_type: storableType(event.type),
+        p_verified: event.verified,
+        p_body_base64: Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength).toString("base64"),
+        p_payload: payload.payload,
+        p_payload_error: payload.error,
+        p_headers: storableHeaders(event.headers),
+        p_destinations: event.destinations,
+        p_lease_seconds: event.leaseSeconds,
+        p_elapsed_ms: event.elapsedMs === undefined ? null : Math.round(event.elapsedMs),
+      });
+    },
+    async list(filter, { limit = 50, after } = {}) {
+      const page = await call("hookgate_list_events", {
+        p_provider: filter.provider ?? null,
+        p_event_type: filter.type ?? null,
+        p_status: filter.status ?? null,
+        p_dedup_key: filter.dedupKey ?? null,
+        p_since: filter.since?.toISOString() ?? null,
+        p_until: filter.until?.toISOString() ?? null,
+        p_limit: limit,
+        p_before_received: after?.receivedAt ?? null,
+        p_before_id: after?.id ?? null,
+      });
+      const items = page.items;
+      const last = items.at(-1);
+      return { items, next: page.more && last ? { receivedAt: last.received_at, id: last.id } : null };
+    },
+    async get(id) {
+      return (await call("hookgate_get_event", { p_id: id })) ?? null;
+    },
+  };
+}
