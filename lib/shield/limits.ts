@@ -82,7 +82,7 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
   };
   // On a shared KV, each answer leaves an allowance (see admit); in memory every check
   // is as cheap as the allowance would be.
-  const batching = kv.script !== undefined;
+  const batching = kv.shared;
   const allowances = new Map<string, { left: number; until: number; unsent: number }>();
   // A cache of the shared truth: a window this instance saw full (an IP's, a source's,
   // an IP's failures) is answered 429 without asking the KV again until it ends, so
