@@ -48,8 +48,24 @@ const RUN_TTL_MS = 60 * 60 * 1000;
 /** At most one KV warning per kind per this many ms (like the limiter's): an outage must not flood the logs. */
 export const KV_WARN_EVERY_MS = 60_000;
 
+/**
+ * Where one destination's breaker lives in the KV, under `<prefix>breaker:<destination>:`.
+ * `open` holds the time, in ms, at which a probe may go through; lib/operations/breakers.ts
+ * reads it through this same layout.
+ */
+export function breakerKeys(destination: string, prefix = "hookgate:") {
+  const base = `${prefix}breaker:${destination}:`;
+  return {
+    open: `${base}open`,
+    probe: `${base}probe`,
+    /** The current run of consecutive failures. */
+    run: `${base}failures`,
+    /** The attempt counters of one failure-rate window (the window's number since the epoch). */
+    window: (n: number) => ({ total: `${base}w${n}:total`, failed: `${base}w${n}:failed` }),
+  };
+}
+
 export function kvBreaker(kv: Kv, options: { prefix?: string; clock?: () => Date } = {}): Breaker {
-  const prefix = `${options.prefix ?? "hookgate:"}breaker:`;
   const clock = options.clock ?? (() => new Date());
   const lastWarned = new Map<string, number>();
   /** Every KV failure is counted; one line a minute per kind says so, with how many since the last. */
@@ -62,15 +78,8 @@ export function kvBreaker(kv: Kv, options: { prefix?: string; clock?: () => Date
     log.warn(message, fields);
   };
   const keys = (destination: string, policy: BreakerPolicy, now: number) => {
-    const base = `${prefix}${destination}:`;
-    const window = Math.floor(now / policy.windowMs);
-    return {
-      open: `${base}open`,
-      probe: `${base}probe`,
-      run: `${base}failures`,
-      total: `${base}w${window}:total`,
-      failed: `${base}w${window}:failed`,
-    };
+    const layout = breakerKeys(destination, options.prefix);
+    return { ...layout, ...layout.window(Math.floor(now / policy.windowMs)) };
   };
 
   return {

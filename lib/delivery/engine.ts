@@ -6,6 +6,7 @@
 import type { Gateway } from "../gateway.js";
 import { errorFields, log } from "../observability/log.js";
 import { answerExcerpt, redactPersonal } from "../observability/redact.js";
+import { deadline } from "../time/deadline.js";
 import type { Destination } from "../routing/table.js";
 import { kvBreaker, type Breaker } from "./breaker.js";
 import type { AttemptOutcome } from "../destinations/contract.js";
@@ -77,33 +78,18 @@ export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): D
   async function attemptOne(destination: Destination, delivery: LeasedDelivery): Promise<Attempted> {
     const now = clock();
     const started = performance.now();
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<AttemptOutcome>((resolve) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        resolve({ kind: "retry", error: `no answer within ${destination.timeoutMs} ms`, errorClass: "timeout" });
-      }, destination.timeoutMs);
-    });
-    let outcome: AttemptOutcome;
-    try {
-      const run = destination
-        .attempt(delivery.event, {
-          gateway,
-          deliveryId: delivery.id,
-          attempt: delivery.attempt,
-          signal: controller.signal,
-          now,
-        })
+    const timed = await deadline(destination.timeoutMs, (signal) =>
+      destination
+        .attempt(delivery.event, { gateway, deliveryId: delivery.id, attempt: delivery.attempt, signal, now })
         .then(checked, (error: unknown): AttemptOutcome => ({
           kind: "retry",
           error: String(errorFields(error).error_message ?? error),
           errorClass: "exception",
-        }));
-      outcome = await Promise.race([run, timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
+        })),
+    );
+    const outcome: AttemptOutcome = timed.late
+      ? { kind: "retry", error: `no answer within ${destination.timeoutMs} ms`, errorClass: "timeout" }
+      : timed.value;
     const base = {
       id: delivery.id,
       attempt: delivery.attempt,

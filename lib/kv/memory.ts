@@ -36,6 +36,7 @@ export function memoryKv(now: () => number = Date.now): Kv {
   };
   return {
     transport: "memory",
+    shared: false,
     ping: async () => {},
     get: async (key) => live(entries, key)?.value ?? null,
     set: async (key, value, { px, nx } = {}) => {
@@ -43,13 +44,6 @@ export function memoryKv(now: () => number = Date.now): Kv {
       if (nx && live(entries, key)) return false;
       entries.set(key, { value, expiresAt: px ? now() + px : Infinity });
       return true;
-    },
-    incr: async (key, windowMs) => {
-      grew();
-      const entry = live(entries, key);
-      const value = Number(entry?.value ?? 0) + 1;
-      entries.set(key, { value: String(value), expiresAt: entry?.expiresAt ?? now() + windowMs });
-      return value;
     },
     incrBy: async (key, amount, windowMs) => {
       grew();

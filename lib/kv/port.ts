@@ -12,12 +12,15 @@ export interface SetOptions {
 
 export interface Kv {
   readonly transport: KvTransport;
+  /**
+   * True when every function instance sees the same keys (Redis, Upstash); false for one
+   * process's memory. A shared KV is worth batching calls for; memory answers at once.
+   */
+  readonly shared: boolean;
   ping(): Promise<void>;
   get(key: string): Promise<string | null>;
   /** Returns false when `nx` was asked and the key already existed. */
   set(key: string, value: string, options?: SetOptions): Promise<boolean>;
-  /** Increments a counter; the first increment starts its expiry window. */
-  incr(key: string, windowMs: number): Promise<number>;
   /** Adds `amount` to a counter and returns the new value; the first write starts its expiry window. */
   incrBy(key: string, amount: number, windowMs: number): Promise<number>;
   del(key: string): Promise<void>;

@@ -7,10 +7,10 @@ export function prefixedKv(kv: Kv, prefix: string): Kv {
   const k = (key: string) => `${prefix}${key}`;
   return {
     transport: kv.transport,
+    shared: kv.shared,
     ping: () => kv.ping(),
     get: (key) => kv.get(k(key)),
     set: (key, value, options) => kv.set(k(key), value, options),
-    incr: (key, windowMs) => kv.incr(k(key), windowMs),
     incrBy: (key, amount, windowMs) => kv.incrBy(k(key), amount, windowMs),
     del: (key) => kv.del(k(key)),
     hincrby: (key, increments, windowMs) => kv.hincrby(k(key), increments, windowMs),

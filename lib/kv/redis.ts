@@ -20,6 +20,7 @@ export function redisKv(url: string): Kv & { client: Redis } {
   client.on("error", () => {}); // reported by the failing command, not as an unhandled event
   return {
     transport: "redis",
+    shared: true,
     client,
     ping: async () => {
       await client.ping();
@@ -30,10 +31,6 @@ export function redisKv(url: string): Kv & { client: Redis } {
       if (px) args.push("PX", px);
       if (nx) args.push("NX");
       return (await client.call("SET", key, value, ...args)) === "OK";
-    },
-    incr: async (key, windowMs) => {
-      const [[, count]] = (await client.multi().incr(key).pexpire(key, windowMs, "NX").exec()) as [[null, number]];
-      return count;
     },
     incrBy: async (key, amount, windowMs) => {
       const [[, count]] = (await client.multi().incrby(key, amount).pexpire(key, windowMs, "NX").exec()) as [

@@ -8,6 +8,7 @@ export function upstashKv(url: string, token: string): Kv & { client: Redis } {
   const client = new Redis({ url, token, retry: { retries: 1, backoff: () => 50 }, enableTelemetry: false });
   return {
     transport: "upstash",
+    shared: true,
     client,
     ping: async () => {
       await client.ping();
@@ -22,10 +23,6 @@ export function upstashKv(url: string, token: string): Kv & { client: Redis } {
           ? await client.set(key, value, { nx: true })
           : await client.set(key, value);
       return result === "OK";
-    },
-    incr: async (key, windowMs) => {
-      const [count] = await client.multi().incr(key).pexpire(key, windowMs, "NX").exec<[number, number]>();
-      return count;
     },
     incrBy: async (key, amount, windowMs) => {
       const [count] = await client.multi().incrby(key, amount).pexpire(key, windowMs, "NX").exec<[number, number]>();

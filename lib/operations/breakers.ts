@@ -1,8 +1,8 @@
-// The breaker state of each destination, as the delivery engine left it in the KV
-// (lib/delivery/breaker.ts): `<prefix>breaker:<destination>:open` holds the time, in
-// ms, at which a probe may go through. Read only. The /api/metrics test
-// (tests/operations/metrics.test.ts) opens a breaker through the engine's own code and
-// checks this reads it, so a change to the key layout there fails here.
+// The breaker state of each destination, as the delivery engine left it in the KV,
+// read through the breaker's own key layout (breakerKeys in lib/delivery/breaker.ts).
+// Read only. The /api/metrics test (tests/operations/metrics.test.ts) opens a breaker
+// through the engine's own code and checks this reads it.
+import { breakerKeys } from "../delivery/breaker.js";
 import type { Kv } from "../kv/port.js";
 
 /** half_open: the cooldown has passed and the next attempt is a probe. unknown: the KV did not answer. */
@@ -20,12 +20,11 @@ export async function readBreakers(
   destinations: Iterable<string>,
   options: { prefix?: string; now?: number } = {},
 ): Promise<BreakerReading[]> {
-  const prefix = `${options.prefix ?? "hookgate:"}breaker:`;
   const now = options.now ?? Date.now();
   return Promise.all(
     [...destinations].sort().map(async (destination): Promise<BreakerReading> => {
       try {
-        const open = await kv.get(`${prefix}${destination}:open`);
+        const open = await kv.get(breakerKeys(destination, options.prefix).open);
         if (open === null) return { destination, state: "closed", until: null };
         const reopenAt = Number(open);
         if (!Number.isFinite(reopenAt)) return { destination, state: "open", until: null };

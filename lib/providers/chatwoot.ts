@@ -12,15 +12,28 @@
 // when the operator sets CHATWOOT_ALLOW_UNSIGNED=true, and are stored unverified.
 import { z } from "zod";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
-import { decodeHex, hmac, hmacMatches, signatureVerdict } from "./signature.js";
-import { secondsOutsideWindow } from "./timestamp.js";
+import { only, signWith, verifyWith, type Scheme } from "./signature.js";
+import { unixSeconds } from "./timestamp.js";
 import type { Provider } from "./types.js";
 
 const SIGNATURE = "x-chatwoot-signature";
 const TIMESTAMP = "x-chatwoot-timestamp";
 const DELIVERY = "x-chatwoot-delivery";
 const PREFIX = "sha256=";
-const WINDOW = { pastSeconds: 300, futureSeconds: 300 };
+
+const scheme: Scheme<{ timestamp: string | null }> = {
+  algorithm: "sha256",
+  encoding: "hex",
+  window: { pastSeconds: 300, futureSeconds: 300 },
+  read(request) {
+    const header = request.headers.get(SIGNATURE);
+    if (!header) return { ok: false, reason: "missing_signature" };
+    const signatures = header.startsWith(PREFIX) ? [header.slice(PREFIX.length)] : [];
+    return { ok: true, fields: { timestamp: request.headers.get(TIMESTAMP) }, signatures };
+  },
+  signedBytes: ({ timestamp }, body) => [`${timestamp}.`, body],
+  write: ({ timestamp }, signatures) => ({ [TIMESTAMP]: timestamp ?? "", [SIGNATURE]: PREFIX + only(signatures) }),
+};
 
 const ChatwootWebhook = z.looseObject({
   event: z.string().min(1),
@@ -33,29 +46,16 @@ export const chatwoot: Provider = {
   unsignedEnv: "CHATWOOT_ALLOW_UNSIGNED",
   keepHeaders: ["content-type", "user-agent", DELIVERY, TIMESTAMP],
 
-  verify(request, { secrets, allowUnsigned = false }) {
-    const header = request.headers.get(SIGNATURE);
-    if (!header) return allowUnsigned ? { ok: true, verified: false } : { ok: false, reason: "missing_signature" };
-    // Signed, but no secret to check it with (only possible with unsigned allowed):
-    // the signature proves nothing here, so the event is as unverified as an unsigned one.
-    if (secrets.length === 0 && allowUnsigned) return { ok: true, verified: false };
-    const timestamp = request.headers.get(TIMESTAMP);
-    const stale = secondsOutsideWindow(timestamp, request.receivedAt, WINDOW);
-    if (stale) return { ok: false, reason: stale };
-    const signature = header.startsWith(PREFIX) ? decodeHex(header.slice(PREFIX.length)) : null;
-    if (!signature) return { ok: false, reason: "malformed_signature" };
-    const valid = hmacMatches("sha256", secrets, [signature], `${timestamp}.`, request.body);
-    return signatureVerdict(valid);
-  },
+  // With CHATWOOT_ALLOW_UNSIGNED, verifyWith passes an unsigned request (and a signed
+  // one when no secret is set) as unverified.
+  verify: (request, options) => verifyWith(scheme, request, options),
 
   sign({ body, secret, now, id }) {
-    const timestamp = String(Math.floor(now.getTime() / 1000));
     return {
       "content-type": "application/json",
       "user-agent": "Chatwoot",
-      [TIMESTAMP]: timestamp,
       [DELIVERY]: id ?? crypto.randomUUID(),
-      [SIGNATURE]: PREFIX + hmac("sha256", secret, `${timestamp}.`, body).toString("hex"),
+      ...signWith(scheme, { timestamp: unixSeconds(now) }, body, secret),
     };
   },
 

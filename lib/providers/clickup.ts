@@ -4,7 +4,7 @@
 // produce one (the pipeline guarantees that: every other failure has its own code).
 import { z } from "zod";
 import { accepted, parseJson } from "./payload.js";
-import { decodeHex, hmac, hmacMatches, sha256Hex, signatureVerdict } from "./signature.js";
+import { only, sha256Hex, signWith, verifyWith, type Scheme } from "./signature.js";
 import type { Provider } from "./types.js";
 
 const ClickUpWebhook = z.looseObject({
@@ -15,22 +15,29 @@ const ClickUpWebhook = z.looseObject({
 });
 export type ClickUpWebhook = z.infer<typeof ClickUpWebhook>;
 
+const SIGNATURE = "x-signature";
+
+const scheme: Scheme<object> = {
+  algorithm: "sha256",
+  encoding: "hex",
+  read(request) {
+    const header = request.headers.get(SIGNATURE);
+    if (!header) return { ok: false, reason: "missing_signature" };
+    return { ok: true, fields: {}, signatures: [header.trim()] };
+  },
+  signedBytes: (_, body) => [body],
+  write: (_, signatures) => ({ [SIGNATURE]: only(signatures) }),
+};
+
 export const clickup: Provider = {
   name: "clickup",
   secretEnv: "CLICKUP_WEBHOOK_SECRET",
   keepHeaders: ["content-type", "user-agent"],
 
-  verify(request, { secrets }) {
-    const header = request.headers.get("x-signature");
-    if (!header) return { ok: false, reason: "missing_signature" };
-    const signature = decodeHex(header.trim());
-    if (!signature) return { ok: false, reason: "malformed_signature" };
-    const valid = hmacMatches("sha256", secrets, [signature], request.body);
-    return signatureVerdict(valid);
-  },
+  verify: (request, options) => verifyWith(scheme, request, options),
 
   sign({ body, secret }) {
-    return { "content-type": "application/json", "x-signature": hmac("sha256", secret, body).toString("hex") };
+    return { "content-type": "application/json", ...signWith(scheme, {}, body, secret) };
   },
 
   parse(request) {

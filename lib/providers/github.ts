@@ -8,11 +8,23 @@
 // event. The GUID is kept with the event's headers for reference.
 import { z } from "zod";
 import { accepted, bodyIdentity, isFormRequest, parseForm, parseJson, type Checked } from "./payload.js";
-import { decodeHex, hmac, hmacMatches, signatureVerdict } from "./signature.js";
+import { only, signWith, verifyWith, type Scheme } from "./signature.js";
 import type { Provider } from "./types.js";
 
 const SIGNATURE = "x-hub-signature-256";
 const PREFIX = "sha256=";
+
+const scheme: Scheme<object> = {
+  algorithm: "sha256",
+  encoding: "hex",
+  read(request) {
+    const header = request.headers.get(SIGNATURE);
+    if (!header) return { ok: false, reason: "missing_signature" };
+    return { ok: true, fields: {}, signatures: header.startsWith(PREFIX) ? [header.slice(PREFIX.length)] : [] };
+  },
+  signedBytes: (_, body) => [body],
+  write: (_, signatures) => ({ [SIGNATURE]: PREFIX + only(signatures) }),
+};
 
 const GitHubPayload = z.looseObject({
   action: z.string().optional(),
@@ -25,14 +37,7 @@ export const github: Provider = {
   secretEnv: "GITHUB_WEBHOOK_SECRET",
   keepHeaders: ["content-type", "user-agent", "x-github-event", "x-github-delivery", "x-github-hook-id"],
 
-  verify(request, { secrets }) {
-    const header = request.headers.get(SIGNATURE);
-    if (!header) return { ok: false, reason: "missing_signature" };
-    const signature = header.startsWith(PREFIX) ? decodeHex(header.slice(PREFIX.length)) : null;
-    if (!signature) return { ok: false, reason: "malformed_signature" };
-    const valid = hmacMatches("sha256", secrets, [signature], request.body);
-    return signatureVerdict(valid);
-  },
+  verify: (request, options) => verifyWith(scheme, request, options),
 
   sign({ body, secret, id, type }) {
     const event = type ?? eventOf(body);
@@ -41,7 +46,7 @@ export const github: Provider = {
       "user-agent": "GitHub-Hookshot/hookgate",
       "x-github-event": event,
       "x-github-delivery": id ?? crypto.randomUUID(),
-      [SIGNATURE]: PREFIX + hmac("sha256", secret, body).toString("hex"),
+      ...signWith(scheme, {}, body, secret),
     };
   },
 

@@ -10,7 +10,7 @@
 // with the headers for reference.
 import { z } from "zod";
 import { accepted, bodyIdentity, bodyText, checked, parseJson } from "./payload.js";
-import { decodeHex, hmac, hmacMatches, sha256Hex } from "./signature.js";
+import { only, sha256Hex, signWith, verifyWith, type Scheme } from "./signature.js";
 import { outsideWindow, readInteger } from "./timestamp.js";
 import type { Provider, WebhookRequest } from "./types.js";
 
@@ -18,6 +18,23 @@ const SIGNATURE = "linear-signature";
 const TIMESTAMP = "linear-timestamp";
 const DELIVERY = "linear-delivery";
 const WINDOW = { pastSeconds: 60, futureSeconds: 60 };
+
+const scheme: Scheme<object> = {
+  algorithm: "sha256",
+  encoding: "hex",
+  read(request) {
+    const header = request.headers.get(SIGNATURE);
+    if (!header) return { ok: false, reason: "missing_signature" };
+    return { ok: true, fields: {}, signatures: [header.trim()] };
+  },
+  signedBytes: (_, body) => [body],
+  write: (_, signatures) => ({ [SIGNATURE]: only(signatures) }),
+  // The send time is read only after the signature holds: the body is then Linear's own.
+  confirm(request) {
+    const stale = outsideWindow(sentAt(request), request.receivedAt, WINDOW);
+    return stale ? { ok: false, reason: stale } : { ok: true, verified: true };
+  },
+};
 
 const LinearWebhook = z.looseObject({
   type: z.string().min(1),
@@ -32,17 +49,7 @@ export const linear: Provider = {
   secretEnv: "LINEAR_WEBHOOK_SECRET",
   keepHeaders: ["content-type", "user-agent", DELIVERY, "linear-event"],
 
-  verify(request, { secrets }) {
-    const header = request.headers.get(SIGNATURE);
-    if (!header) return { ok: false, reason: "missing_signature" };
-    const signature = decodeHex(header.trim());
-    if (!signature) return { ok: false, reason: "malformed_signature" };
-    const valid = hmacMatches("sha256", secrets, [signature], request.body);
-    if (!valid) return { ok: false, reason: "bad_signature" };
-    // Read only after the signature holds: the body is then Linear's own.
-    const stale = outsideWindow(sentAt(request), request.receivedAt, WINDOW);
-    return stale ? { ok: false, reason: stale } : { ok: true, verified: true };
-  },
+  verify: (request, options) => verifyWith(scheme, request, options),
 
   sign({ body, secret, now, id }) {
     const parsed = parseJson(body, LinearWebhook);
@@ -53,7 +60,7 @@ export const linear: Provider = {
       "linear-event": event,
       [DELIVERY]: id ?? crypto.randomUUID(),
       [TIMESTAMP]: String(now.getTime()),
-      [SIGNATURE]: hmac("sha256", secret, body).toString("hex"),
+      ...signWith(scheme, {}, body, secret),
     };
   },
 

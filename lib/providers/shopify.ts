@@ -13,7 +13,7 @@
 // topic it was not sent with: Shopify's scheme gives no way to tell that from a real one.
 import { z } from "zod";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
-import { decodeBase64, hmac, hmacMatches, signatureVerdict } from "./signature.js";
+import { only, signWith, verifyWith, type Scheme } from "./signature.js";
 import type { Provider } from "./types.js";
 
 const ShopifyPayload = z.looseObject({ id: z.union([z.number(), z.string()]).optional() });
@@ -22,6 +22,19 @@ const ShopifyPayload = z.looseObject({ id: z.union([z.number(), z.string()]).opt
 function header(headers: Headers, name: string): string | null {
   return headers.get(`x-shopify-${name}`) ?? headers.get(`shopify-${name}`);
 }
+
+// Read in either spelling, written in the older one (which every receiver knows).
+const scheme: Scheme<object> = {
+  algorithm: "sha256",
+  encoding: "base64",
+  read(request) {
+    const value = header(request.headers, "hmac-sha256");
+    if (!value) return { ok: false, reason: "missing_signature" };
+    return { ok: true, fields: {}, signatures: [value.trim()] };
+  },
+  signedBytes: (_, body) => [body],
+  write: (_, signatures) => ({ "x-shopify-hmac-sha256": only(signatures) }),
+};
 
 export const shopify: Provider = {
   name: "shopify",
@@ -40,14 +53,7 @@ export const shopify: Provider = {
     "shopify-webhook-id",
   ],
 
-  verify(request, { secrets }) {
-    const value = header(request.headers, "hmac-sha256");
-    if (!value) return { ok: false, reason: "missing_signature" };
-    const signature = decodeBase64(value.trim());
-    if (!signature) return { ok: false, reason: "malformed_signature" };
-    const valid = hmacMatches("sha256", secrets, [signature], request.body);
-    return signatureVerdict(valid);
-  },
+  verify: (request, options) => verifyWith(scheme, request, options),
 
   sign({ body, secret, now, id, type }) {
     return {
@@ -58,7 +64,7 @@ export const shopify: Provider = {
       "x-shopify-event-id": id ?? crypto.randomUUID(),
       "x-shopify-webhook-id": crypto.randomUUID(),
       "x-shopify-triggered-at": now.toISOString(),
-      "x-shopify-hmac-sha256": hmac("sha256", secret, body).toString("base64"),
+      ...signWith(scheme, {}, body, secret),
     };
   },
 

@@ -1,15 +1,127 @@
-// Signature primitives shared by the providers: HMAC over raw bytes, strict decoding,
-// and a constant-time comparison against every configured secret.
+// Signature schemes. A provider describes how its sender signs once — the algorithm,
+// the encoding, which bytes are signed and where the signature and its inputs travel —
+// and both `verify` and `sign` are derived from that description here, so the two can
+// never disagree. Verification recomputes the signature through the same digest the
+// signer uses and compares in constant time (as octokit's verify calls sign(), and
+// standard-webhooks' verify recomputes through this.sign()).
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { Verification } from "./types.js";
+import { secondsOutsideWindow, type Window } from "./timestamp.js";
+import type { RejectReason, Verification, VerifyOptions, WebhookRequest } from "./types.js";
 
 type Algorithm = "sha1" | "sha256";
 type Bytes = Uint8Array | string;
 
-export function hmac(algorithm: Algorithm, key: Bytes, ...parts: Bytes[]): Buffer {
+/** The values a request carries beside its signature and body (a timestamp, an id, the URL). */
+export interface Signed {
+  /** Whole seconds since the epoch, checked against the scheme's window before the signature. */
+  readonly timestamp?: string | null;
+}
+
+export type SchemeRead<F extends Signed> =
+  { ok: true; fields: F; signatures: readonly string[] } | { ok: false; reason: RejectReason };
+
+export interface Scheme<F extends Signed> {
+  readonly algorithm: Algorithm;
+  readonly encoding: "hex" | "base64";
+  /** The replay window of `fields.timestamp`, for senders that sign a timestamp header. */
+  readonly window?: Window;
+  /** The HMAC key of one secret: the secret's own bytes unless the scheme says otherwise. */
+  key?(secret: string): Bytes;
+  /**
+   * What a request carries: the signed fields and the encoded signatures (prefixes such as
+   * `sha256=` removed; several while a secret rolls), or why it is refused. Decoding is
+   * shared: an entry that is not exact hex or base64 is a malformed signature.
+   */
+  read(request: WebhookRequest): SchemeRead<F>;
+  /** The signed bytes, in order; null when these fields cannot have been signed. */
+  signedBytes(fields: F, body: Uint8Array): readonly Bytes[] | null;
+  /** The headers a sender sets: the fields and the encoded signatures. */
+  write(fields: F, signatures: readonly string[]): Record<string, string>;
+  /** Other fields worth one more try when the first do not match (Twilio's port spelling). */
+  otherwise?(fields: F): F;
+  /** A check made once the signature holds (a time or a hash inside the signed bytes). */
+  confirm?(request: WebhookRequest, fields: F): Verification;
+}
+
+const VERIFIED: Verification = { ok: true, verified: true };
+const UNVERIFIED: Verification = { ok: true, verified: false };
+const MALFORMED: Verification = { ok: false, reason: "malformed_signature" };
+const BAD: Verification = { ok: false, reason: "bad_signature" };
+
+/** A request's signature checked against every secret; a verdict, never an exception for bad input. */
+export function verifyWith<F extends Signed>(
+  scheme: Scheme<F>,
+  request: WebhookRequest,
+  { secrets, allowUnsigned = false }: VerifyOptions,
+): Verification {
+  const read = scheme.read(request);
+  if (!read.ok) return allowUnsigned && read.reason === "missing_signature" ? UNVERIFIED : read;
+  // Signed, but no secret to check it with (only possible with unsigned allowed): the
+  // signature proves nothing here, so the event is as unverified as an unsigned one.
+  if (secrets.length === 0 && allowUnsigned) return UNVERIFIED;
+  if (scheme.window) {
+    const stale = secondsOutsideWindow(read.fields.timestamp, request.receivedAt, scheme.window);
+    if (stale) return { ok: false, reason: stale };
+  }
+  const candidates = decodeAll(read.signatures, scheme.encoding === "hex" ? decodeHex : decodeBase64);
+  if (!candidates || candidates.length === 0) return MALFORMED;
+  const valid =
+    matches(scheme, secrets, candidates, read.fields, request.body) ||
+    (scheme.otherwise !== undefined &&
+      matches(scheme, secrets, candidates, scheme.otherwise(read.fields), request.body));
+  if (!valid) return BAD;
+  return scheme.confirm ? scheme.confirm(request, read.fields) : VERIFIED;
+}
+
+/** The headers that sign `body` with one secret, as the sender would send them. */
+export function signWith<F extends Signed>(
+  scheme: Scheme<F>,
+  fields: F,
+  body: Uint8Array,
+  secret: string,
+): Record<string, string> {
+  return scheme.write(fields, [signature(scheme, fields, body, keyOf(scheme, secret))]);
+}
+
+/** One encoded signature under an HMAC key (the key itself, not a secret to derive it from). */
+export function signature<F extends Signed>(scheme: Scheme<F>, fields: F, body: Uint8Array, key: Bytes): string {
+  const parts = scheme.signedBytes(fields, body);
+  if (parts === null) throw new Error("these fields cannot be signed");
+  return digest(scheme.algorithm, key, parts).toString(scheme.encoding);
+}
+
+/** The one signature a single-signature header carries (a list is a scheme's own affair). */
+export function only(signatures: readonly string[]): string {
+  if (signatures.length !== 1) throw new Error(`this scheme carries one signature, not ${signatures.length}`);
+  return signatures[0]!;
+}
+
+/** True when a candidate is the signature of these fields under any secret (the digest the signer makes). */
+function matches<F extends Signed>(
+  scheme: Scheme<F>,
+  secrets: readonly string[],
+  candidates: readonly Uint8Array[],
+  fields: F,
+  body: Uint8Array,
+): boolean {
+  const parts = scheme.signedBytes(fields, body);
+  return (
+    parts !== null && anyMatch(secrets, (secret) => digest(scheme.algorithm, keyOf(scheme, secret), parts), candidates)
+  );
+}
+
+function keyOf<F extends Signed>(scheme: Scheme<F>, secret: string): Bytes {
+  return scheme.key ? scheme.key(secret) : secret;
+}
+
+function digest(algorithm: Algorithm, key: Bytes, parts: readonly Bytes[]): Buffer {
   const mac = createHmac(algorithm, key);
   for (let i = 0; i < parts.length; i++) mac.update(parts[i]!);
   return mac.digest();
+}
+
+export function hmac(algorithm: Algorithm, key: Bytes, ...parts: Bytes[]): Buffer {
+  return digest(algorithm, key, parts);
 }
 
 export function sha256Hex(data: Bytes): string {
@@ -43,15 +155,15 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  * True when any candidate signature equals the digest of any secret. Every secret's
  * digest is computed once, and every pair compared in constant time.
  */
-export function anyMatch(
-  secrets: readonly string[],
-  digest: (secret: string) => Uint8Array,
+export function anyMatch<S>(
+  secrets: readonly S[],
+  digest: (secret: S) => Uint8Array,
   candidates: readonly Uint8Array[],
 ): boolean {
   let matched = false;
-  for (const secret of secrets) {
-    const expected = digest(secret);
-    for (const candidate of candidates) matched = sameBytes(expected, candidate) || matched;
+  for (let s = 0; s < secrets.length; s++) {
+    const expected = digest(secrets[s]!);
+    for (let c = 0; c < candidates.length; c++) matched = sameBytes(expected, candidates[c]!) || matched;
   }
   return matched;
 }
@@ -60,36 +172,11 @@ export function anyMatch(
  * Every candidate from a signature list that decodes; null when there were candidates
  * but none decoded (a malformed header), an empty list when there were none.
  */
-export function decodeAll(texts: readonly string[], decode: (text: string) => Buffer | null): Buffer[] | null {
+function decodeAll(texts: readonly string[], decode: (text: string) => Buffer | null): Buffer[] | null {
   const decoded: Buffer[] = [];
   for (let i = 0; i < texts.length; i++) {
     const bytes = decode(texts[i]!);
     if (bytes !== null) decoded.push(bytes);
   }
   return decoded.length === 0 && texts.length > 0 ? null : decoded;
-}
-
-/** The verification a signature comparison amounts to. */
-export function signatureVerdict(valid: boolean): Verification {
-  return valid ? { ok: true, verified: true } : { ok: false, reason: "bad_signature" };
-}
-
-/**
- * True when any candidate equals the HMAC of `parts` under any of the keys: anyMatch
- * for the common case, with no closure made per request (this is the hot path).
- */
-export function hmacMatches(
-  algorithm: Algorithm,
-  keys: readonly Bytes[],
-  candidates: readonly Uint8Array[],
-  ...parts: Bytes[]
-): boolean {
-  let matched = false;
-  for (let k = 0; k < keys.length; k++) {
-    const mac = createHmac(algorithm, keys[k]!);
-    for (let p = 0; p < parts.length; p++) mac.update(parts[p]!);
-    const expected = mac.digest();
-    for (let c = 0; c < candidates.length; c++) matched = sameBytes(expected, candidates[c]!) || matched;
-  }
-  return matched;
 }

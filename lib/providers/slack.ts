@@ -6,13 +6,26 @@
 import { z } from "zod";
 import { answer } from "./answer.js";
 import { accepted, bodyIdentity, formObject, isFormRequest, parseForm, parseJson } from "./payload.js";
-import { decodeHex, hmac, hmacMatches, signatureVerdict } from "./signature.js";
-import { secondsOutsideWindow } from "./timestamp.js";
+import { only, signWith, verifyWith, type Scheme } from "./signature.js";
+import { unixSeconds } from "./timestamp.js";
 import type { Parsed, Provider, WebhookRequest } from "./types.js";
 
 const SIGNATURE = "x-slack-signature";
 const TIMESTAMP = "x-slack-request-timestamp";
-const WINDOW = { pastSeconds: 300, futureSeconds: 300 };
+
+const scheme: Scheme<{ timestamp: string | null }> = {
+  algorithm: "sha256",
+  encoding: "hex",
+  window: { pastSeconds: 300, futureSeconds: 300 },
+  read(request) {
+    const header = request.headers.get(SIGNATURE);
+    if (!header) return { ok: false, reason: "missing_signature" };
+    const signatures = header.startsWith("v0=") ? [header.slice(3).trim()] : [];
+    return { ok: true, fields: { timestamp: request.headers.get(TIMESTAMP) }, signatures };
+  },
+  signedBytes: ({ timestamp }, body) => [`v0:${timestamp}:`, body],
+  write: ({ timestamp }, signatures) => ({ [TIMESTAMP]: timestamp ?? "", [SIGNATURE]: `v0=${only(signatures)}` }),
+};
 
 const EventEnvelope = z.looseObject({
   type: z.string().min(1),
@@ -38,25 +51,13 @@ export const slack: Provider = {
   secretEnv: "SLACK_SIGNING_SECRET",
   keepHeaders: ["content-type", "user-agent", "x-slack-retry-num", "x-slack-retry-reason"],
 
-  verify(request, { secrets }) {
-    const header = request.headers.get(SIGNATURE);
-    if (!header) return { ok: false, reason: "missing_signature" };
-    const timestamp = request.headers.get(TIMESTAMP);
-    const stale = secondsOutsideWindow(timestamp, request.receivedAt, WINDOW);
-    if (stale) return { ok: false, reason: stale };
-    const signature = header.startsWith("v0=") ? decodeHex(header.slice(3).trim()) : null;
-    if (!signature) return { ok: false, reason: "malformed_signature" };
-    const valid = hmacMatches("sha256", secrets, [signature], `v0:${timestamp}:`, request.body);
-    return signatureVerdict(valid);
-  },
+  verify: (request, options) => verifyWith(scheme, request, options),
 
   sign({ body, secret, now }) {
-    const timestamp = String(Math.floor(now.getTime() / 1000));
     const form = body[0] !== 0x7b; // "{": Events API JSON; anything else is a command or interaction form
     return {
       "content-type": form ? "application/x-www-form-urlencoded" : "application/json",
-      [TIMESTAMP]: timestamp,
-      [SIGNATURE]: `v0=${hmac("sha256", secret, `v0:${timestamp}:`, body).toString("hex")}`,
+      ...signWith(scheme, { timestamp: unixSeconds(now) }, body, secret),
     };
   },
 

@@ -4,12 +4,36 @@
 // https://docs.stripe.com/webhooks#verify-manually
 import { z } from "zod";
 import { accepted, parseJson } from "./payload.js";
-import { decodeAll, decodeHex, hmac, hmacMatches, signatureVerdict } from "./signature.js";
-import { secondsOutsideWindow } from "./timestamp.js";
+import { signWith, verifyWith, type Scheme } from "./signature.js";
+import { unixSeconds } from "./timestamp.js";
 import type { Provider } from "./types.js";
 
 const SIGNATURE = "stripe-signature";
-const WINDOW = { pastSeconds: 300, futureSeconds: Infinity };
+
+const scheme: Scheme<{ timestamp: string | null }> = {
+  algorithm: "sha256",
+  encoding: "hex",
+  window: { pastSeconds: 300, futureSeconds: Infinity },
+  read(request) {
+    const header = request.headers.get(SIGNATURE);
+    if (!header) return { ok: false, reason: "missing_signature" };
+    let t: string | null = null;
+    const v1: string[] = [];
+    for (const item of header.split(",")) {
+      const eq = item.indexOf("=");
+      if (eq === -1) continue;
+      const key = item.slice(0, eq).trim();
+      if (key === "t") t = item.slice(eq + 1).trim();
+      else if (key === "v1") v1.push(item.slice(eq + 1).trim());
+    }
+    if (v1.length === 0) return { ok: false, reason: "missing_signature" };
+    return { ok: true, fields: { timestamp: t }, signatures: v1 };
+  },
+  signedBytes: ({ timestamp }, body) => [`${timestamp}.`, body],
+  write: ({ timestamp }, signatures) => ({
+    [SIGNATURE]: [`t=${timestamp}`, ...signatures.map((s) => `v1=${s}`)].join(","),
+  }),
+};
 
 const StripeEvent = z.looseObject({
   id: z.string().min(1),
@@ -24,32 +48,12 @@ export const stripe: Provider = {
   secretEnv: "STRIPE_WEBHOOK_SECRET",
   keepHeaders: ["content-type", "user-agent"],
 
-  verify(request, { secrets }) {
-    const header = request.headers.get(SIGNATURE);
-    if (!header) return { ok: false, reason: "missing_signature" };
-    let t: string | undefined;
-    const v1: string[] = [];
-    for (const item of header.split(",")) {
-      const eq = item.indexOf("=");
-      if (eq === -1) continue;
-      const key = item.slice(0, eq).trim();
-      if (key === "t") t = item.slice(eq + 1).trim();
-      else if (key === "v1") v1.push(item.slice(eq + 1).trim());
-    }
-    if (v1.length === 0) return { ok: false, reason: "missing_signature" };
-    const stale = secondsOutsideWindow(t, request.receivedAt, WINDOW);
-    if (stale) return { ok: false, reason: stale };
-    const signatures = decodeAll(v1, decodeHex);
-    if (!signatures) return { ok: false, reason: "malformed_signature" };
-    const valid = hmacMatches("sha256", secrets, signatures, `${t}.`, request.body);
-    return signatureVerdict(valid);
-  },
+  verify: (request, options) => verifyWith(scheme, request, options),
 
   sign({ body, secret, now }) {
-    const t = Math.floor(now.getTime() / 1000);
     return {
       "content-type": "application/json; charset=utf-8",
-      [SIGNATURE]: `t=${t},v1=${hmac("sha256", secret, `${t}.`, body).toString("hex")}`,
+      ...signWith(scheme, { timestamp: unixSeconds(now) }, body, secret),
     };
   },
 

@@ -34,3 +34,8 @@ export function secondsOutsideWindow(
   const seconds = readInteger(text);
   return outsideWindow(seconds === null ? null : seconds * 1000, receivedAt, window);
 }
+
+/** Whole seconds since the epoch, as the timestamp headers carry them. */
+export function unixSeconds(at: Date): string {
+  return String(Math.floor(at.getTime() / 1000));
+}

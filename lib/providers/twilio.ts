@@ -17,7 +17,7 @@
 import { z } from "zod";
 import { answer } from "./answer.js";
 import { accepted, bodyIdentity, bodyText, formObject, parseForm, parseJson } from "./payload.js";
-import { decodeBase64, decodeHex, hmac, hmacMatches, sameBytes, sha256Hex } from "./signature.js";
+import { decodeHex, only, sameBytes, sha256Hex, signWith, verifyWith, type Scheme, type Signed } from "./signature.js";
 import type { Provider, Verification, WebhookRequest } from "./types.js";
 
 const SIGNATURE = "x-twilio-signature";
@@ -38,35 +38,46 @@ const TwilioParams = z.looseObject({
 
 const JsonBody = z.unknown();
 
+const verified: Verification = { ok: true, verified: true };
+
+interface TwilioSigned extends Signed {
+  readonly url: string;
+  /** The sorted parameters (empty for a JSON callback); null when the body is not UTF-8. */
+  readonly params: string | null;
+  /** The `bodySHA256` of a JSON callback's URL, checked once the URL's signature holds. */
+  readonly bodyHash: string | null;
+}
+
+const scheme: Scheme<TwilioSigned> = {
+  algorithm: "sha1",
+  encoding: "base64",
+  read(request) {
+    const header = request.headers.get(SIGNATURE);
+    if (!header) return { ok: false, reason: "missing_signature" };
+    const bodyHash = queryParam(request.url, "bodySHA256");
+    const params = bodyHash === null ? signedParams(request.body) : "";
+    return { ok: true, fields: { url: request.url, params, bodyHash }, signatures: [header.trim()] };
+  },
+  signedBytes: ({ url, params }) => (params === null ? null : [url + params]),
+  write: (_, signatures) => ({ [SIGNATURE]: only(signatures) }),
+  // The URL as received first; the other port spelling only when that fails.
+  otherwise: (fields) => ({ ...fields, url: togglePort(fields.url) }),
+  confirm: (request, { bodyHash }) => (bodyHash === null ? verified : bodyMatches(request.body, bodyHash)),
+};
+
 export const twilio: Provider = {
   name: "twilio",
   secretEnv: "TWILIO_AUTH_TOKEN",
   keepHeaders: ["content-type", "user-agent", IDEMPOTENCY],
 
-  verify(request, { secrets }) {
-    const header = request.headers.get(SIGNATURE);
-    if (!header) return { ok: false, reason: "missing_signature" };
-    const signature = decodeBase64(header.trim());
-    if (!signature) return { ok: false, reason: "malformed_signature" };
-
-    const bodyHash = queryParam(request.url, "bodySHA256");
-    const params = bodyHash === null ? signedParams(request.body) : "";
-    if (params === null) return { ok: false, reason: "bad_signature" };
-
-    // The URL as received first; the other port spelling only when that fails.
-    const valid =
-      hmacMatches("sha1", secrets, [signature], request.url + params) ||
-      hmacMatches("sha1", secrets, [signature], togglePort(request.url) + params);
-    if (!valid) return { ok: false, reason: "bad_signature" };
-    return bodyHash === null ? verified : bodyMatches(request.body, bodyHash);
-  },
+  verify: (request, options) => verifyWith(scheme, request, options),
 
   sign({ body, secret, url, id }) {
-    const json = queryParam(url, "bodySHA256") !== null;
-    const params = json ? "" : (signedParams(body) ?? "");
+    const bodyHash = queryParam(url, "bodySHA256");
+    const params = bodyHash === null ? (signedParams(body) ?? "") : "";
     return {
-      "content-type": json ? "application/json" : "application/x-www-form-urlencoded",
-      [SIGNATURE]: hmac("sha1", secret, url + params).toString("base64"),
+      "content-type": bodyHash === null ? "application/x-www-form-urlencoded" : "application/json",
+      ...signWith(scheme, { url, params, bodyHash }, body, secret),
       [IDEMPOTENCY]: id ?? `${crypto.randomUUID()}-${Date.now()}`,
     };
   },
@@ -106,8 +117,6 @@ export const twilio: Provider = {
     return answer(EMPTY_TWIML, "text/xml; charset=utf-8", outcome);
   },
 };
-
-const verified: Verification = { ok: true, verified: true };
 
 function parseJsonCallback(request: WebhookRequest) {
   const parsed = parseJson(request.body, JsonBody);

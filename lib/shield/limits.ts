@@ -18,6 +18,7 @@ import type { Env } from "../config/env.js";
 import type { Kv } from "../kv/port.js";
 import { errorFields, log, type LogFields } from "../observability/log.js";
 import { increment } from "../observability/counters.js";
+import { deadline } from "../time/deadline.js";
 import { UNKNOWN_IP } from "./client-ip.js";
 import { windowCounters, type WindowCounter, type WindowState } from "./windows.js";
 
@@ -81,7 +82,7 @@ export async function createLimits(kv: Kv, config: LimitsConfig, now: () => numb
   };
   // On a shared KV, each answer leaves an allowance (see admit); in memory every check
   // is as cheap as the allowance would be.
-  const batching = kv.script !== undefined;
+  const batching = kv.shared;
   const allowances = new Map<string, { left: number; until: number; unsent: number }>();
   // A cache of the shared truth: a window this instance saw full (an IP's, a source's,
   // an IP's failures) is answered 429 without asking the KV again until it ends, so
@@ -182,24 +183,12 @@ export function limitedHeaders(state: WindowState, now: number = Date.now()): Re
 type Timed<T> = { ok: true; value: T } | { ok: false; reason: "timeout" | "error"; detail: string };
 
 async function withTimeout<T>(work: Promise<T>, ms: number): Promise<Timed<T>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<Timed<T>>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, reason: "timeout", detail: `no answer within ${ms} ms` }), ms);
-  });
   try {
-    return await Promise.race([
-      work.then(
-        (value): Timed<T> => ({ ok: true, value }),
-        (error: unknown): Timed<T> => ({
-          ok: false,
-          reason: "error",
-          detail: String(errorFields(error).error_message ?? error),
-        }),
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
+    const timed = await deadline(ms, () => work);
+    if (timed.late) return { ok: false, reason: "timeout", detail: `no answer within ${ms} ms` };
+    return { ok: true, value: timed.value };
+  } catch (error) {
+    return { ok: false, reason: "error", detail: String(errorFields(error).error_message ?? error) };
   }
 }
 

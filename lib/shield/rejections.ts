@@ -159,9 +159,9 @@ export function createRejections(deps: {
   async function sampled(ip: string): Promise<boolean> {
     if (config.recordsPerMinute <= 0) return false;
     const minute = Math.floor(now() / 60_000);
-    const perIp = await kv.incr(`hookgate:rejection-records:${minute}:${ip}`, 60_000);
+    const perIp = await kv.incrBy(`hookgate:rejection-records:${minute}:${ip}`, 1, 60_000);
     if (perIp > Math.max(1, Math.ceil(config.recordsPerMinute / 10))) return false;
-    return (await kv.incr(`hookgate:rejection-records:${minute}`, 60_000)) <= config.recordsPerMinute;
+    return (await kv.incrBy(`hookgate:rejection-records:${minute}`, 1, 60_000)) <= config.recordsPerMinute;
   }
 
   async function keep(r: RejectedRequest): Promise<void> {

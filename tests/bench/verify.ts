@@ -12,7 +12,7 @@ import Stripe from "stripe";
 import { Webhook as SvixWebhook } from "svix";
 import twilioSdk from "twilio";
 import { providers } from "../../lib/providers/catalog.js";
-import { signingKey } from "../../lib/providers/standard.js";
+import { decodeSecret } from "../../lib/signing/standard-webhooks.js";
 import type { Provider, WebhookRequest } from "../../lib/providers/types.js";
 import { SAMPLE_FOR } from "../providers/samples.js";
 
@@ -138,7 +138,7 @@ function buildCase(provider: Provider): Case {
         provider,
         request,
         secret,
-        bare: bareOf("sha256", signingKey(secret), `${id}.${ts}.`, body),
+        bare: bareOf("sha256", decodeSecret(secret)!, `${id}.${ts}.`, body),
         sdk: { name: "standardwebhooks Webhook.verify", run: () => library.verify(text, plain) },
       };
     }

@@ -1,5 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { standard } from "../../lib/providers/standard.js";
 import { signingKey, signStandardWebhook } from "../../lib/signing/standard-webhooks.js";
 
 // The Standard Webhooks library's own test vector (PROVIDERS.md).
@@ -30,6 +31,17 @@ describe("Standard Webhooks signing", () => {
     for (const secret of [SECRET, other]) {
       expect(new Webhook(secret).verify(Buffer.from(BODY).toString(), { ...headers })).toEqual({ test: 2432232314 });
     }
+  });
+
+  it("is what hookgate's own inbound provider verifies: one scheme, both directions", () => {
+    const other = "whsec_" + Buffer.alloc(32, 9).toString("base64");
+    const headers = signStandardWebhook([key(SECRET), key(other)], ID, TIMESTAMP, BODY);
+    const request = { body: BODY, headers: new Headers(headers), url: "", receivedAt: TIMESTAMP };
+    expect(standard.verify(request, { secrets: [other] })).toEqual({ ok: true, verified: true });
+    expect(standard.verify(request, { secrets: ["whsec_" + Buffer.alloc(32, 1).toString("base64")] })).toEqual({
+      ok: false,
+      reason: "bad_signature",
+    });
   });
 
   it.each([
