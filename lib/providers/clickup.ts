@@ -3,6 +3,7 @@
 // ClickUp suspends a webhook on a 401 or 410, so only a real signature failure may
 // produce one (the pipeline guarantees that: every other failure has its own code).
 import { z } from "zod";
+import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, parseJson } from "./payload.js";
 import { decodeHex, hmac, hmacMatches, sha256Hex, signatureVerdict } from "./signature.js";
 import type { Provider } from "./types.js";
@@ -17,7 +18,7 @@ export type ClickUpWebhook = z.infer<typeof ClickUpWebhook>;
 
 export const clickup: Provider = {
   name: "clickup",
-  secretEnv: "CLICKUP_WEBHOOK_SECRET",
+  secretEnv: PROVIDER_ENV.clickup.secret,
   keepHeaders: ["content-type", "user-agent"],
 
   verify(request, { secrets }) {

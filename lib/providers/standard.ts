@@ -4,6 +4,7 @@
 // without `whsec_`), refused outside ±5 minutes. Any listed signature may match.
 // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
 import { z } from "zod";
+import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
 import { decodeAll, decodeBase64, hmac, hmacMatches, signatureVerdict } from "./signature.js";
 import { secondsOutsideWindow } from "./timestamp.js";
@@ -51,7 +52,7 @@ export function signingKey(secret: string): Buffer {
 
 export const standard: Provider = {
   name: "standard",
-  secretEnv: "STANDARD_WEBHOOK_SECRET",
+  secretEnv: PROVIDER_ENV.standard.secret,
   keepHeaders: ["content-type", "user-agent", "webhook-id", "webhook-timestamp", "svix-id", "svix-timestamp"],
 
   verify(request, { secrets }) {

@@ -3,6 +3,7 @@
 // while a secret rolls. Like stripe-node, only age is limited (300 s), not skew ahead.
 // https://docs.stripe.com/webhooks#verify-manually
 import { z } from "zod";
+import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, parseJson } from "./payload.js";
 import { decodeAll, decodeHex, hmac, hmacMatches, signatureVerdict } from "./signature.js";
 import { secondsOutsideWindow } from "./timestamp.js";
@@ -21,7 +22,7 @@ const StripeEvent = z.looseObject({
 
 export const stripe: Provider = {
   name: "stripe",
-  secretEnv: "STRIPE_WEBHOOK_SECRET",
+  secretEnv: PROVIDER_ENV.stripe.secret,
   keepHeaders: ["content-type", "user-agent"],
 
   verify(request, { secrets }) {
