@@ -9,7 +9,7 @@
 import type { Kv } from "../kv/port.js";
 import { increment } from "../observability/counters.js";
 import { errorFields, log, type LogFields } from "../observability/log.js";
-import { emitDeliverySignal } from "./signals.js";
+import { deliverySignals, type DeliverySignals } from "./signals.js";
 import type { BreakerPolicy } from "../routing/policy.js";
 
 export interface BreakerCounts {
@@ -48,9 +48,17 @@ const RUN_TTL_MS = 60 * 60 * 1000;
 /** At most one KV warning per kind per this many ms (like the limiter's): an outage must not flood the logs. */
 export const KV_WARN_EVERY_MS = 60_000;
 
-export function kvBreaker(kv: Kv, options: { prefix?: string; clock?: () => Date } = {}): Breaker {
+export interface BreakerOptions {
+  prefix?: string;
+  clock?: () => Date;
+  /** Where it says a breaker opened or closed: the engine's signals. */
+  signals?: Pick<DeliverySignals, "emit">;
+}
+
+export function kvBreaker(kv: Kv, options: BreakerOptions = {}): Breaker {
   const prefix = `${options.prefix ?? "hookgate:"}breaker:`;
   const clock = options.clock ?? (() => new Date());
+  const { emit } = options.signals ?? deliverySignals();
   const lastWarned = new Map<string, number>();
   /** Every KV failure is counted; one line a minute per kind says so, with how many since the last. */
   const kvFailed = (what: "admit" | "report", message: string, fields: LogFields) => {
@@ -104,7 +112,7 @@ export function kvBreaker(kv: Kv, options: { prefix?: string; clock?: () => Date
           if (succeeded > 0) {
             await Promise.all([kv.del(k.open), kv.del(k.run), kv.del(k.total), kv.del(k.failed)]);
             await kv.del(k.probe);
-            await emitDeliverySignal({ type: "breaker_closed", destination, at });
+            await emit({ type: "breaker_closed", destination, at });
           } else {
             await kv.set(k.open, String(now + policy.cooldownMs), { px: STATE_TTL_MS });
             await kv.del(k.probe);
@@ -133,7 +141,7 @@ export function kvBreaker(kv: Kv, options: { prefix?: string; clock?: () => Date
         const until = new Date(now + policy.cooldownMs);
         // NX: of all the instances that see the threshold crossed, one opens it and says so.
         if (await kv.set(k.open, String(until.getTime()), { nx: true, px: STATE_TTL_MS })) {
-          await emitDeliverySignal({ type: "breaker_opened", destination, reason, ...counts, until, at });
+          await emit({ type: "breaker_opened", destination, reason, ...counts, until, at });
         }
       } catch (error) {
         kvFailed("report", "breaker state not updated", { destination, ...errorFields(error) });

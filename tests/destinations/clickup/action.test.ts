@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AttemptOutcome, DeliveryEvent } from "../../../lib/destinations/contract.js";
 import { CLICKUP_ROUTER, clickupRouter } from "../../../lib/destinations/clickup/action.js";
+import { clickupRoutingSettings } from "../../../lib/destinations/clickup/settings.js";
 import { routingDecisions } from "../../../lib/store/clickup-directory.js";
 import { NEEDS_CX_ROUTING, NEEDS_OPS_ROUTING } from "../../../lib/destinations/clickup/rules.js";
 import { startFakeClickUp, type FakeClickUp, type SeedTask } from "../../support/clickup-api.js";
@@ -24,12 +25,13 @@ describe.each(STORES)("ClickUp router action on $name", ({ name, skip }) => {
   let api: FakeClickUp;
   let h: Harness;
   let seq = 0;
-  const router = clickupRouter();
+  let router: ReturnType<typeof clickupRouter>;
 
   beforeAll(async () => {
     if (skip) return;
     api = await startFakeClickUp();
     h = await openHarness(name, routingEnv(api));
+    router = clickupRouter({ store: h.gateway.store, settings: clickupRoutingSettings(h.gateway.config) });
     await h.sql(DIRECTORY);
   });
   afterAll(async () => {
@@ -76,7 +78,6 @@ describe.each(STORES)("ClickUp router action on $name", ({ name, skip }) => {
     let attempt = 0;
     const run = (): Promise<AttemptOutcome> =>
       router.run(event, {
-        gateway: h.gateway,
         deliveryId: recorded.deliveries[0]!.id,
         attempt: ++attempt,
         signal: new AbortController().signal,

@@ -1,9 +1,9 @@
 // The stores the routing tests run on: PGlite always, real PostgreSQL when
 // DATABASE_URL is set (a fresh database per file). Each gives a gateway configured for
 // routing against a fake ClickUp API, and raw SQL for the directory, as a team edits it.
-import type { Gateway } from "../../../lib/gateway.js";
+import type { App } from "../../../lib/app.js";
 import type { PGlite } from "@electric-sql/pglite";
-import { memoryStore, testGateway } from "../../support/gateway.js";
+import { memoryStore, testApp } from "../../support/app.js";
 import { DATABASE_URL, freshDatabase, postgresStore } from "../../support/postgres.js";
 import type { FakeClickUp } from "../../support/clickup-api.js";
 
@@ -21,7 +21,7 @@ export const STORES: StoreKind[] = [
 ];
 
 export interface Harness {
-  gateway: Gateway;
+  gateway: App;
   /** Runs SQL as the database owner (what the seed file and the SQL editor do). */
   sql(text: string): Promise<void>;
   query<T>(text: string): Promise<T[]>;
@@ -42,7 +42,7 @@ export async function openHarness(kind: StoreKind["name"], env: Record<string, s
   if (kind === "pglite") {
     const store = await memoryStore();
     const db = (store.rpc as unknown as { db: PGlite }).db;
-    const gateway = await testGateway(env, { store });
+    const gateway = await testApp(env, { store });
     return {
       gateway,
       sql: async (text) => {
@@ -53,7 +53,7 @@ export async function openHarness(kind: StoreKind["name"], env: Record<string, s
     };
   }
   const database = await freshDatabase();
-  const gateway = await testGateway(env, { store: postgresStore(database.url, 4) });
+  const gateway = await testApp(env, { store: postgresStore(database.url, 4) });
   return {
     gateway,
     sql: async (text) => {
