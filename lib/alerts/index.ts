@@ -6,10 +6,9 @@ import type { Kv } from "../kv/port.js";
 import { createAlerts, type Alerts } from "./alerts.js";
 import { slackChannel, type AlertChannel } from "./slack.js";
 
-export type { AlertMessage, Severity } from "./format.js";
-export type { AlertOptions, AlertOutcome, Alerts } from "./alerts.js";
+export type { AlertMessage } from "./format.js";
+export type { AlertOutcome, Alerts } from "./alerts.js";
 export type { AlertChannel } from "./slack.js";
-export { createAlerts } from "./alerts.js";
 
 /** Slack as configured, or undefined (alerts are log lines then). */
 export function configuredChannel(env: Env): AlertChannel | undefined {

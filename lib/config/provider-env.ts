@@ -14,8 +14,6 @@ export const PROVIDER_ENV = {
   linear: { secret: "LINEAR_WEBHOOK_SECRET" },
 } as const satisfies Record<string, { secret: string; unsigned?: string }>;
 
-export type ProviderName = keyof typeof PROVIDER_ENV;
-
 /** The table as rows: `{ name, secret, unsigned? }`. */
 export const providerEnvRows: readonly { name: string; secret: string; unsigned?: string }[] = Object.entries(
   PROVIDER_ENV,

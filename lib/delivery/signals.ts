@@ -33,7 +33,6 @@ export type DeliverySignal =
       at: Date;
     };
 
-export type DeliverySignalType = DeliverySignal["type"];
 export type DeliverySignalListener = (signal: DeliverySignal) => void | Promise<void>;
 
 export interface DeliverySignals {

@@ -6,8 +6,6 @@ import { clickupRouter } from "./action.js";
 import { clickupRoutingSettings } from "./settings.js";
 import { routesTicket } from "./trigger.js";
 
-export { CLICKUP_ROUTER } from "./action.js";
-
 /** The router destination, with the store it reads the directory from and its settings from `env`. */
 export function clickupTicketRouter({ env, store }: { env: Env; store: Pick<Store, "rpc"> }) {
   return clickupRouter({ store, settings: clickupRoutingSettings({ env }) });
