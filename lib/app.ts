@@ -21,7 +21,6 @@ import { loadRouting } from "./routing/load.js";
 import type { Router } from "./routing/router.js";
 import { emptyRouting, type Routing } from "./routing/table.js";
 import { openShield, type Shield } from "./shield/guard.js";
-import { deliveryStore } from "./store/deliveries.js";
 import { openStore } from "./store/open.js";
 import type { Store } from "./store/store.js";
 
@@ -103,27 +102,33 @@ export async function openApp(config: Config, parts: AppParts = {}): Promise<App
     alerts,
     inFlight: inFlightLimit(config.maxInFlight),
     shield() {
-      shield ??= openShield({ env, kv, rpc: store.rpc, alerts, now });
-      shield.catch(() => (shield = undefined));
+      if (!shield) {
+        shield = openShield({ env, kv, rpc: store.rpc, alerts, now });
+        // A failed build (the KV's scripts did not load) is retried by the next request.
+        shield.catch(() => (shield = undefined));
+      }
       return shield;
     },
     engine() {
-      engine ??= Promise.all([import("./delivery/engine.js"), import("./delivery/breaker.js")]).then(
-        ([{ deliveryEngine }, { kvBreaker }]) => {
-          const clock = now ? () => new Date(now()) : undefined;
-          // The engine's signals (dead letters, and its breaker's openings) are the alert rules' input.
-          const signals = deliverySignals();
-          signals.on((signal) => alertOnSignal(alerts, signal).then(() => undefined));
-          return deliveryEngine({
-            deliveries: deliveryStore(store.rpc),
-            breaker: kvBreaker(kv, { prefix: parts.breakerPrefix, clock, signals }),
-            destinations: routing.destinations,
-            signals,
-            clock,
-            random: parts.random,
-          });
-        },
-      );
+      if (engine) return engine;
+      engine = Promise.all([
+        import("./delivery/engine.js"),
+        import("./delivery/breaker.js"),
+        import("./store/deliveries.js"),
+      ]).then(([{ deliveryEngine }, { kvBreaker }, { deliveryStore }]) => {
+        const clock = now ? () => new Date(now()) : undefined;
+        // The engine's signals (dead letters, and its breaker's openings) are the alert rules' input.
+        const signals = deliverySignals();
+        signals.on((signal) => alertOnSignal(alerts, signal).then(() => undefined));
+        return deliveryEngine({
+          deliveries: deliveryStore(store.rpc),
+          breaker: kvBreaker(kv, { prefix: parts.breakerPrefix, clock, signals }),
+          destinations: routing.destinations,
+          signals,
+          clock,
+          random: parts.random,
+        });
+      });
       engine.catch(() => (engine = undefined));
       return engine;
     },

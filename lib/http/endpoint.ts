@@ -59,6 +59,8 @@ export interface Call<S, Q, B> {
   context: RequestContext;
   /** The route's services, opened on first call. */
   services: () => Promise<S>;
+  /** Opens the services and checks this bearer: the `auth` piece, for a handler that needs it only sometimes. */
+  authorize: (variable: TokenVariable) => Promise<S>;
   query: Q;
   body: B;
 }
@@ -106,6 +108,12 @@ export function endpoint<S extends { readonly frame: FrameServices } = never, Q 
         opening ??= spec.services().then((s) => (opened = s));
         return opening;
       };
+      // The one bearer check, against the token the services hold.
+      const authorize = async (variable: TokenVariable): Promise<S> => {
+        const served = await services();
+        requireBearer(request, served.frame.token(variable), variable);
+        return served;
+      };
       let requestId: string | undefined;
       const idOf = () => (requestId ??= requestIdOf(request, opened?.frame.trustVercelRequestId ?? false));
       const report: ErrorReporter = (error, context) => opened?.frame.report(error, context);
@@ -121,10 +129,10 @@ export function endpoint<S extends { readonly frame: FrameServices } = never, Q 
         if (!methods.includes(request.method)) {
           throw new Rejection("method_not_allowed", `use ${allow}`, { allow });
         }
-        if (spec.auth) requireBearer(request, (await services()).frame.token(spec.auth), spec.auth);
+        if (spec.auth) await authorize(spec.auth);
         const query = (spec.query ? parseParams(spec.query, queryOf(request)) : undefined) as Q;
         const body = (spec.body ? parseParams(spec.body, await jsonBody(request), "request") : undefined) as B;
-        response = await handler({ request, context, services, query, body });
+        response = await handler({ request, context, services, authorize, query, body });
       } catch (error) {
         let { rejection, unexpected } = toRejection(error);
         if (unexpected && request.signal?.aborted) {

@@ -2,9 +2,8 @@
 // that receives the app. A route is a value; `served(route)` binds it to the instance's
 // app (api/ entries: `export default served(health)`), `served(route, open)` to another
 // (tests, the CLI's local client).
-import { sharedApp, type App } from "../app.js";
-import { requireBearer } from "../http/auth.js";
-import { endpoint, type Call, type Endpoint, type EndpointSpec, type TokenVariable } from "../http/endpoint.js";
+import type { App } from "../app.js";
+import { endpoint, type Call, type Endpoint, type EndpointSpec } from "../http/endpoint.js";
 
 export type RouteSpec<Q, B> = Omit<EndpointSpec<App, Q, B>, "services">;
 
@@ -14,7 +13,7 @@ export interface Route {
   serve(open: () => Promise<App>): Endpoint;
 }
 
-export type RouteCall<Q, B> = Omit<Call<App, Q, B>, "services">;
+export type RouteCall<Q, B> = Omit<Call<App, Q, B>, "services" | "authorize">;
 
 /** A route whose handler gets the app, opened after the method check and the bearer. */
 export function route<Q = undefined, B = undefined>(
@@ -31,36 +30,24 @@ export function route<Q = undefined, B = undefined>(
   };
 }
 
-export interface OpeningCall<Q, B> extends Call<App, Q, B> {
-  /** Opens the app and checks this bearer, exactly as the `auth` piece does. */
-  authorize: (variable: TokenVariable) => Promise<App>;
-}
-
 /**
  * A route whose handler opens the app itself, only when it needs it: liveness, which
  * never does, a page that needs none, and the webhooks, which note their provider first.
  */
 export function openingRoute<Q = undefined, B = undefined>(
   spec: RouteSpec<Q, B>,
-  handler: (call: OpeningCall<Q, B>) => Promise<Response>,
+  handler: (call: Call<App, Q, B>) => Promise<Response>,
 ): Route {
-  return {
-    route: spec.route,
-    serve: (open) =>
-      endpoint({ ...spec, services: open }, (call) =>
-        handler({
-          ...call,
-          authorize: async (variable) => {
-            const app = await call.services();
-            requireBearer(call.request, app.frame.token(variable), variable);
-            return app;
-          },
-        }),
-      ),
-  };
+  return { route: spec.route, serve: (open) => endpoint({ ...spec, services: open }, handler) };
 }
 
+/**
+ * The instance's app (lib/app.ts sharedApp), its module imported by the first request
+ * that needs it: liveness never loads it, and no function pays for it at import.
+ */
+const instanceApp = (): Promise<App> => import("../app.js").then(({ sharedApp }) => sharedApp());
+
 /** The Vercel function of a route, on the instance's app (or the one `open` gives). */
-export function served(definition: Route, open: () => Promise<App> = sharedApp): Endpoint {
+export function served(definition: Route, open: () => Promise<App> = instanceApp): Endpoint {
   return definition.serve(open);
 }
