@@ -3,10 +3,10 @@
 // (+ an optional payload predicate) to destination names. hookgate checks it at start
 // and refuses to run with a message naming the problem. See README, "Routes, delivery
 // and dead letters".
-import { clickupRouter, clickupRoutingEnabled, isRoutedTicket } from "./lib/destinations/clickup/index.js";
+import { clickupRoutingEnabled, clickupTicketRouter, isRoutedTicket } from "./lib/destinations/clickup/index.js";
 import { defineRoutes, forward } from "./lib/routing/define.js";
 
-export default defineRoutes(({ env }) => ({
+export default defineRoutes(({ env, store }) => ({
   destinations: {
     // The AI agent service of the support pipeline; on only when AGENT_SDK_URL is set.
     "agent-sdk":
@@ -18,7 +18,7 @@ export default defineRoutes(({ env }) => ({
         timeoutMs: env.AGENT_SDK_TIMEOUT_MS,
       }),
     // The ClickUp ticket router (README, "ClickUp ticket routing"); on once CLICKUP_ROUTED_LIST_IDS is set.
-    "clickup-router": clickupRoutingEnabled(env) && clickupRouter(),
+    "clickup-router": clickupRoutingEnabled(env) && clickupTicketRouter({ env, store }),
   },
   routes: [
     ...(env.AGENT_SDK_URL

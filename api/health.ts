@@ -1,4 +1,4 @@
-// Liveness: answers without touching any dependency.
-import { endpoint } from "../lib/http/endpoint.js";
+import { health } from "../lib/routes/health.js";
+import { served } from "../lib/routes/route.js";
 
-export default endpoint("health", ["GET", "HEAD"], async () => Response.json({ ok: true }));
+export default served(health);

@@ -1,3 +1,4 @@
-import { metricsEndpoint } from "../lib/routes/operations.js";
+import { metrics } from "../lib/routes/operations.js";
+import { served } from "../lib/routes/route.js";
 
-export default metricsEndpoint();
+export default served(metrics);

@@ -1,3 +1,4 @@
-import { readiness } from "../lib/routes/ready.js";
+import { ready } from "../lib/routes/ready.js";
+import { served } from "../lib/routes/route.js";
 
-export default readiness();
+export default served(ready);

@@ -4,18 +4,16 @@ import { serve } from "@hono/node-server";
 import { pathToFileURL } from "node:url";
 import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { loadConfig } from "../lib/config/env.js";
-import { engineFor } from "../lib/delivery/engine.js";
-import { openGateway, useGateway } from "../lib/gateway.js";
+import { sharedApp } from "../lib/app.js";
 import { settled } from "../lib/http/after.js";
 import type { Endpoint } from "../lib/http/endpoint.js";
 import { log } from "../lib/observability/log.js";
 import { apiRoutes } from "./routes.js";
 
 if (existsSync(".env")) process.loadEnvFile(".env");
-const config = loadConfig();
-const gateway = await openGateway(config);
-useGateway(gateway);
+// The instance's app, from the environment: the same one every api/ route below serves with.
+const app = await sharedApp();
+const { config } = app;
 
 const routes = new Map<string, Endpoint>();
 for (const route of apiRoutes()) {
@@ -50,7 +48,7 @@ const server = serve(
   (info) => {
     const where = config.store.transport === "pglite" ? `pglite (${config.store.dataDir})` : config.store.transport;
     console.log(`hookgate listening on ${printable(info)}`);
-    console.log(`store: ${where}   kv: ${gateway.kv.transport}`);
+    console.log(`store: ${where}   kv: ${app.kv.transport}`);
     for (const path of routes.keys()) console.log(`  ${path}`);
   },
 );
@@ -74,8 +72,9 @@ function printable(info: AddressInfo): string {
 const LOCAL_DELIVER_EVERY_MS = 5_000;
 let draining: Promise<unknown> | undefined;
 const deliverTimer = setInterval(() => {
-  draining ??= engineFor(gateway)
-    .drain()
+  draining ??= app
+    .engine()
+    .then((engine) => engine.drain())
     .catch((error: unknown) => log.error("local delivery run failed", { error: String(error) }))
     .finally(() => (draining = undefined));
 }, LOCAL_DELIVER_EVERY_MS);
@@ -86,7 +85,7 @@ async function shutdown(signal: string): Promise<void> {
   clearInterval(deliverTimer);
   await draining;
   await settled(); // finish work started after answers before closing the store
-  await gateway.close();
+  await app.close();
   process.exit(0);
 }
 process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,3 +1,4 @@
-import { dashboardEndpoint } from "../../lib/routes/dashboard.js";
+import { dashboard } from "../../lib/routes/dashboard.js";
+import { served } from "../../lib/routes/route.js";
 
-export default dashboardEndpoint();
+export default served(dashboard);

@@ -1,3 +1,4 @@
-import { deadLettersEndpoint } from "../../lib/routes/deliveries.js";
+import { deadLetters } from "../../lib/routes/deliveries.js";
+import { served } from "../../lib/routes/route.js";
 
-export default deadLettersEndpoint();
+export default served(deadLetters);

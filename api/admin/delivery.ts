@@ -1,3 +1,4 @@
-import { deliveryEndpoint } from "../../lib/routes/deliveries.js";
+import { delivery } from "../../lib/routes/deliveries.js";
+import { served } from "../../lib/routes/route.js";
 
-export default deliveryEndpoint();
+export default served(delivery);

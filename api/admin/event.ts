@@ -1,3 +1,4 @@
-import { eventEndpoint } from "../../lib/routes/admin.js";
+import { event } from "../../lib/routes/admin.js";
+import { served } from "../../lib/routes/route.js";
 
-export default eventEndpoint();
+export default served(event);

@@ -1,3 +1,4 @@
-import { eventsEndpoint } from "../../lib/routes/admin.js";
+import { events } from "../../lib/routes/admin.js";
+import { served } from "../../lib/routes/route.js";
 
-export default eventsEndpoint();
+export default served(events);

@@ -1,3 +1,4 @@
-import { overviewEndpoint } from "../../lib/routes/admin.js";
+import { overviewRoute } from "../../lib/routes/admin.js";
+import { served } from "../../lib/routes/route.js";
 
-export default overviewEndpoint();
+export default served(overviewRoute);

@@ -1,3 +1,4 @@
-import { replayEndpoint } from "../../lib/routes/deliveries.js";
+import { replay } from "../../lib/routes/deliveries.js";
+import { served } from "../../lib/routes/route.js";
 
-export default replayEndpoint();
+export default served(replay);

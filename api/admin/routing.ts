@@ -1,3 +1,4 @@
-import { routingEndpoint } from "../../lib/routes/admin.js";
+import { routing } from "../../lib/routes/admin.js";
+import { served } from "../../lib/routes/route.js";
 
-export default routingEndpoint();
+export default served(routing);

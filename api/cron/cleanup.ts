@@ -1,3 +1,4 @@
-import { cleanupEndpoint } from "../../lib/routes/operations.js";
+import { cronCleanup } from "../../lib/routes/operations.js";
+import { served } from "../../lib/routes/route.js";
 
-export default cleanupEndpoint();
+export default served(cronCleanup);

@@ -1,3 +1,4 @@
 import { cronDeliver } from "../../lib/routes/deliveries.js";
+import { served } from "../../lib/routes/route.js";
 
-export default cronDeliver();
+export default served(cronDeliver);

@@ -1,3 +1,4 @@
-import { reportEndpoint } from "../../lib/routes/operations.js";
+import { cronReport } from "../../lib/routes/operations.js";
+import { served } from "../../lib/routes/route.js";
 
-export default reportEndpoint();
+export default served(cronReport);

@@ -1,3 +1,4 @@
-import { watchEndpoint } from "../../lib/routes/operations.js";
+import { cronWatch } from "../../lib/routes/operations.js";
+import { served } from "../../lib/routes/route.js";
 
-export default watchEndpoint();
+export default served(cronWatch);

@@ -1,4 +1,5 @@
-import { webhook } from "../../lib/ingest/pipeline.js";
 import { clickup } from "../../lib/providers/clickup.js";
+import { served } from "../../lib/routes/route.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 
-export default webhook(clickup);
+export default served(webhook(clickup));

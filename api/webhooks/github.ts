@@ -1,4 +1,5 @@
-import { webhook } from "../../lib/ingest/pipeline.js";
 import { github } from "../../lib/providers/github.js";
+import { served } from "../../lib/routes/route.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 
-export default webhook(github);
+export default served(webhook(github));

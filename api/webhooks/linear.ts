@@ -1,4 +1,5 @@
-import { webhook } from "../../lib/ingest/pipeline.js";
 import { linear } from "../../lib/providers/linear.js";
+import { served } from "../../lib/routes/route.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 
-export default webhook(linear);
+export default served(webhook(linear));

@@ -1,4 +1,5 @@
-import { webhook } from "../../lib/ingest/pipeline.js";
 import { slack } from "../../lib/providers/slack.js";
+import { served } from "../../lib/routes/route.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 
-export default webhook(slack);
+export default served(webhook(slack));

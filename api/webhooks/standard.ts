@@ -1,4 +1,5 @@
-import { webhook } from "../../lib/ingest/pipeline.js";
 import { standard } from "../../lib/providers/standard.js";
+import { served } from "../../lib/routes/route.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 
-export default webhook(standard);
+export default served(webhook(standard));

@@ -44,3 +44,38 @@ export const deliveryFilterOptions = {
   until: { type: "string" },
   json: { type: "boolean" },
 } as const satisfies OptionsConfig;
+
+/** node:util parseArgs as the command configures it, with a misuse reported as a UsageError. */
+export function options<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** `--since 2h` / `30m` / `7d`, or an ISO 8601 time, as ISO 8601. */
+export function timeOption(value: string | undefined, now = new Date()): string | undefined {
+  if (value === undefined) return undefined;
+  const relative = /^(\d+)(m|h|d)$/.exec(value.trim());
+  if (relative) {
+    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as "m" | "h" | "d"];
+    return new Date(now.getTime() - Number(relative[1]) * unit).toISOString();
+  }
+  return value;
+}
+
+/** Columns padded to their widest cell: a table a person can read in a terminal. */
+export function table(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | null | undefined)[])[],
+): string[] {
+  const cells = [header, ...rows].map((row) => row.map((c) => (c === null || c === undefined ? "-" : String(c))));
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
+  return cells.map((row) =>
+    row
+      .map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd(),
+  );
+}

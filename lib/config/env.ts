@@ -3,7 +3,7 @@
 // .env.example / the README can be checked against this one list.
 import { z } from "zod";
 import { ConfigError } from "./error.js";
-import { providers } from "../providers/catalog.js";
+import { providerEnvRows } from "./provider-env.js";
 import { rateSpec, rateSpecsBySource } from "./rate-spec.js";
 import { createHash } from "node:crypto";
 import { resolve } from "node:path";
@@ -125,10 +125,10 @@ const base = {
   ALERT_PENDING_AGE_MINUTES: z.coerce.number().int().positive().default(60),
 };
 
-const secretVars = Object.fromEntries(providers.map((p) => [p.secretEnv, list.optional()]));
+const secretVars = Object.fromEntries(providerEnvRows.map((p) => [p.secret, list.optional()]));
 // CHATWOOT_ALLOW_UNSIGNED (the one provider whose old versions sign nothing): true/false.
 const unsignedVars = Object.fromEntries(
-  providers.flatMap((p) => (p.unsignedEnv ? [[p.unsignedEnv, z.stringbool().default(false)]] : [])),
+  providerEnvRows.flatMap((p) => (p.unsigned ? [[p.unsigned, z.stringbool().default(false)]] : [])),
 );
 
 const schema = z
@@ -213,12 +213,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     kv: kvTarget(env),
     kvPrefix: kvPrefix(env, storeTarget(env)),
     secrets: Object.fromEntries(
-      providers.map((p) => [p.name, ((env as Record<string, unknown>)[p.secretEnv] as string[] | undefined) ?? []]),
+      providerEnvRows.map((p) => [p.name, ((env as Record<string, unknown>)[p.secret] as string[] | undefined) ?? []]),
     ),
     allowUnsigned: Object.fromEntries(
-      providers.map((p) => [
+      providerEnvRows.map((p) => [
         p.name,
-        p.unsignedEnv !== undefined && (env as Record<string, unknown>)[p.unsignedEnv] === true,
+        p.unsigned !== undefined && (env as Record<string, unknown>)[p.unsigned] === true,
       ]),
     ),
     env,

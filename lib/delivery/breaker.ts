@@ -9,7 +9,7 @@
 import type { Kv } from "../kv/port.js";
 import { increment } from "../observability/counters.js";
 import { errorFields, log, type LogFields } from "../observability/log.js";
-import { emitDeliverySignal } from "./signals.js";
+import { deliverySignals, type DeliverySignals } from "./signals.js";
 import type { BreakerPolicy } from "../routing/policy.js";
 
 export interface BreakerCounts {
@@ -65,8 +65,16 @@ export function breakerKeys(destination: string, prefix = "hookgate:") {
   };
 }
 
-export function kvBreaker(kv: Kv, options: { prefix?: string; clock?: () => Date } = {}): Breaker {
+export interface BreakerOptions {
+  prefix?: string;
+  clock?: () => Date;
+  /** Where it says a breaker opened or closed: the engine's signals. */
+  signals?: Pick<DeliverySignals, "emit">;
+}
+
+export function kvBreaker(kv: Kv, options: BreakerOptions = {}): Breaker {
   const clock = options.clock ?? (() => new Date());
+  const { emit } = options.signals ?? deliverySignals();
   const lastWarned = new Map<string, number>();
   /** Every KV failure is counted; one line a minute per kind says so, with how many since the last. */
   const kvFailed = (what: "admit" | "report", message: string, fields: LogFields) => {
@@ -113,7 +121,7 @@ export function kvBreaker(kv: Kv, options: { prefix?: string; clock?: () => Date
           if (succeeded > 0) {
             await Promise.all([kv.del(k.open), kv.del(k.run), kv.del(k.total), kv.del(k.failed)]);
             await kv.del(k.probe);
-            await emitDeliverySignal({ type: "breaker_closed", destination, at });
+            await emit({ type: "breaker_closed", destination, at });
           } else {
             await kv.set(k.open, String(now + policy.cooldownMs), { px: STATE_TTL_MS });
             await kv.del(k.probe);
@@ -142,7 +150,7 @@ export function kvBreaker(kv: Kv, options: { prefix?: string; clock?: () => Date
         const until = new Date(now + policy.cooldownMs);
         // NX: of all the instances that see the threshold crossed, one opens it and says so.
         if (await kv.set(k.open, String(until.getTime()), { nx: true, px: STATE_TTL_MS })) {
-          await emitDeliverySignal({ type: "breaker_opened", destination, reason, ...counts, until, at });
+          await emit({ type: "breaker_opened", destination, reason, ...counts, until, at });
         }
       } catch (error) {
         kvFailed("report", "breaker state not updated", { destination, ...errorFields(error) });

@@ -3,15 +3,14 @@
 // whole batch in one store call. `drain` is the cron's claim loop.
 //
 // Round trips per batch: one claim, one record, and a few KV calls per destination.
-import type { Gateway } from "../gateway.js";
 import { errorFields, log } from "../observability/log.js";
 import { answerExcerpt, redactPersonal } from "../observability/redact.js";
 import { deadline } from "../time/deadline.js";
 import type { Destination } from "../routing/table.js";
-import { kvBreaker, type Breaker } from "./breaker.js";
+import type { Breaker } from "./breaker.js";
 import type { AttemptOutcome } from "../destinations/contract.js";
 import { nextAttemptAt } from "./schedule.js";
-import { emitDeliverySignal, type DeliverySignal } from "./signals.js";
+import { deliverySignals, type DeliverySignal, type DeliverySignals } from "./signals.js";
 import type { AttemptRecord, DeliveryStore, LeasedDelivery } from "../store/deliveries.js";
 
 /** How long a claim holds a delivery: past the longest attempt (MAX_TIMEOUT_MS) with room to record. */
@@ -20,13 +19,18 @@ export const LEASE_SECONDS = 60;
 export const DEFAULT_CONCURRENCY = 50;
 export const DEFAULT_LANES = 3;
 
-export interface EngineOptions {
+export interface EngineParts {
+  /** The store's delivery calls (claim, record). */
+  deliveries: DeliveryStore;
+  /** The shared breaker; give it the same `signals` so its openings reach the engine's listeners. */
+  breaker: Breaker;
+  /** The destinations of the routing table, by name. */
+  destinations: ReadonlyMap<string, Destination>;
+  /** Where the engine says what happened (default: its own, with no listener yet). */
+  signals?: DeliverySignals;
   clock?: () => Date;
   /** In [0, 1): the retry jitter. */
   random?: () => number;
-  /** Prefix of the breaker's KV keys (tests use one each). */
-  kvPrefix?: string;
-  breaker?: Breaker;
 }
 
 export interface AttemptReport {
@@ -56,8 +60,19 @@ export interface DrainReport extends AttemptReport {
 
 export interface DeliveryEngine {
   readonly store: DeliveryStore;
+  /** Dead letters here, breaker openings and closings from its breaker: `engine.signals.on(listener)`. */
+  readonly signals: DeliverySignals;
   /** Attempts deliveries whose lease the caller holds, and records every outcome in one call. */
   attempt(deliveries: readonly LeasedDelivery[]): Promise<AttemptReport>;
+  /**
+   * The attempt made right after the answer (via waitUntil): the event is still in
+   * memory and its new deliveries come from hookgate_ingest already leased, so this
+   * costs no claim, and the cron cannot take them at the same time.
+   */
+  deliverNow(
+    event: LeasedDelivery["event"],
+    deliveries: readonly { id: number; destination: string }[],
+  ): Promise<AttemptReport>;
   /** Claims due deliveries and attempts them until none are due or the deadline nears. */
   drain(options?: DrainOptions): Promise<DrainReport>;
 }
@@ -68,19 +83,18 @@ interface Attempted {
   outcome: AttemptOutcome | null;
 }
 
-export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): DeliveryEngine {
-  const clock = options.clock ?? (() => new Date());
-  const random = options.random ?? Math.random;
-  const store = gateway.store.deliveries;
-  const breaker = options.breaker ?? kvBreaker(gateway.kv, { prefix: options.kvPrefix, clock });
-  const destinations = gateway.routing.destinations;
+export function deliveryEngine(parts: EngineParts): DeliveryEngine {
+  const clock = parts.clock ?? (() => new Date());
+  const random = parts.random ?? Math.random;
+  const { deliveries: store, breaker, destinations } = parts;
+  const signals = parts.signals ?? deliverySignals();
 
   async function attemptOne(destination: Destination, delivery: LeasedDelivery): Promise<Attempted> {
     const now = clock();
     const started = performance.now();
     const timed = await deadline(destination.timeoutMs, (signal) =>
       destination
-        .attempt(delivery.event, { gateway, deliveryId: delivery.id, attempt: delivery.attempt, signal, now })
+        .attempt(delivery.event, { deliveryId: delivery.id, attempt: delivery.attempt, signal, now })
         .then(checked, (error: unknown): AttemptOutcome => ({
           kind: "retry",
           error: String(errorFields(error).error_message ?? error),
@@ -177,7 +191,7 @@ export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): D
     const { recorded, stale } = await store.record(attempted.map((a) => a.record));
     const kept = new Set(recorded);
     report.stale = stale.length;
-    const signals: DeliverySignal[] = [];
+    const dead: DeliverySignal[] = [];
     for (const { delivery, record } of attempted) {
       if (!kept.has(delivery.id)) continue;
       if (record.outcome === "delivered") report.delivered++;
@@ -185,7 +199,7 @@ export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): D
       else if (record.outcome === "deferred") report.deferred++;
       else {
         report.dead++;
-        signals.push({
+        dead.push({
           type: "dead_letter",
           deliveryId: delivery.id,
           destination: delivery.destination,
@@ -201,13 +215,16 @@ export function deliveryEngine(gateway: Gateway, options: EngineOptions = {}): D
       }
     }
     if (stale.length > 0) log.warn("attempts overtaken after their lease expired", { deliveries: stale });
-    await Promise.all(signals.map(emitDeliverySignal));
+    await Promise.all(dead.map((signal) => signals.emit(signal)));
     return report;
   }
 
   return {
     store,
+    signals,
     attempt,
+    deliverNow: (event, created) =>
+      attempt(created.map(({ id, destination }) => ({ id: Number(id), destination, attempt: 1, event }))),
     async drain({ deadline, concurrency = DEFAULT_CONCURRENCY, lanes = DEFAULT_LANES } = {}) {
       const total: DrainReport = {
         delivered: 0,
@@ -254,28 +271,4 @@ function checked(outcome: AttemptOutcome): AttemptOutcome {
     return outcome;
   }
   return { kind: "retry", error: "the destination returned no valid outcome", errorClass: "invalid_outcome" };
-}
-
-const engines = new WeakMap<Gateway, DeliveryEngine>();
-
-/** The engine of a gateway (one per function instance). */
-export function engineFor(gateway: Gateway): DeliveryEngine {
-  let engine = engines.get(gateway);
-  if (!engine) engines.set(gateway, (engine = deliveryEngine(gateway)));
-  return engine;
-}
-
-/**
- * The attempt made right after the answer (via waitUntil): the event is still in
- * memory and its new deliveries come from hookgate_ingest already leased, so this
- * costs no claim, and the cron cannot take them at the same time.
- */
-export function deliverNow(
-  gateway: Gateway,
-  event: LeasedDelivery["event"],
-  deliveries: readonly { id: number; destination: string }[],
-): Promise<AttemptReport> {
-  return engineFor(gateway).attempt(
-    deliveries.map(({ id, destination }) => ({ id: Number(id), destination, attempt: 1, event })),
-  );
 }

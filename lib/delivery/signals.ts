@@ -1,8 +1,8 @@
 // What the delivery engine tells the rest of hookgate: a breaker opened or closed, a
-// delivery was dead-lettered. Alerts (lib/alerts) subscribe; the engine only emits.
+// delivery was dead-lettered. Each engine owns its signals (the breaker it uses emits
+// through them too); the app subscribes its alert rules once (lib/app.ts).
 //
-//   import { onDeliverySignal } from "./signals.js";
-//   const stop = onDeliverySignal((signal) => { if (signal.type === "dead_letter") ... });
+//   const stop = engine.signals.on((signal) => { if (signal.type === "dead_letter") ... });
 import { errorFields, log } from "../observability/log.js";
 
 export type DeliverySignal =
@@ -33,29 +33,35 @@ export type DeliverySignal =
       at: Date;
     };
 
-export type DeliverySignalType = DeliverySignal["type"];
 export type DeliverySignalListener = (signal: DeliverySignal) => void | Promise<void>;
 
-const listeners = new Set<DeliverySignalListener>();
-
-/** Subscribes to every signal; returns the unsubscribe. A listener that throws is logged, never propagated. */
-export function onDeliverySignal(listener: DeliverySignalListener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
+export interface DeliverySignals {
+  /** Subscribes to every signal; returns the unsubscribe. A listener that throws is logged, never propagated. */
+  on(listener: DeliverySignalListener): () => void;
+  /** Calls every listener and waits for them all; the engine awaits this before its work counts as done. */
+  emit(signal: DeliverySignal): Promise<void>;
 }
 
-/** Calls every listener and waits for them all; the engine awaits this before its work counts as done. */
-export async function emitDeliverySignal(signal: DeliverySignal): Promise<void> {
-  log.info("delivery signal", signalFields(signal));
-  await Promise.all(
-    [...listeners].map(async (listener) => {
-      try {
-        await listener(signal);
-      } catch (error) {
-        log.error("delivery signal listener failed", { signal: signal.type, ...errorFields(error) });
-      }
-    }),
-  );
+export function deliverySignals(): DeliverySignals {
+  const listeners = new Set<DeliverySignalListener>();
+  return {
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async emit(signal) {
+      log.info("delivery signal", signalFields(signal));
+      await Promise.all(
+        [...listeners].map(async (listener) => {
+          try {
+            await listener(signal);
+          } catch (error) {
+            log.error("delivery signal listener failed", { signal: signal.type, ...errorFields(error) });
+          }
+        }),
+      );
+    },
+  };
 }
 
 function signalFields(signal: DeliverySignal) {

@@ -1,7 +1,8 @@
 // What a destination is, and what one attempt at it can come to. A delivery is the only
 // way anything leaves the gateway: an HTTP forward, or a built-in action (such as the
 // ClickUp ticket router) that gets the same retries, breaker, dead letters and replay.
-import type { Gateway } from "../gateway.js";
+// An action is built with what it uses (its store slice, its settings) when the routing
+// file is compiled; an attempt tells it only about the attempt.
 
 /** A recorded event, as a destination receives it. */
 export interface DeliveryEvent {
@@ -22,7 +23,6 @@ export type AttemptOutcome =
   | { kind: "dead"; status?: number; error: string; errorClass: string; response?: string };
 
 export interface ActionContext {
-  gateway: Gateway;
   deliveryId: number;
   /** 1 for the first attempt. */
   attempt: number;

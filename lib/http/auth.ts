@@ -3,7 +3,11 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Rejection } from "./errors.js";
 
-export function requireBearer(request: Request, expected: string | undefined, variable: string): void {
+/** The variables that hold the operator routes' bearer tokens. */
+export type TokenVariable = "ADMIN_TOKEN" | "CRON_SECRET" | "METRICS_TOKEN";
+
+/** The one bearer check: the endpoint frame's `auth` piece (and the dashboard's panel) call it. */
+export function requireBearer(request: Request, expected: string | undefined, variable: TokenVariable): void {
   if (!expected) throw new Rejection("not_configured", `${variable} is not set; this route is closed`);
   const header = request.headers.get("authorization") ?? "";
   // Bounded: a token is a few dozen characters; a megabyte header is not worth hashing.

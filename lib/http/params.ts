@@ -1,5 +1,5 @@
 // The one schema kit for operator input (admin, cron and dashboard routes, and the CLI
-// that shares their schemas): every parameter is checked before it reaches the store,
+// that shares their schemas; the endpoint frame applies it as its query and body pieces): every parameter is checked before it reaches the store,
 // so malformed input is a 400 naming the parameter, never a 503 from a database that
 // refused it (a NUL byte in a text value, a year Postgres cannot hold).
 import { z } from "zod";
@@ -77,6 +77,15 @@ export function parseParams<T>(schema: z.ZodType<T>, input: unknown, whole = "qu
 function printable(name: string): string {
   const shown = name.length > 60 ? `${name.slice(0, 60)}…` : name;
   return CONTROL.test(shown) ? JSON.stringify(shown) : shown;
+}
+
+/** JSON text as a value; anything else is a 400 `invalid_json`. */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new Rejection("bad_request", "the body must be JSON", {}, "invalid_json");
+  }
 }
 
 function badParameters(message: string): Rejection {

@@ -2,7 +2,6 @@
 // Past it a new request is answered 503 + Retry-After at once, before it reads a byte
 // or costs a KV or store call: when the store is slow, requests would otherwise pile
 // up in memory, each waiting its full store limit (lib/store/deadline.ts).
-import type { Gateway } from "../gateway.js";
 import { Rejection, RETRY_AFTER_SECONDS } from "../http/errors.js";
 
 export interface InFlight {
@@ -38,16 +37,4 @@ export function inFlightLimit(max: number): InFlight {
       };
     },
   };
-}
-
-const byGateway = new WeakMap<Gateway, InFlight>();
-
-/** The gateway's cap: one per instance, as the gateway is. */
-export function inFlightFor(gateway: Gateway): InFlight {
-  let limit = byGateway.get(gateway);
-  if (!limit) {
-    limit = inFlightLimit(gateway.config.maxInFlight);
-    byGateway.set(gateway, limit);
-  }
-  return limit;
 }

@@ -1,50 +1,32 @@
 // The one ingest pipeline every provider runs through:
 //   configured? → raw bytes (size limit) + rate limits → verify → parse (dedup key, type)
 //   → route → ONE store call (event + outbox deliveries) → answer.
-// Each step either returns a value or throws a Rejection; endpoint() turns those into
-// answers, so no step writes HTTP itself.
-import { sharedGateway, type Gateway } from "../gateway.js";
-import { after } from "../http/after.js";
-import { endpoint, type Endpoint, type RequestContext } from "../http/endpoint.js";
+// Each step either returns a value or throws a Rejection; the endpoint frame turns those
+// into answers, so no step writes HTTP itself. The route (lib/routes/webhooks.ts) wraps
+// it in the in-flight cap and the shield.
+import type { Config } from "../config/env.js";
+import type { DeliveryEngine } from "../delivery/engine.js";
+import type { RequestContext } from "../http/endpoint.js";
 import { Rejection } from "../http/errors.js";
 import type { Provider, WebhookRequest } from "../providers/types.js";
-import { inFlightFor } from "./in-flight.js";
-import { shieldFor, type Guard } from "../shield/guard.js";
+import type { Router } from "../routing/router.js";
+import type { Guard } from "../shield/guard.js";
+import type { Store } from "../store/store.js";
 
 /** How long new deliveries stay reserved for the attempt made right after the answer. */
 const IMMEDIATE_ATTEMPT_LEASE_SECONDS = 60;
 
-/** The Vercel function for one provider: `export default webhook(clickup)`. */
-export function webhook(provider: Provider, gateway: () => Promise<Gateway> = sharedGateway): Endpoint {
-  return endpoint(`webhooks/${provider.name}`, ["POST"], async (request, context) => {
-    context.note({ provider: provider.name });
-    const gw = await gateway();
-    // Past HOOKGATE_MAX_IN_FLIGHT requests at once: 503 + Retry-After, before any work.
-    const place = inFlightFor(gw).enter();
-    try {
-      return await guarded(gw, provider, request, context);
-    } finally {
-      place.leave();
-    }
-  });
-}
-
-/**
- * Rate limits (one KV round trip, overlapping the body read) and, for a rejection,
- * the count, alert and sampled record after the answer: lib/shield/guard.ts.
- */
-async function guarded(gw: Gateway, provider: Provider, request: Request, context: RequestContext): Promise<Response> {
-  const guard = (await shieldFor(gw)).guard(request, provider.name, context);
-  try {
-    return await ingest(gw, provider, request, context, guard);
-  } catch (error) {
-    // The shield may answer a failure from an IP over its failure limit with a 429.
-    throw guard.rejected(error);
-  }
+/** What the pipeline uses (the app has all of it). */
+export interface IngestServices {
+  config: Config;
+  store: Store;
+  routing: { route: Router };
+  /** The delivery engine, loaded on first use: most functions answer many webhooks before one has a delivery. */
+  engine(): Promise<Pick<DeliveryEngine, "deliverNow">>;
 }
 
 export async function ingest(
-  gateway: Gateway,
+  app: IngestServices,
   provider: Provider,
   request: Request,
   context: RequestContext,
@@ -52,7 +34,7 @@ export async function ingest(
 ): Promise<Response> {
   // The ack latency in the metrics (lib/operations) runs from here to the record committed.
   const started = performance.now();
-  const { config, store } = gateway;
+  const { config, store } = app;
   const secrets = config.secrets[provider.name] ?? [];
   // Only a provider that declares `unsignedEnv`, with that variable on, may run unsigned.
   const allowUnsigned = config.allowUnsigned[provider.name] === true;
@@ -87,7 +69,7 @@ export async function ingest(
     body: webhookRequest.body,
     payload: event.payload,
     headers,
-    destinations: gateway.routing.route(provider.name, event),
+    destinations: app.routing.route(provider.name, event),
     leaseSeconds: IMMEDIATE_ATTEMPT_LEASE_SECONDS,
     elapsedMs: performance.now() - started,
   });
@@ -107,10 +89,8 @@ export async function ingest(
       headers,
       receivedAt: webhookRequest.receivedAt,
     };
-    // Loaded on first use: most functions answer many webhooks before one has a delivery.
-    after("deliver", async () => {
-      const { deliverNow } = await import("../delivery/engine.js");
-      await deliverNow(gateway, recordedEvent, recorded.deliveries);
+    context.after("deliver", async () => {
+      await (await app.engine()).deliverNow(recordedEvent, recorded.deliveries);
     });
   }
 

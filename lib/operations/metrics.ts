@@ -5,7 +5,8 @@
 // Serverless instances hold no useful counters, so every figure is computed from the
 // store over a window ("15m", "24h") and exposed as a gauge: use them as they are
 // (`hookgate_events{window="24h"}`), not through rate().
-import type { Gateway } from "../gateway.js";
+import type { Kv } from "../kv/port.js";
+import type { Store } from "../store/store.js";
 import { counterSnapshot } from "../observability/counters.js";
 import { readBreakers, type BreakerReading } from "./breakers.js";
 import type { StoreMetrics } from "../store/metrics.js";
@@ -16,10 +17,17 @@ export interface Snapshot extends StoreMetrics {
   successRate: { last_15m: number | null; last_24h: number | null };
 }
 
-export async function snapshot(gateway: Gateway, now?: Date): Promise<Snapshot> {
+/** What a snapshot reads: the store, the KV (breaker states) and the destinations' names. */
+export interface SnapshotSources {
+  store: Store;
+  kv: Kv;
+  routing: { destinations: ReadonlyMap<string, unknown> };
+}
+
+export async function snapshot(app: SnapshotSources, now?: Date): Promise<Snapshot> {
   const [metrics, breakers] = await Promise.all([
-    gateway.store.metrics.snapshot(now),
-    readBreakers(gateway.kv, gateway.routing.destinations.keys(), { now: now?.getTime() }),
+    app.store.metrics.snapshot(now),
+    readBreakers(app.kv, app.routing.destinations.keys(), { now: now?.getTime() }),
   ]);
   const rate = ({ attempts, delivered }: { attempts: number; delivered: number }) =>
     attempts > 0 ? delivered / attempts : null;

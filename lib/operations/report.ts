@@ -1,8 +1,8 @@
 // The weekly report: volume, duplicates (counted when they arrived), success rate, p95 ack latency, dead letters and the
 // destinations that failed most, each next to the week before. Posted through the
 // alert module (the same Slack channel and format as alerts).
-import { alertsFor, type AlertMessage, type AlertOutcome } from "../alerts/index.js";
-import type { Gateway } from "../gateway.js";
+import type { AlertMessage, AlertOutcome, Alerts } from "../alerts/index.js";
+import type { Store } from "../store/store.js";
 import type { StoreReport, WeekFigures } from "../store/metrics.js";
 import { percent } from "./watch.js";
 
@@ -39,11 +39,11 @@ export function reportMessage(report: StoreReport): AlertMessage {
 }
 
 export async function sendWeeklyReport(
-  gateway: Gateway,
+  app: { store: Store; alerts: Alerts },
   now?: Date,
 ): Promise<{ report: StoreReport; outcome: AlertOutcome }> {
-  const report = await gateway.store.metrics.report(now);
-  const outcome = await alertsFor(gateway).alert(REPORT_KIND, reportMessage(report), {
+  const report = await app.store.metrics.report(now);
+  const outcome = await app.alerts.alert(REPORT_KIND, reportMessage(report), {
     cooldownMs: REPORT_COOLDOWN_MS,
   });
   return { report, outcome };

@@ -4,9 +4,9 @@
 // delivery older than ALERT_PENDING_AGE_MINUTES (from a metrics snapshot).
 // Each kind is scoped (per destination where there is one) and cooled down by the
 // alert module, so a flapping destination sends one message per cooldown.
-import { alertsFor, type AlertOutcome } from "../alerts/index.js";
-import { onDeliverySignal, type DeliverySignal } from "../delivery/signals.js";
-import type { Gateway } from "../gateway.js";
+import type { AlertOutcome, Alerts } from "../alerts/index.js";
+import type { Env } from "../config/env.js";
+import type { DeliverySignal } from "../delivery/signals.js";
 import { destinationRates, type Snapshot } from "./metrics.js";
 
 export const ALERT_KINDS = {
@@ -17,13 +17,8 @@ export const ALERT_KINDS = {
   pendingAge: "pending_delivery_age",
 } as const;
 
-/** Sends the delivery engine's signals of this process as alerts of `gateway`; returns the unsubscribe. */
-export function watchDeliverySignals(gateway: Gateway): () => void {
-  return onDeliverySignal((signal) => alertOnSignal(gateway, signal).then(() => undefined));
-}
-
-export function alertOnSignal(gateway: Gateway, signal: DeliverySignal): Promise<AlertOutcome> {
-  const alerts = alertsFor(gateway);
+/** The alert of one delivery signal: `engine.signals.on((signal) => alertOnSignal(alerts, signal))`. */
+export function alertOnSignal(alerts: Alerts, signal: DeliverySignal): Promise<AlertOutcome> {
   const scope = signal.destination;
   switch (signal.type) {
     case "dead_letter":
@@ -79,8 +74,7 @@ export interface HealthThresholds {
   pendingAgeSeconds: number;
 }
 
-export function healthThresholds(gateway: Gateway): HealthThresholds {
-  const env = gateway.config.env;
+export function healthThresholds(env: Env): HealthThresholds {
   return {
     successRateBelow: env.ALERT_SUCCESS_RATE_BELOW,
     minAttempts: env.ALERT_SUCCESS_MIN_ATTEMPTS,
@@ -132,10 +126,13 @@ export function findings(s: Snapshot, t: HealthThresholds): HealthFinding[] {
 }
 
 /** Alerts on what the snapshot shows; the alert module's cooldowns keep repeats quiet. */
-export async function checkHealth(gateway: Gateway, s: Snapshot): Promise<{ kind: string; outcome: AlertOutcome }[]> {
-  const alerts = alertsFor(gateway);
+export async function checkHealth(
+  alerts: Alerts,
+  thresholds: HealthThresholds,
+  s: Snapshot,
+): Promise<{ kind: string; outcome: AlertOutcome }[]> {
   return Promise.all(
-    findings(s, healthThresholds(gateway)).map(async (f) => ({
+    findings(s, thresholds).map(async (f) => ({
       kind: f.kind,
       outcome: await alerts.alert(f.kind, { title: f.title, severity: "warning", fields: f.fields }),
     })),

@@ -11,6 +11,7 @@
 // kept with the headers for reference. Older Chatwoot signs nothing: such requests are accepted only
 // when the operator sets CHATWOOT_ALLOW_UNSIGNED=true, and are stored unverified.
 import { z } from "zod";
+import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
 import { only, signWith, verifyWith, type Scheme } from "./signature.js";
 import { unixSeconds } from "./timestamp.js";
@@ -42,8 +43,8 @@ const ChatwootWebhook = z.looseObject({
 
 export const chatwoot: Provider = {
   name: "chatwoot",
-  secretEnv: "CHATWOOT_WEBHOOK_SECRET",
-  unsignedEnv: "CHATWOOT_ALLOW_UNSIGNED",
+  secretEnv: PROVIDER_ENV.chatwoot.secret,
+  unsignedEnv: PROVIDER_ENV.chatwoot.unsigned,
   keepHeaders: ["content-type", "user-agent", DELIVERY, TIMESTAMP],
 
   // With CHATWOOT_ALLOW_UNSIGNED, verifyWith passes an unsigned request (and a signed

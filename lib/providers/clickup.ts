@@ -3,6 +3,7 @@
 // ClickUp suspends a webhook on a 401 or 410, so only a real signature failure may
 // produce one (the pipeline guarantees that: every other failure has its own code).
 import { z } from "zod";
+import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, parseJson } from "./payload.js";
 import { only, sha256Hex, signWith, verifyWith, type Scheme } from "./signature.js";
 import type { Provider } from "./types.js";
@@ -31,7 +32,7 @@ const scheme: Scheme<object> = {
 
 export const clickup: Provider = {
   name: "clickup",
-  secretEnv: "CLICKUP_WEBHOOK_SECRET",
+  secretEnv: PROVIDER_ENV.clickup.secret,
   keepHeaders: ["content-type", "user-agent"],
 
   verify: (request, options) => verifyWith(scheme, request, options),

@@ -7,6 +7,7 @@
 // not signed, so a captured request replayed with a fresh GUID would otherwise be a new
 // event. The GUID is kept with the event's headers for reference.
 import { z } from "zod";
+import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, isFormRequest, parseForm, parseJson, type Checked } from "./payload.js";
 import { only, signWith, verifyWith, type Scheme } from "./signature.js";
 import type { Provider } from "./types.js";
@@ -34,7 +35,7 @@ const GitHubPayload = z.looseObject({
 
 export const github: Provider = {
   name: "github",
-  secretEnv: "GITHUB_WEBHOOK_SECRET",
+  secretEnv: PROVIDER_ENV.github.secret,
   keepHeaders: ["content-type", "user-agent", "x-github-event", "x-github-delivery", "x-github-hook-id"],
 
   verify: (request, options) => verifyWith(scheme, request, options),

@@ -9,6 +9,7 @@
 // time, so the time is left out for a retry to repeat the key. The delivery id is kept
 // with the headers for reference.
 import { z } from "zod";
+import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, bodyText, checked, parseJson } from "./payload.js";
 import { only, sha256Hex, signWith, verifyWith, type Scheme } from "./signature.js";
 import { outsideWindow, readInteger } from "./timestamp.js";
@@ -46,7 +47,7 @@ const LinearWebhook = z.looseObject({
 
 export const linear: Provider = {
   name: "linear",
-  secretEnv: "LINEAR_WEBHOOK_SECRET",
+  secretEnv: PROVIDER_ENV.linear.secret,
   keepHeaders: ["content-type", "user-agent", DELIVERY, "linear-event"],
 
   verify: (request, options) => verifyWith(scheme, request, options),

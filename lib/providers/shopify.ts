@@ -12,6 +12,7 @@
 // and those are distinct events. A replay can therefore bring a body back only under a
 // topic it was not sent with: Shopify's scheme gives no way to tell that from a real one.
 import { z } from "zod";
+import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
 import { only, signWith, verifyWith, type Scheme } from "./signature.js";
 import type { Provider } from "./types.js";
@@ -38,7 +39,7 @@ const scheme: Scheme<object> = {
 
 export const shopify: Provider = {
   name: "shopify",
-  secretEnv: "SHOPIFY_WEBHOOK_SECRET",
+  secretEnv: PROVIDER_ENV.shopify.secret,
   keepHeaders: [
     "content-type",
     "x-shopify-topic",

@@ -4,6 +4,7 @@
 // Events arrive as JSON; commands and interactive payloads as forms. Slack retries a
 // delivery up to 3 times (flagged by X-Slack-Retry-Num) with the same envelope event_id.
 import { z } from "zod";
+import { PROVIDER_ENV } from "../config/provider-env.js";
 import { answer } from "./answer.js";
 import { accepted, bodyIdentity, formObject, isFormRequest, parseForm, parseJson } from "./payload.js";
 import { only, signWith, verifyWith, type Scheme } from "./signature.js";
@@ -48,7 +49,7 @@ const SlashCommand = z.looseObject({
 
 export const slack: Provider = {
   name: "slack",
-  secretEnv: "SLACK_SIGNING_SECRET",
+  secretEnv: PROVIDER_ENV.slack.secret,
   keepHeaders: ["content-type", "user-agent", "x-slack-retry-num", "x-slack-retry-reason"],
 
   verify: (request, options) => verifyWith(scheme, request, options),

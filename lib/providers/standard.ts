@@ -3,6 +3,7 @@
 // this adds what an inbound provider needs: secrets decoded once each, and the parse.
 import { z } from "zod";
 import { decodeSecret, messageId, standardWebhooks } from "../signing/standard-webhooks.js";
+import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
 import { signWith, verifyWith, type Scheme } from "./signature.js";
 import { unixSeconds } from "./timestamp.js";
@@ -29,7 +30,7 @@ const scheme: Scheme<{ id: string; timestamp: string }> = { ...standardWebhooks,
 
 export const standard: Provider = {
   name: "standard",
-  secretEnv: "STANDARD_WEBHOOK_SECRET",
+  secretEnv: PROVIDER_ENV.standard.secret,
   keepHeaders: ["content-type", "user-agent", "webhook-id", "webhook-timestamp", "svix-id", "svix-timestamp"],
 
   verify: (request, options) => verifyWith(scheme, request, options),

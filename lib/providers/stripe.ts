@@ -3,6 +3,7 @@
 // while a secret rolls. Like stripe-node, only age is limited (300 s), not skew ahead.
 // https://docs.stripe.com/webhooks#verify-manually
 import { z } from "zod";
+import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, parseJson } from "./payload.js";
 import { signWith, verifyWith, type Scheme } from "./signature.js";
 import { unixSeconds } from "./timestamp.js";
@@ -45,7 +46,7 @@ const StripeEvent = z.looseObject({
 
 export const stripe: Provider = {
   name: "stripe",
-  secretEnv: "STRIPE_WEBHOOK_SECRET",
+  secretEnv: PROVIDER_ENV.stripe.secret,
   keepHeaders: ["content-type", "user-agent"],
 
   verify: (request, options) => verifyWith(scheme, request, options),

@@ -15,6 +15,7 @@
 // is the hash of what was signed, the sorted parameters (a form's parameters can be
 // reordered without touching the signature) or, for JSON, the body.
 import { z } from "zod";
+import { PROVIDER_ENV } from "../config/provider-env.js";
 import { answer } from "./answer.js";
 import { accepted, bodyIdentity, bodyText, formObject, parseForm, parseJson } from "./payload.js";
 import { decodeHex, only, sameBytes, sha256Hex, signWith, verifyWith, type Scheme, type Signed } from "./signature.js";
@@ -67,7 +68,7 @@ const scheme: Scheme<TwilioSigned> = {
 
 export const twilio: Provider = {
   name: "twilio",
-  secretEnv: "TWILIO_AUTH_TOKEN",
+  secretEnv: PROVIDER_ENV.twilio.secret,
   keepHeaders: ["content-type", "user-agent", IDEMPOTENCY],
 
   verify: (request, options) => verifyWith(scheme, request, options),

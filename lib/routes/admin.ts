@@ -2,13 +2,12 @@
 // overview the dashboard and `npx hookgate status` read. Dead letters and replay are
 // the delivery engine's routes (lib/routes/deliveries.ts).
 import { z } from "zod";
-import type { Gateway } from "../gateway.js";
 import { Rejection } from "../http/errors.js";
-import { inTimeRange, textParam } from "../http/params.js";
+import { inTimeRange, limitParam, textParam, timeParam } from "../http/params.js";
 import type { DeadLetterPage } from "../store/deliveries.js";
-import { snapshot, type Snapshot } from "../operations/metrics.js";
-import { operatorEndpoint, parseQuery, queryLimit, queryName, queryTime } from "../http/operator.js";
+import { snapshot, type Snapshot, type SnapshotSources } from "../operations/metrics.js";
 import type { EventCursor } from "../store/events.js";
+import { route } from "./route.js";
 
 const uuid = z.uuid({ error: "must be an event id (a UUID)" });
 
@@ -46,6 +45,9 @@ const cursor = z
     return decoded;
   });
 
+const queryName = textParam(200);
+const queryLimit = limitParam(500);
+
 export const eventsQuery = z
   .object({
     provider: queryName.optional(),
@@ -55,71 +57,54 @@ export const eventsQuery = z
       .optional(),
     // Not trimmed: a key is matched exactly as the provider's ids made it.
     dedup_key: textParam(4096, { trim: false }).optional(),
-    since: queryTime.optional(),
-    until: queryTime.optional(),
+    since: timeParam.optional(),
+    until: timeParam.optional(),
     limit: queryLimit.optional(),
     cursor: cursor.optional(),
   })
   .strict();
 
 /** GET /api/admin/events?provider=&type=&status=&dedup_key=&since=&until=&limit=&cursor= */
-export function eventsEndpoint(gateway?: () => Promise<Gateway>) {
-  return operatorEndpoint(
-    "admin/events",
-    ["GET"],
-    "ADMIN_TOKEN",
-    async (request, gw) => {
-      const q = parseQuery(eventsQuery, request);
-      const page = await gw.store.events.list(
-        { provider: q.provider, type: q.type, status: q.status, dedupKey: q.dedup_key, since: q.since, until: q.until },
-        { limit: q.limit ?? 50, after: q.cursor },
-      );
-      return Response.json({ items: page.items, next_cursor: page.next ? encodeCursor(page.next) : null });
-    },
-    gateway,
-  );
-}
+export const events = route(
+  { route: "admin/events", methods: ["GET"], auth: "ADMIN_TOKEN", query: eventsQuery },
+  async (gw, { query: q }) => {
+    const page = await gw.store.events.list(
+      { provider: q.provider, type: q.type, status: q.status, dedupKey: q.dedup_key, since: q.since, until: q.until },
+      { limit: q.limit ?? 50, after: q.cursor },
+    );
+    return Response.json({ items: page.items, next_cursor: page.next ? encodeCursor(page.next) : null });
+  },
+);
 
 /** GET /api/admin/event?id= : the event, its deliveries and every attempt. */
-export function eventEndpoint(gateway?: () => Promise<Gateway>) {
-  return operatorEndpoint(
-    "admin/event",
-    ["GET"],
-    "ADMIN_TOKEN",
-    async (request, gw) => {
-      const { id } = parseQuery(z.object({ id: uuid }).strict(), request);
-      const event = await gw.store.events.get(id);
-      if (!event) throw new Rejection("not_found", `no event ${id}`);
-      return Response.json(event);
-    },
-    gateway,
-  );
-}
+export const event = route(
+  { route: "admin/event", methods: ["GET"], auth: "ADMIN_TOKEN", query: z.object({ id: uuid }).strict() },
+  async (gw, { query: { id } }) => {
+    const event = await gw.store.events.get(id);
+    if (!event) throw new Rejection("not_found", `no event ${id}`);
+    return Response.json(event);
+  },
+);
 
 /** GET /api/admin/routing?task= | ?event= : the ClickUp routing decisions taken, newest first. */
-export function routingEndpoint(gateway?: () => Promise<Gateway>) {
-  const query = z
-    .object({ task: textParam(100).optional(), event: uuid.optional(), limit: queryLimit.optional() })
-    .strict()
-    .refine((q) => (q.task === undefined) !== (q.event === undefined), {
-      message: "give task (a ClickUp task id) or event (an event id)",
+const routingQuery = z
+  .object({ task: textParam(100).optional(), event: uuid.optional(), limit: queryLimit.optional() })
+  .strict()
+  .refine((q) => (q.task === undefined) !== (q.event === undefined), {
+    message: "give task (a ClickUp task id) or event (an event id)",
+  });
+
+export const routing = route(
+  { route: "admin/routing", methods: ["GET"], auth: "ADMIN_TOKEN", query: routingQuery },
+  async (gw, { query: q }) => {
+    const decisions = await gw.store.clickup.routingDecisions({
+      taskId: q.task,
+      eventId: q.event,
+      limit: q.limit ?? 20,
     });
-  return operatorEndpoint(
-    "admin/routing",
-    ["GET"],
-    "ADMIN_TOKEN",
-    async (request, gw) => {
-      const q = parseQuery(query, request);
-      const decisions = await gw.store.clickup.routingDecisions({
-        taskId: q.task,
-        eventId: q.event,
-        limit: q.limit ?? 20,
-      });
-      return Response.json({ decisions });
-    },
-    gateway,
-  );
-}
+    return Response.json({ decisions });
+  },
+);
 
 export interface Rejection24h {
   provider: string;
@@ -144,7 +129,7 @@ export interface Overview {
 }
 
 /** Everything the dashboard shows, in one object (four store calls, in parallel). */
-export async function overview(gateway: Gateway, now?: Date): Promise<Overview> {
+export async function overview(gateway: SnapshotSources, now?: Date): Promise<Overview> {
   const [metrics, deadLetters, latest] = await Promise.all([
     snapshot(gateway, now),
     gateway.store.deliveries.listDeadLetters({ limit: 20 }),
@@ -177,15 +162,7 @@ export async function overview(gateway: Gateway, now?: Date): Promise<Overview> 
 }
 
 /** GET /api/admin/overview : the dashboard's numbers as JSON. */
-export function overviewEndpoint(gateway?: () => Promise<Gateway>) {
-  return operatorEndpoint(
-    "admin/overview",
-    ["GET"],
-    "ADMIN_TOKEN",
-    async (request, gw) => {
-      parseQuery(z.object({}).strict(), request);
-      return Response.json(await overview(gw));
-    },
-    gateway,
-  );
-}
+export const overviewRoute = route(
+  { route: "admin/overview", methods: ["GET"], auth: "ADMIN_TOKEN", query: z.object({}).strict() },
+  async (gw) => Response.json(await overview(gw)),
+);

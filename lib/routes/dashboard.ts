@@ -6,25 +6,22 @@
 // style (by nonce) and requests to this origin.
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { Gateway } from "../gateway.js";
-import { requireBearer } from "../http/auth.js";
-import { endpoint, type Endpoint } from "../http/endpoint.js";
-import { sharedGateway } from "../gateway.js";
 import { overview, type Overview } from "./admin.js";
 import { destinationRates } from "../operations/metrics.js";
-import { parseQuery } from "../http/operator.js";
 import { duration, percent } from "../operations/watch.js";
+import { openingRoute } from "./route.js";
 
-export function dashboardEndpoint(gateway: () => Promise<Gateway> = sharedGateway): Endpoint {
-  const query = z.object({ panel: z.literal("1", { error: "must be 1" }).optional() }).strict();
-  return endpoint("admin/dashboard", ["GET"], async (request) => {
-    const { panel } = parseQuery(query, request);
-    if (!panel) return page();
-    const gw = await gateway();
-    requireBearer(request, gw.config.env.ADMIN_TOKEN, "ADMIN_TOKEN");
+const dashboardQuery = z.object({ panel: z.literal("1", { error: "must be 1" }).optional() }).strict();
+
+/** The page needs no app and no token; its panel (?panel=1) needs both. */
+export const dashboard = openingRoute(
+  { route: "admin/dashboard", methods: ["GET"], query: dashboardQuery },
+  async ({ query, authorize }) => {
+    if (!query.panel) return page();
+    const gw = await authorize("ADMIN_TOKEN");
     return new Response(renderPanel(await overview(gw)), { headers: { "content-type": "text/html; charset=utf-8" } });
-  });
-}
+  },
+);
 
 function page(): Response {
   const nonce = randomBytes(16).toString("base64");

@@ -1,28 +1,25 @@
 // Readiness: checks the store and KV, and says which transports and providers are
 // configured (names only, never a secret).
-import { sharedGateway, type Gateway } from "../gateway.js";
-import { endpoint, type Endpoint } from "../http/endpoint.js";
+import type { App } from "../app.js";
 import { errorFields } from "../observability/log.js";
 import { providers } from "../providers/catalog.js";
+import { route } from "./route.js";
 
-export function readiness(gateway: () => Promise<Gateway> = sharedGateway): Endpoint {
-  return endpoint("ready", ["GET", "HEAD"], async () => {
-    const gw = await gateway();
-    const [store, kv] = await Promise.all([check(() => gw.store.ping()), check(() => gw.kv.ping())]);
-    const ready = store.ok && kv.ok;
-    return Response.json(
-      {
-        ready,
-        store: { transport: gw.store.transport, ...store },
-        kv: { transport: gw.kv.transport, ...kv },
-        providers: Object.fromEntries(providers.map((p) => [p.name, providerState(gw, p.name)])),
-      },
-      { status: ready ? 200 : 503 },
-    );
-  });
-}
+export const ready = route({ route: "ready", methods: ["GET", "HEAD"] }, async (gw) => {
+  const [store, kv] = await Promise.all([check(() => gw.store.ping()), check(() => gw.kv.ping())]);
+  const ready = store.ok && kv.ok;
+  return Response.json(
+    {
+      ready,
+      store: { transport: gw.store.transport, ...store },
+      kv: { transport: gw.kv.transport, ...kv },
+      providers: Object.fromEntries(providers.map((p) => [p.name, providerState(gw, p.name)])),
+    },
+    { status: ready ? 200 : 503 },
+  );
+});
 
-function providerState(gw: Gateway, name: string): string {
+function providerState(gw: App, name: string): string {
   if ((gw.config.secrets[name]?.length ?? 0) > 0) return "configured";
   return gw.config.allowUnsigned[name] ? "configured (unsigned allowed)" : "not configured";
 }

@@ -1,6 +1,7 @@
 // The shape of hookgate.routes.ts, the one file a deploying team edits to say which
 // events go where. Plain typed values; lib/routing/table.ts checks them at start.
 import type { Env } from "../config/env.js";
+import type { Store } from "../store/store.js";
 import type { BreakerPolicy } from "./policy.js";
 import type { ActionDestination } from "../destinations/contract.js";
 import type { RetryPolicy } from "./policy.js";
@@ -67,6 +68,8 @@ export interface RoutingDefinition {
 export interface RoutingContext {
   /** The parsed environment (lib/config/env.ts): declare a variable there to use it here. */
   env: Env;
+  /** The app's store, for an action that reads or records (the ClickUp router's directory). */
+  store: Store;
 }
 
 export type RoutingFile = RoutingDefinition | ((context: RoutingContext) => RoutingDefinition);

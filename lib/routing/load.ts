@@ -2,9 +2,10 @@
 // (and any action it pulls in) loads once per instance, after the config.
 import type { Config } from "../config/env.js";
 import { providers } from "../providers/catalog.js";
+import type { Store } from "../store/store.js";
 import { compileRouting, type Routing } from "./table.js";
 
-export async function loadRouting(config: Config): Promise<Routing> {
+export async function loadRouting(config: Config, store: Store): Promise<Routing> {
   const { default: file } = await import("../../hookgate.routes.js");
-  return compileRouting(file, { env: config.env, providers: providers.map((p) => p.name) });
+  return compileRouting(file, { env: config.env, providers: providers.map((p) => p.name), store });
 }

@@ -10,7 +10,8 @@ import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./policy.js";
 import { signingKey } from "../signing/standard-webhooks.js";
 import { errorFields, log } from "../observability/log.js";
 import type { ProviderEvent } from "../providers/types.js";
-import type { DestinationDefinition, RouteDefinition, RoutingFile } from "./define.js";
+import type { Store } from "../store/store.js";
+import type { DestinationDefinition, RouteDefinition, RoutingContext, RoutingFile } from "./define.js";
 import type { Router } from "./router.js";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -125,6 +126,8 @@ export interface CompileOptions {
   providers: readonly string[];
   /** Where the definition came from, for messages. */
   source?: string;
+  /** The store the routing file's actions use; only a file that asks for it needs one. */
+  store?: Store;
 }
 
 /** Checks and compiles a routing file; throws a ConfigError listing every problem. */
@@ -133,7 +136,7 @@ export function compileRouting(file: RoutingFile, options: CompileOptions): Rout
   const problems: string[] = [];
   let definition;
   try {
-    definition = typeof file === "function" ? file({ env: options.env }) : file;
+    definition = typeof file === "function" ? file(routingContext(options)) : file;
   } catch (error) {
     throw new ConfigError(
       `invalid routes in ${source}: the routing function threw: ${String(errorFields(error).error_message ?? error)}`,
@@ -192,6 +195,20 @@ export function compileRouting(file: RoutingFile, options: CompileOptions): Rout
   if (problems.length > 0) throw new ConfigError(`invalid routes in ${source}: ${problems.join("; ")}`);
   return { route: router(routes), destinations };
 }
+
+function routingContext({ env, store }: CompileOptions): RoutingContext {
+  return { env, store: store ?? noStore };
+}
+
+/**
+ * The store of a compile that was given none (checking a routing file, pure tests): an
+ * action may hold it, and fails saying so the moment it uses it.
+ */
+const noStore = new Proxy({} as Store, {
+  get(_, key) {
+    throw new Error(`compileRouting was given no store, and an action used it (store.${String(key)})`);
+  },
+});
 
 function compileDestination(
   name: string,

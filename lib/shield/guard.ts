@@ -3,13 +3,13 @@
 // answer (401, or 429 once the IP is over its failure limit); and, for any rejected
 // request, the bookkeeping after the answer (failure count, KV tally, alert, sampled
 // record). Every failed verification counts toward the alert, whatever it was answered.
-import { alertsFor } from "../alerts/index.js";
 import type { Alerts } from "../alerts/alerts.js";
-import type { Gateway } from "../gateway.js";
-import { after } from "../http/after.js";
+import type { Env } from "../config/env.js";
 import type { RequestContext } from "../http/endpoint.js";
 import { Rejection, toRejection } from "../http/errors.js";
-import { readBody } from "../ingest/body.js";
+import type { Kv } from "../kv/port.js";
+import { readBody } from "../http/body.js";
+import type { Store } from "../store/store.js";
 import { clientIpReader, type ClientIp } from "./client-ip.js";
 import { createLimits, limitedHeaders, limitsConfig, type Admission, type Limits } from "./limits.js";
 import { createRejections, rejectionsConfig, type Rejections } from "./rejections.js";
@@ -108,7 +108,7 @@ export function createShield(parts: {
           // 429s before verification are booked in batches; a failure is booked each time.
           const count = rejection.kind === "rate_limited" && !signatureFailure ? limitedToBook(ip) : 1;
           if (count === 0) return answered;
-          after("rejection", async () => {
+          context.after("rejection", async () => {
             await Promise.all([
               // An IP already over its failure limit needs no further counting to stay there.
               rejection.kind === "unauthorized"
@@ -150,36 +150,16 @@ function enforce(admission: Admission, context: RequestContext, now: () => numbe
   }
 }
 
-const byGateway = new WeakMap<Gateway, Promise<Shield>>();
-
-/** The gateway's shield, built once from its config and KV. */
-export function shieldFor(gateway: Gateway): Promise<Shield> {
-  let shield = byGateway.get(gateway);
-  if (!shield) {
-    shield = buildShield(gateway);
-    byGateway.set(gateway, shield);
-    shield.catch(() => byGateway.delete(gateway));
-  }
-  return shield;
-}
-
-/** Makes `shield` the one this gateway uses (tests: an injected clock). */
-export function useShield(gateway: Gateway, shield: Shield): void {
-  byGateway.set(gateway, Promise.resolve(shield));
-}
-
-export async function buildShield(
-  gateway: Gateway,
-  options: { now?: () => number; alerts?: Alerts } = {},
-): Promise<Shield> {
-  const env = gateway.config.env;
-  const limits = await createLimits(gateway.kv, limitsConfig(env), options.now);
-  const rejections = createRejections({
-    kv: gateway.kv,
-    store: gateway.store.rejections,
-    alerts: options.alerts ?? alertsFor(gateway),
-    config: rejectionsConfig(env),
-    now: options.now,
-  });
-  return createShield({ limits, rejections, clientIp: clientIpReader(env), now: options.now });
+/** The shield of a deployment: its limits and rejection records from the environment. */
+export async function openShield(parts: {
+  env: Env;
+  kv: Kv;
+  store: Pick<Store, "rejections">;
+  alerts: Alerts;
+  now?: () => number;
+}): Promise<Shield> {
+  const { env, kv, store, alerts, now } = parts;
+  const limits = await createLimits(kv, limitsConfig(env), now);
+  const rejections = createRejections({ kv, store: store.rejections, alerts, config: rejectionsConfig(env), now });
+  return createShield({ limits, rejections, clientIp: clientIpReader(env), now });
 }

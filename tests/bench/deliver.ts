@@ -9,8 +9,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import postgres from "postgres";
 import { loadConfig } from "../../lib/config/env.js";
-import { DEFAULT_CONCURRENCY, DEFAULT_LANES, deliveryEngine } from "../../lib/delivery/engine.js";
-import { openGateway } from "../../lib/gateway.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_LANES } from "../../lib/delivery/engine.js";
+import { openApp } from "../../lib/app.js";
 import { memoryKv } from "../../lib/kv/memory.js";
 import { forward } from "../../lib/routing/define.js";
 import { compileRouting } from "../../lib/routing/table.js";
@@ -100,8 +100,8 @@ async function main(): Promise<void> {
       },
       { env: config.env, providers: [] },
     );
-    const gateway = await openGateway(config, { store: createStore(counted), kv: memoryKv(), routing });
-    const worker = deliveryEngine(gateway);
+    const gateway = await openApp(config, { store: createStore(counted), kv: memoryKv(), routing });
+    const worker = await gateway.engine();
 
     const started = performance.now();
     const report = await worker.drain({ concurrency: CONCURRENCY, lanes: LANES });

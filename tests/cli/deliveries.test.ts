@@ -5,10 +5,11 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../lib/cli/main.js";
 import type { Io } from "../../lib/cli/command.js";
-import { deadLettersEndpoint, deliveryEndpoint, replayEndpoint } from "../../lib/routes/deliveries.js";
-import type { Gateway } from "../../lib/gateway.js";
+import { deadLetters, delivery, replay } from "../../lib/routes/deliveries.js";
+import type { App } from "../../lib/app.js";
 import { forward } from "../../lib/routing/define.js";
-import { engine, receiver, routedGateway, SECRET, seedDue, type Receiver } from "../delivery/support.js";
+import { engine, receiver, SECRET, seedDue, type Receiver } from "../delivery/support.js";
+import { endpointOf, testApp } from "../support/app.js";
 
 const ADMIN_TOKEN = "admin-token-0123456789";
 
@@ -20,27 +21,29 @@ function io(env: Record<string, string>) {
 }
 
 describe("the hookgate CLI", () => {
-  let gateway: Gateway;
+  let gateway: App;
   let target: Receiver;
   let server: ReturnType<typeof serve>;
   let env: Record<string, string>;
 
   beforeAll(async () => {
     target = await receiver(() => ({ status: 410 }));
-    gateway = await routedGateway(
+    gateway = await testApp(
+      { ADMIN_TOKEN },
       {
-        destinations: { agent: forward({ url: target.url, secret: SECRET }) },
-        routes: [{ provider: "clickup", to: ["agent"] }],
+        routes: {
+          destinations: { agent: forward({ url: target.url, secret: SECRET }) },
+          routes: [{ provider: "clickup", to: ["agent"] }],
+        },
       },
-      { env: { ADMIN_TOKEN } },
     );
     await seedDue(gateway.store, ["agent"], 3);
     await engine(gateway).drain();
     const gw = async () => gateway;
     const routes = new Map([
-      ["/api/admin/dead-letters", deadLettersEndpoint(gw)],
-      ["/api/admin/delivery", deliveryEndpoint(gw)],
-      ["/api/admin/replay", replayEndpoint(gw)],
+      ["/api/admin/dead-letters", endpointOf(deadLetters, gw)],
+      ["/api/admin/delivery", endpointOf(delivery, gw)],
+      ["/api/admin/replay", endpointOf(replay, gw)],
     ]);
     server = serve({ port: 0, hostname: "127.0.0.1", fetch: (r) => routes.get(new URL(r.url).pathname)!.fetch(r) });
     await new Promise((resolve) => server.once("listening", resolve));

@@ -5,10 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../lib/cli/main.js";
-import type { Gateway } from "../../lib/gateway.js";
-import { eventEndpoint, eventsEndpoint, overviewEndpoint, routingEndpoint } from "../../lib/routes/admin.js";
+import type { App } from "../../lib/app.js";
+import * as admin from "../../lib/routes/admin.js";
 import { pgliteRpc } from "../../lib/store/pglite.js";
 import { seedSql, seededGateway, serveRoutes } from "../operations/harness.js";
+import { endpointOf } from "../support/app.js";
 
 const ADMIN_TOKEN = "admin-token-for-the-cli-012345";
 
@@ -24,7 +25,7 @@ async function run(argv: string[], env: Record<string, string | undefined>) {
 }
 
 describe("against a deployment (HOOKGATE_URL, ADMIN_TOKEN)", () => {
-  let gateway: Gateway;
+  let gateway: App;
   let server: { base: string; close(): Promise<void> };
   let env: Record<string, string>;
 
@@ -32,10 +33,10 @@ describe("against a deployment (HOOKGATE_URL, ADMIN_TOKEN)", () => {
     ({ gateway } = await seededGateway({ ADMIN_TOKEN }));
     const open = async () => gateway;
     server = await serveRoutes({
-      "/api/admin/overview": overviewEndpoint(open),
-      "/api/admin/events": eventsEndpoint(open),
-      "/api/admin/event": eventEndpoint(open),
-      "/api/admin/routing": routingEndpoint(open),
+      "/api/admin/overview": endpointOf(admin.overviewRoute, open),
+      "/api/admin/events": endpointOf(admin.events, open),
+      "/api/admin/event": endpointOf(admin.event, open),
+      "/api/admin/routing": endpointOf(admin.routing, open),
     });
     env = { HOOKGATE_URL: server.base, ADMIN_TOKEN };
   });

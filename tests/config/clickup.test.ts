@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../lib/config/env.js";
 import { loadRouting } from "../../lib/routing/load.js";
 import { clickupRoutingSettings } from "../../lib/destinations/clickup/settings.js";
+import { memoryStore } from "../support/app.js";
 
 describe("ClickUp routing configuration", () => {
   it.each([
@@ -25,11 +26,15 @@ describe("ClickUp routing configuration", () => {
   });
 
   it("registers the router in hookgate.routes.ts only when lists are routed", async () => {
-    const off = await loadRouting(loadConfig({}));
+    const store = await memoryStore();
+    const off = await loadRouting(loadConfig({}), store);
     expect(off.destinations.has("clickup-router")).toBe(false);
     expect(off.route("clickup", { dedupKey: "k", type: "taskCreated", payload: {} })).toEqual([]);
 
-    const on = await loadRouting(loadConfig({ CLICKUP_ROUTED_LIST_IDS: "162641062", CLICKUP_API_TOKEN: "pk_1" }));
+    const on = await loadRouting(
+      loadConfig({ CLICKUP_ROUTED_LIST_IDS: "162641062", CLICKUP_API_TOKEN: "pk_1" }),
+      store,
+    );
     expect(on.destinations.get("clickup-router")).toMatchObject({ kind: "action" });
     const created = {
       event: "taskCreated",
@@ -41,5 +46,6 @@ describe("ClickUp routing configuration", () => {
     expect(
       on.route("clickup", { dedupKey: "k", type: "taskDeleted", payload: { ...created, event: "taskDeleted" } }),
     ).toEqual([]);
+    await store.close();
   });
 });

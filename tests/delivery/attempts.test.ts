@@ -3,8 +3,9 @@
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { forward } from "../../lib/routing/define.js";
-import { onDeliverySignal, type DeliverySignal } from "../../lib/delivery/signals.js";
-import { engine, manualClock, receiver, refusingUrl, routedGateway, SECRET, seedDue, type Answer } from "./support.js";
+import type { DeliverySignal } from "../../lib/delivery/signals.js";
+import { engine, manualClock, receiver, refusingUrl, SECRET, seedDue, type Answer } from "./support.js";
+import { testApp } from "../support/app.js";
 
 const cleanup: (() => unknown)[] = [];
 afterEach(async () => {
@@ -14,15 +15,21 @@ afterEach(async () => {
 async function setup(answer: (n: number) => Answer, destination: Partial<Parameters<typeof forward>[0]> = {}) {
   const target = await receiver((_, n) => answer(n));
   cleanup.push(() => target.close());
-  const gateway = await routedGateway({
-    destinations: { downstream: forward({ url: target.url, secret: SECRET, ...destination }) },
-    routes: [{ provider: "clickup", to: ["downstream"] }],
-  });
+  const gateway = await testApp(
+    {},
+    {
+      routes: {
+        destinations: { downstream: forward({ url: target.url, secret: SECRET, ...destination }) },
+        routes: [{ provider: "clickup", to: ["downstream"] }],
+      },
+    },
+  );
   cleanup.push(() => gateway.close());
   const clock = manualClock();
   const signals: DeliverySignal[] = [];
-  cleanup.push(onDeliverySignal((signal) => void signals.push(signal)));
-  return { target, gateway, clock, signals, worker: engine(gateway, { clock: clock.now }) };
+  const worker = engine(gateway, { clock: clock.now });
+  worker.signals.on((signal) => void signals.push(signal));
+  return { target, gateway, clock, signals, worker };
 }
 
 describe("an HTTP forward", () => {
@@ -155,12 +162,15 @@ describe("an HTTP forward", () => {
   it("retries a refused connection, and dead-letters it when the schedule runs out", async () => {
     const { gateway, clock } = await setup(() => ({ status: 200 }));
     const url = await refusingUrl();
-    const refused = await routedGateway(
+    const refused = await testApp(
+      {},
       {
-        destinations: { down: forward({ url, secret: SECRET, retry: { schedule: [0, 1000, 1000] } }) },
-        routes: [{ provider: "clickup", to: ["down"] }],
+        routes: {
+          destinations: { down: forward({ url, secret: SECRET, retry: { schedule: [0, 1000, 1000] } }) },
+          routes: [{ provider: "clickup", to: ["down"] }],
+        },
+        store: gateway.store,
       },
-      { store: gateway.store },
     );
     cleanup.push(() => refused.kv.close());
     const refusedWorker = engine(refused, { clock: clock.now });

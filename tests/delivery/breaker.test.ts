@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kvBreaker, shouldOpen, type Breaker } from "../../lib/delivery/breaker.js";
 import { DEFAULT_BREAKER_POLICY } from "../../lib/routing/policy.js";
-import { onDeliverySignal, type DeliverySignal } from "../../lib/delivery/signals.js";
+import { deliverySignals, type DeliverySignal } from "../../lib/delivery/signals.js";
 import { memoryKv } from "../../lib/kv/memory.js";
 import type { Kv } from "../../lib/kv/port.js";
 import { redisKv } from "../../lib/kv/redis.js";
@@ -35,10 +35,12 @@ describe("shouldOpen", () => {
 async function opensForBothWithOneProbe(kvA: Kv, kvB: Kv, prefix: string) {
   const clock = manualClock();
   const signals: DeliverySignal[] = [];
-  const stop = onDeliverySignal((signal) => void signals.push(signal));
+  // One sink for both instances' signals: the opening is announced by one of them only.
+  const sink = deliverySignals();
+  const stop = sink.on((signal) => void signals.push(signal));
   try {
-    const a: Breaker = kvBreaker(kvA, { prefix, clock: clock.now });
-    const b: Breaker = kvBreaker(kvB, { prefix, clock: clock.now });
+    const a: Breaker = kvBreaker(kvA, { prefix, clock: clock.now, signals: sink });
+    const b: Breaker = kvBreaker(kvB, { prefix, clock: clock.now, signals: sink });
 
     await a.report("svc", policy, { state: "closed" }, [false, false, true, false, false]);
     expect(await b.admit("svc", policy, probeTtl)).toEqual({ state: "closed" });
@@ -81,11 +83,12 @@ describe("the breaker in KV", () => {
   it("opens on the failure rate of its window, announcing why", async () => {
     const clock = manualClock(new Date(Math.ceil(Date.now() / 60_000) * 60_000 + 1_000));
     const signals: DeliverySignal[] = [];
-    const stop = onDeliverySignal((signal) => void signals.push(signal));
+    const sink = deliverySignals();
+    const stop = sink.on((signal) => void signals.push(signal));
     try {
       const breaker = kvBreaker(
         memoryKv(() => clock.now().getTime()),
-        { prefix: "rate:", clock: clock.now },
+        { prefix: "rate:", clock: clock.now, signals: sink },
       );
       // Every other attempt fails: never 5 in a row, but half of 20 in the window.
       const alternating = Array.from({ length: 18 }, (_, i) => i % 2 === 0);

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DeliveryStore } from "../../lib/store/deliveries.js";
 import type { Store } from "../../lib/store/store.js";
-import { memoryStore } from "../support/gateway.js";
+import { memoryStore } from "../support/app.js";
 import { seedDue } from "./support.js";
 
 describe("leases", () => {

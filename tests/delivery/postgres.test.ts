@@ -4,11 +4,12 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LEASE_SECONDS } from "../../lib/delivery/engine.js";
-import type { Gateway } from "../../lib/gateway.js";
+import type { App } from "../../lib/app.js";
 import { forward } from "../../lib/routing/define.js";
 import { DATABASE_URL, freshDatabase, postgresStore, type TestDatabase } from "../support/postgres.js";
 import { replayThousand } from "./scenarios.js";
-import { engine, manualClock, receiver, routedGateway, SECRET, seedDue } from "./support.js";
+import { engine, manualClock, receiver, SECRET, seedDue } from "./support.js";
+import { testApp } from "../support/app.js";
 
 describe.skipIf(!DATABASE_URL)("delivery on real PostgreSQL", () => {
   let db: TestDatabase;
@@ -19,13 +20,16 @@ describe.skipIf(!DATABASE_URL)("delivery on real PostgreSQL", () => {
     await db?.drop();
   });
 
-  async function gatewayTo(url: string, destination = "downstream"): Promise<Gateway> {
-    return routedGateway(
+  async function gatewayTo(url: string, destination = "downstream"): Promise<App> {
+    return testApp(
+      {},
       {
-        destinations: { [destination]: forward({ url, secret: SECRET }) },
-        routes: [{ provider: "clickup", to: [destination] }],
+        routes: {
+          destinations: { [destination]: forward({ url, secret: SECRET }) },
+          routes: [{ provider: "clickup", to: [destination] }],
+        },
+        store: postgresStore(db.url, 10),
       },
-      { store: postgresStore(db.url, 10) },
     );
   }
 

@@ -5,16 +5,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../lib/config/env.js";
 import type { ActionDestination } from "../../lib/destinations/contract.js";
 import { settled } from "../../lib/http/after.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { setLogLevel } from "../../lib/observability/log.js";
 import { chatwoot } from "../../lib/providers/chatwoot.js";
 import { clickup } from "../../lib/providers/clickup.js";
 import { forward, type RoutingDefinition } from "../../lib/routing/define.js";
 import { compileRouting } from "../../lib/routing/table.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { sample, signedRequest } from "../support/requests.js";
 import routes from "../../hookgate.routes.js";
-import { receiver, routedGateway, SECRET } from "./support.js";
+import { receiver, SECRET } from "./support.js";
 
 setLogLevel("silent");
 const env = loadConfig({}).env;
@@ -235,7 +235,7 @@ describe("hookgate.routes.ts", () => {
   it("forwards Chatwoot message_created and conversation_status_changed to the agent, right after the answer", async () => {
     const agent = await receiver();
     cleanup.push(() => agent.close());
-    const gateway = await testGateway({
+    const gateway = await testApp({
       CHATWOOT_WEBHOOK_SECRET: "cw-secret",
       AGENT_SDK_URL: agent.url,
       AGENT_SDK_SECRET: SECRET,
@@ -247,7 +247,7 @@ describe("hookgate.routes.ts", () => {
     for (const name of ["message_created.json", "conversation_status_changed.json"]) {
       const body = sample("chatwoot", name);
       bodies.push(body);
-      const response = await webhook(chatwoot, async () => gateway).fetch(
+      const response = await endpointOf(webhook(chatwoot), async () => gateway).fetch(
         signedRequest(chatwoot, { secret: "cw-secret", body }),
       );
       expect(response.status).toBe(200);
@@ -270,13 +270,18 @@ describe("hookgate.routes.ts", () => {
   it("leaves a failed immediate attempt to the cron, already scheduled", async () => {
     const down = await receiver(() => ({ status: 503 }));
     cleanup.push(() => down.close());
-    const gateway = await routedGateway(
-      { destinations: { d: forward({ url: down.url, secret: SECRET }) }, routes: [{ provider: "clickup", to: ["d"] }] },
-      { env: { CLICKUP_WEBHOOK_SECRET: "cu-secret" } },
+    const gateway = await testApp(
+      { CLICKUP_WEBHOOK_SECRET: "cu-secret" },
+      {
+        routes: {
+          destinations: { d: forward({ url: down.url, secret: SECRET }) },
+          routes: [{ provider: "clickup", to: ["d"] }],
+        },
+      },
     );
     cleanup.push(() => gateway.close());
     const request = signedRequest(clickup, { secret: "cu-secret", body: sample("clickup", "taskCreated.json") });
-    expect((await webhook(clickup, async () => gateway).fetch(request)).status).toBe(200);
+    expect((await endpointOf(webhook(clickup), async () => gateway).fetch(request)).status).toBe(200);
     await settled();
     expect(down.requests).toHaveLength(1);
     expect(await gateway.store.deliveries.get(1)).toMatchObject({

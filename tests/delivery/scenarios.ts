@@ -1,19 +1,24 @@
 // Scenarios run on more than one store.
 import { expect } from "vitest";
-import type { Gateway } from "../../lib/gateway.js";
+import type { App } from "../../lib/app.js";
 import { forward } from "../../lib/routing/define.js";
-import { engine, receiver, routedGateway, SECRET, seedDue } from "./support.js";
+import { engine, receiver, SECRET, seedDue } from "./support.js";
+import { testApp } from "../support/app.js";
 
 /** Run on PGlite (replay.test.ts) and real PostgreSQL (postgres.test.ts): 1,000 deliveries die on a 410, are replayed, and arrive once each. */
-export async function replayThousand(base: Gateway): Promise<void> {
+export async function replayThousand(base: App): Promise<void> {
   let gone = true;
   const target = await receiver(() => (gone ? { status: 410 } : { status: 200 }));
-  const gateway = await routedGateway(
+  const gateway = await testApp(
+    {},
     {
-      destinations: { bulk: forward({ url: target.url, secret: SECRET }) },
-      routes: [{ provider: "clickup", to: ["bulk"] }],
+      routes: {
+        destinations: { bulk: forward({ url: target.url, secret: SECRET }) },
+        routes: [{ provider: "clickup", to: ["bulk"] }],
+      },
+      store: base.store,
+      kv: base.kv,
     },
-    { store: base.store, kv: base.kv },
   );
   try {
     const worker = engine(gateway);

@@ -1,15 +1,12 @@
-// Real local HTTP receivers and routed gateways for the delivery tests.
+// Real local HTTP receivers, a hand-moved clock and engines on an app's parts for the
+// delivery tests (apps come from tests/support/app.ts).
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { loadConfig } from "../../lib/config/env.js";
-import { deliveryEngine, type EngineOptions } from "../../lib/delivery/engine.js";
-import { openGateway, type Gateway, type GatewayParts } from "../../lib/gateway.js";
-import { memoryKv } from "../../lib/kv/memory.js";
-import { providers } from "../../lib/providers/catalog.js";
-import type { RoutingDefinition } from "../../lib/routing/define.js";
-import { compileRouting } from "../../lib/routing/table.js";
+import type { App } from "../../lib/app.js";
+import { kvBreaker } from "../../lib/delivery/breaker.js";
+import { deliveryEngine } from "../../lib/delivery/engine.js";
+import { deliverySignals } from "../../lib/delivery/signals.js";
 import type { Store } from "../../lib/store/store.js";
-import { memoryStore } from "../support/gateway.js";
 
 export const SECRET = "whsec_" + Buffer.alloc(32, 42).toString("base64");
 
@@ -75,17 +72,6 @@ export async function refusingUrl(): Promise<string> {
   return `http://127.0.0.1:${port}/hook`;
 }
 
-/** A gateway whose routes are `definition` (providers: the real catalog). */
-export async function routedGateway(
-  definition: RoutingDefinition,
-  parts: GatewayParts & { env?: Record<string, string> } = {},
-): Promise<Gateway> {
-  const config = loadConfig({ LOG_LEVEL: "silent", ...parts.env });
-  const routing = compileRouting(definition, { env: config.env, providers: providers.map((p) => p.name) });
-  const store: Store = parts.store ?? (await memoryStore());
-  return openGateway(config, { kv: parts.kv ?? memoryKv(), ...parts, store, routing });
-}
-
 /** A clock tests move by hand. */
 export function manualClock(start = new Date(Date.now() + 1_000)) {
   let now = start.getTime();
@@ -97,11 +83,21 @@ export function manualClock(start = new Date(Date.now() + 1_000)) {
   };
 }
 
-export function engine(gateway: Gateway, options: EngineOptions = {}) {
-  return deliveryEngine(gateway, {
+/**
+ * An engine of its own on the app's store, KV and destinations: fixed jitter, its own
+ * signals, and a breaker under a fresh key prefix (each engine starts with every
+ * breaker closed) unless `breakerPrefix` names one ("hookgate:" is the app engine's).
+ */
+export function engine(app: App, options: { clock?: () => Date; breakerPrefix?: string } = {}) {
+  const signals = deliverySignals();
+  const prefix = options.breakerPrefix ?? `t${Math.random().toString(36).slice(2)}:`;
+  return deliveryEngine({
+    deliveries: app.store.deliveries,
+    breaker: kvBreaker(app.kv, { prefix, clock: options.clock, signals }),
+    destinations: app.routing.destinations,
+    signals,
+    clock: options.clock,
     random: () => 0.5,
-    kvPrefix: `t${Math.random().toString(36).slice(2)}:`,
-    ...options,
   });
 }
 

@@ -2,20 +2,17 @@
 // a signed request is answered (replay protection: the store's unique key decides).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settled } from "../../lib/http/after.js";
-import type { Gateway } from "../../lib/gateway.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
+import type { App } from "../../lib/app.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { clickup } from "../../lib/providers/clickup.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { fileStore, forgedRequest, SECRET, validRequest } from "../support/kvs.js";
 
-let gateway: Gateway;
-let conflicts: Gateway;
+let gateway: App;
+let conflicts: App;
 beforeAll(async () => {
-  gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: SECRET }, { store: await fileStore() });
-  conflicts = await testGateway(
-    { CLICKUP_WEBHOOK_SECRET: SECRET, DUPLICATE_STATUS: "409" },
-    { store: await fileStore() },
-  );
+  gateway = await testApp({ CLICKUP_WEBHOOK_SECRET: SECRET }, { store: await fileStore() });
+  conflicts = await testApp({ CLICKUP_WEBHOOK_SECRET: SECRET, DUPLICATE_STATUS: "409" }, { store: await fileStore() });
 });
 afterAll(async () => {
   await settled();
@@ -23,7 +20,7 @@ afterAll(async () => {
   await conflicts.close();
 });
 
-const fn = () => webhook(clickup, async () => gateway);
+const fn = () => endpointOf(webhook(clickup), async () => gateway);
 
 describe("every answer", () => {
   it.each([
@@ -66,10 +63,10 @@ describe("replay protection", () => {
   it("DUPLICATE_STATUS=409 answers a replay 409, with the original event id", async () => {
     const request = validRequest("198.51.100.34");
     const replay = request.clone();
-    const first = await webhook(clickup, async () => conflicts).fetch(request);
+    const first = await endpointOf(webhook(clickup), async () => conflicts).fetch(request);
     expect(first.status).toBe(200);
     const { id } = (await first.json()) as { id: string };
-    const again = await webhook(clickup, async () => conflicts).fetch(replay);
+    const again = await endpointOf(webhook(clickup), async () => conflicts).fetch(replay);
     expect(again.status).toBe(409);
     expect(await again.json()).toEqual({ id, duplicate: true });
   });

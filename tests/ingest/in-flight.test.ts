@@ -5,14 +5,13 @@
 // Regression: "held requests pile up without limit" (issue 13: +50 MB RSS for ~2,000
 // requests waiting on an unreachable database).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "../../lib/gateway.js";
+import type { App } from "../../lib/app.js";
 import { settled } from "../../lib/http/after.js";
 import type { Endpoint } from "../../lib/http/endpoint.js";
-import { inFlightFor } from "../../lib/ingest/in-flight.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { standard } from "../../lib/providers/standard.js";
 import type { Store } from "../../lib/store/store.js";
-import { memoryStore, testGateway } from "../support/gateway.js";
+import { endpointOf, memoryStore, testApp } from "../support/app.js";
 import { signedRequest } from "../support/requests.js";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -29,7 +28,7 @@ function heldStore(store: Store): { store: Store; release(): void } {
 }
 
 describe("the in-flight cap", () => {
-  let gateway: Gateway;
+  let gateway: App;
   let hook: Endpoint;
   let hold: { store: Store; release(): void };
   let n = 0;
@@ -40,7 +39,7 @@ describe("the in-flight cap", () => {
 
   beforeAll(async () => {
     hold = heldStore(await memoryStore());
-    gateway = await testGateway(
+    gateway = await testApp(
       {
         STANDARD_WEBHOOK_SECRET: SECRET,
         HOOKGATE_MAX_IN_FLIGHT: String(CAP),
@@ -49,7 +48,7 @@ describe("the in-flight cap", () => {
       },
       { store: hold.store, route: () => [] },
     );
-    hook = webhook(standard, async () => gateway);
+    hook = endpointOf(webhook(standard), async () => gateway);
   });
 
   afterAll(async () => {
@@ -62,7 +61,7 @@ describe("the in-flight cap", () => {
     let heldAnswered = 0;
     const held = Array.from({ length: CAP }, () => send().finally(() => (heldAnswered += 1)));
     // Let the held requests reach the store.
-    while (inFlightFor(gateway).count < CAP) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (gateway.inFlight.count < CAP) await new Promise((resolve) => setTimeout(resolve, 5));
 
     const extra = await Promise.all([send(), send()]);
     // Answered while the store still holds every request that got in.
@@ -76,7 +75,7 @@ describe("the in-flight cap", () => {
     hold.release();
     const answers = await Promise.all(held);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
-    expect(inFlightFor(gateway).count).toBe(0);
+    expect(gateway.inFlight.count).toBe(0);
   });
 
   it("gives every place back, refusals included, so the cap never fills by itself", async () => {
@@ -87,7 +86,7 @@ describe("the in-flight cap", () => {
       );
       expect(refused.map((r) => r.status)).toEqual([401, 401, 401]);
     }
-    expect(inFlightFor(gateway).count).toBe(0);
+    expect(gateway.inFlight.count).toBe(0);
     const accepted = await Promise.all(Array.from({ length: CAP }, () => send()));
     expect(accepted.map((r) => r.status)).toEqual([200, 200, 200]);
   });

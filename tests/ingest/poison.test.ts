@@ -7,11 +7,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settled } from "../../lib/http/after.js";
 import type { Endpoint } from "../../lib/http/endpoint.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { providers } from "../../lib/providers/catalog.js";
 import type { Provider } from "../../lib/providers/types.js";
-import type { Gateway } from "../../lib/gateway.js";
-import { testGateway } from "../support/gateway.js";
+import type { App } from "../../lib/app.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { sample, signedRequest } from "../support/requests.js";
 import { targets, type Target } from "../operations/harness.js";
 import { SAMPLE_FOR } from "../providers/samples.js";
@@ -101,16 +101,16 @@ function poisoned(provider: Provider, poison: Poison): { body: Uint8Array; id: s
 
 describe.each(targets.map((t) => [t.name, t] as const))("poison events on %s", (_, factory) => {
   let target: Target;
-  let gateway: Gateway;
+  let gateway: App;
   const functions = new Map<string, Endpoint>();
 
   beforeAll(async () => {
     target = await factory.open();
-    gateway = await testGateway(env, { store: target.store });
+    gateway = await testApp(env, { store: target.store });
     for (const provider of JSON_PROVIDERS)
       functions.set(
         provider.name,
-        webhook(provider, async () => gateway),
+        endpointOf(webhook(provider), async () => gateway),
       );
   });
   afterAll(async () => {

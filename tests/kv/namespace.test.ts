@@ -5,14 +5,13 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { alertsFor, alertsFromConfig } from "../../lib/alerts/index.js";
 import { loadConfig } from "../../lib/config/env.js";
-import { openGateway, type Gateway } from "../../lib/gateway.js";
+import { openApp, type App } from "../../lib/app.js";
 import { settled } from "../../lib/http/after.js";
 import { memoryKv } from "../../lib/kv/memory.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { clickup } from "../../lib/providers/clickup.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { startSlackApi } from "../support/slack-api.js";
 import { fileStore, REDIS_URL, SECRET, validRequest } from "../support/kvs.js";
 
@@ -59,7 +58,7 @@ describe("the default KV prefix is the deployment's", () => {
 describe.skipIf(!REDIS_URL)("two gateways on one real Redis, with different prefixes", () => {
   const run = randomUUID().slice(0, 8);
   const prefixes = [`test-${run}-staging:`, `test-${run}-production:`];
-  const opened: Gateway[] = [];
+  const opened: App[] = [];
   const redis = REDIS_URL ? new Redis(REDIS_URL) : undefined;
 
   afterAll(async () => {
@@ -72,7 +71,7 @@ describe.skipIf(!REDIS_URL)("two gateways on one real Redis, with different pref
     redis?.disconnect();
   });
 
-  async function gateway(prefix: string, env: Record<string, string> = {}): Promise<Gateway> {
+  async function gateway(prefix: string, env: Record<string, string> = {}): Promise<App> {
     const config = loadConfig({
       LOG_LEVEL: "silent",
       REDIS_URL: REDIS_URL!,
@@ -82,7 +81,7 @@ describe.skipIf(!REDIS_URL)("two gateways on one real Redis, with different pref
       RATE_LIMIT_PER_IP: "2/1h",
       ...env,
     });
-    const gw = await openGateway(config, { store: await fileStore() });
+    const gw = await openApp(config, { store: await fileStore() });
     opened.push(gw);
     return gw;
   }
@@ -91,19 +90,22 @@ describe.skipIf(!REDIS_URL)("two gateways on one real Redis, with different pref
     const slack = await startSlackApi();
     const slackEnv = { SLACK_BOT_TOKEN: slack.token, ALERT_CHANNEL_ID: "C0OPS", SLACK_API_URL: slack.url };
     const [staging, production] = [await gateway(prefixes[0]!, slackEnv), await gateway(prefixes[1]!, slackEnv)];
-    const [toStaging, toProduction] = [webhook(clickup, async () => staging), webhook(clickup, async () => production)];
+    const [toStaging, toProduction] = [
+      endpointOf(webhook(clickup), async () => staging),
+      endpointOf(webhook(clickup), async () => production),
+    ];
 
     for (let i = 0; i < 2; i++) expect((await toStaging.fetch(validRequest("198.51.100.60"))).status).toBe(200);
     expect((await toStaging.fetch(validRequest("198.51.100.60"))).status).toBe(429);
     expect((await toProduction.fetch(validRequest("198.51.100.60"))).status).toBe(200);
 
     const alert = { title: "circuit breaker opened for crm" };
-    expect(await alertsFor(staging).alert("breaker_open", alert, { scope: "crm" })).toEqual({ sent: true });
-    expect(await alertsFor(staging).alert("breaker_open", alert, { scope: "crm" })).toEqual({
+    expect(await staging.alerts.alert("breaker_open", alert, { scope: "crm" })).toEqual({ sent: true });
+    expect(await staging.alerts.alert("breaker_open", alert, { scope: "crm" })).toEqual({
       sent: false,
       reason: "cooldown",
     });
-    expect(await alertsFor(production).alert("breaker_open", alert, { scope: "crm" })).toEqual({ sent: true });
+    expect(await production.alerts.alert("breaker_open", alert, { scope: "crm" })).toEqual({ sent: true });
     expect(slack.messages).toHaveLength(2);
     await settled();
 
@@ -120,8 +122,8 @@ describe("an alert with no channel configured", () => {
   it("regression: claims no cooldown, so the same alert sends once a channel is configured", async () => {
     const kv = memoryKv();
     const store = await fileStore();
-    const unconfigured = await testGateway({}, { kv, store });
-    const first = alertsFromConfig(unconfigured);
+    const unconfigured = await testApp({}, { kv, store });
+    const first = unconfigured.alerts;
     expect(
       await first.alert("dead_letter", { title: "a delivery to crm was dead-lettered" }, { scope: "crm" }),
     ).toEqual({
@@ -131,16 +133,12 @@ describe("an alert with no channel configured", () => {
     expect(await kv.get("hookgate:alert:dead_letter:crm")).toBeNull();
 
     const slack = await startSlackApi();
-    const configured = await testGateway(
+    const configured = await testApp(
       { SLACK_BOT_TOKEN: slack.token, ALERT_CHANNEL_ID: "C0OPS", SLACK_API_URL: slack.url },
       { kv, store },
     );
     expect(
-      await alertsFromConfig(configured).alert(
-        "dead_letter",
-        { title: "a delivery to crm was dead-lettered" },
-        { scope: "crm" },
-      ),
+      await configured.alerts.alert("dead_letter", { title: "a delivery to crm was dead-lettered" }, { scope: "crm" }),
     ).toEqual({
       sent: true,
     });

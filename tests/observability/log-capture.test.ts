@@ -7,14 +7,13 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { apiRoutes } from "../../scripts/routes.js";
 import { settled } from "../../lib/http/after.js";
 import type { Endpoint } from "../../lib/http/endpoint.js";
-import { useGateway, type Gateway } from "../../lib/gateway.js";
+import { sharedApp, type App } from "../../lib/app.js";
 import { secretValues } from "../../lib/observability/redact.js";
 import { providerNamed, providers } from "../../lib/providers/catalog.js";
 import { readdirSync } from "node:fs";
-import { testGateway } from "../support/gateway.js";
 import { sample, signedRequest } from "../support/requests.js";
 import { startSlackApi, type SlackApiServer } from "../support/slack-api.js";
-import { captureStdout, fileStore } from "../support/kvs.js";
+import { captureStdout } from "../support/kvs.js";
 
 const env: Record<string, string> = {
   LOG_LEVEL: "debug",
@@ -30,7 +29,7 @@ for (const p of providers) env[p.secretEnv] = `${p.name}-secret-${"x".repeat(8)}
 env.STANDARD_WEBHOOK_SECRET = `whsec_${Buffer.from("standard-secret-bytes-0123456789").toString("base64")}`;
 
 let slack: SlackApiServer;
-let gateway: Gateway;
+let gateway: App;
 let logs: ReturnType<typeof captureStdout>;
 const consoleLines: string[] = [];
 const sentSignatures: string[] = [];
@@ -39,8 +38,16 @@ const sentBodies: string[] = [];
 beforeAll(async () => {
   slack = await startSlackApi();
   Object.assign(env, { SLACK_BOT_TOKEN: slack.token, SLACK_API_URL: slack.url });
-  gateway = await testGateway(env, { store: await fileStore() });
-  useGateway(gateway);
+  // The api/ entries serve with the instance's app, opened from the environment: this
+  // one, on an embedded store and a memory KV (this worker's environment only).
+  for (const [name, value] of Object.entries({
+    ...env,
+    DATABASE_URL: "",
+    REDIS_URL: "",
+    HOOKGATE_DATA_DIR: "memory://",
+  }))
+    vi.stubEnv(name, value);
+  gateway = await sharedApp();
   for (const level of ["log", "info", "warn", "error", "debug"] as const) {
     vi.spyOn(console, level).mockImplementation((...parts: unknown[]) => {
       consoleLines.push(parts.map(String).join(" "));
@@ -51,7 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   logs.stop();
   vi.restoreAllMocks();
-  useGateway(undefined);
+  vi.unstubAllEnvs();
   await gateway.close();
   await slack.close();
 });

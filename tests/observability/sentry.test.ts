@@ -3,11 +3,10 @@
 // or signature, no phone number or email. Expected rejections are not errors.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settled } from "../../lib/http/after.js";
-import { onUnexpectedError } from "../../lib/http/endpoint.js";
-import type { Gateway } from "../../lib/gateway.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
+import type { App } from "../../lib/app.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { clickup } from "../../lib/providers/clickup.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { startSentryDsn, type SentryDsnServer } from "../support/sentry-dsn.js";
 import { fileStore, forgedRequest, SECRET, validRequest } from "../support/kvs.js";
 
@@ -15,11 +14,11 @@ const PHONE = "+1 415 555 0134";
 const EMAIL = "jane.doe@example.com";
 
 let sentry: SentryDsnServer;
-let gateway: Gateway;
+let gateway: App;
 beforeAll(async () => {
   sentry = await startSentryDsn();
   const store = await fileStore();
-  gateway = await testGateway(
+  gateway = await testApp(
     {
       CLICKUP_WEBHOOK_SECRET: SECRET,
       SENTRY_DSN: sentry.dsn,
@@ -43,7 +42,6 @@ beforeAll(async () => {
   );
 });
 afterAll(async () => {
-  onUnexpectedError(() => {});
   await gateway.close();
   await sentry.close();
 });
@@ -53,7 +51,7 @@ describe("Sentry", () => {
     const request = validRequest("198.51.100.90", { headers: { "x-customer-phone": PHONE } });
     const signature = request.headers.get("x-signature")!;
     const body = await request.clone().text();
-    const response = await webhook(clickup, async () => gateway).fetch(request);
+    const response = await endpointOf(webhook(clickup), async () => gateway).fetch(request);
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("30");
     const requestId = response.headers.get("x-request-id")!;
@@ -86,7 +84,9 @@ describe("Sentry", () => {
 
   it("does not report expected rejections", async () => {
     const before = sentry.events().length;
-    expect((await webhook(clickup, async () => gateway).fetch(forgedRequest("198.51.100.91"))).status).toBe(401);
+    expect((await endpointOf(webhook(clickup), async () => gateway).fetch(forgedRequest("198.51.100.91"))).status).toBe(
+      401,
+    );
     await settled();
     expect(sentry.events()).toHaveLength(before);
   });
@@ -96,9 +96,14 @@ describe("Sentry, after the answer", () => {
   it("receives an unexpected error thrown by work after the answer, tagged with its task", async () => {
     const { after } = await import("../../lib/http/after.js");
     const before = sentry.events().length;
-    after("test-task", async () => {
-      throw new RangeError(`after-answer failure for ${EMAIL}`);
-    });
+    // As a route's `context.after` runs it: with the app's reporter.
+    after(
+      "test-task",
+      async () => {
+        throw new RangeError(`after-answer failure for ${EMAIL}`);
+      },
+      gateway.frame.report,
+    );
     await settled();
     const events = sentry.events().slice(before);
     expect(events).toHaveLength(1);

@@ -5,13 +5,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "../../lib/gateway.js";
-import { deliverNow } from "../../lib/delivery/engine.js";
-import { emitDeliverySignal } from "../../lib/delivery/signals.js";
-import { reportEndpoint, watchEndpoint } from "../../lib/routes/operations.js";
-import { watchDeliverySignals } from "../../lib/operations/watch.js";
+import type { App } from "../../lib/app.js";
+import { cronReport, cronWatch } from "../../lib/routes/operations.js";
 import { startSlackApi, type SlackApiServer } from "../support/slack-api.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { routingTo, seedSql, targets, type Target } from "./harness.js";
 
 const CRON_SECRET = "cron-secret-0123456789abcdef";
@@ -23,8 +20,7 @@ let receiverUrl: string;
 /** What the receiver answers: 400 (not retryable: a dead letter at once) or 503 (retryable, and a breaker failure). */
 let receiverStatus = 400;
 let target: Target;
-let gateway: Gateway;
-let unwatch: () => void;
+let gateway: App;
 
 const body = (i: number) => (slack.messages[i]?.blocks?.[0] as { text: { text: string } } | undefined)?.text.text ?? "";
 
@@ -41,7 +37,7 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   target = await targets[0]!.open();
   await target.exec(seedSql("now()"));
-  gateway = await testGateway(
+  gateway = await testApp(
     {
       CRON_SECRET,
       SLACK_BOT_TOKEN: slack.token,
@@ -52,11 +48,9 @@ beforeAll(async () => {
     },
     { store: target.store, routing: routingTo(["refuser"], receiverUrl) },
   );
-  unwatch = watchDeliverySignals(gateway);
 });
 
 afterAll(async () => {
-  unwatch();
   await gateway.close();
   await slack.close();
   await new Promise<void>((resolve) => receiver.close(() => resolve()));
@@ -64,7 +58,7 @@ afterAll(async () => {
 
 describe("the weekly report", () => {
   it("posts volume, success, p95, dead letters and top failing destinations against the week before", async () => {
-    const endpoint = reportEndpoint(async () => gateway);
+    const endpoint = endpointOf(cronReport, async () => gateway);
     expect((await endpoint.fetch(new Request("http://gw.test/api/cron/report"))).status).toBe(401);
     const response = await endpoint.fetch(new Request("http://gw.test/api/cron/report", { headers: cron }));
     expect(response.status).toBe(200);
@@ -115,7 +109,8 @@ describe("delivery alerts from the engine's signals", () => {
         destinations: ["refuser"],
         leaseSeconds: 60,
       });
-      await deliverNow(gateway, { ...event, id: recorded.event_id }, recorded.deliveries);
+      // The app's engine: its signals are wired to the alert rules once, in openApp.
+      await (await gateway.engine()).deliverNow({ ...event, id: recorded.event_id }, recorded.deliveries);
     }
   };
   const blockText = (m: { blocks?: unknown[] }) => (m.blocks![0] as { text: { text: string } }).text.text;
@@ -144,7 +139,7 @@ describe("delivery alerts from the engine's signals", () => {
   });
 
   it("alerts when a breaker closes again", async () => {
-    await emitDeliverySignal({ type: "breaker_closed", destination: "refuser", at: new Date() });
+    await (await gateway.engine()).signals.emit({ type: "breaker_closed", destination: "refuser", at: new Date() });
     expect(slack.messages.at(-1)!.text).toBe("hookgate: circuit breaker closed for refuser: deliveries resumed");
   });
 });
@@ -152,7 +147,7 @@ describe("delivery alerts from the engine's signals", () => {
 describe("health alerts (GET /api/cron/watch, and each metrics scrape)", () => {
   it("alerts on success under the threshold over 15 minutes and on an old pending delivery", async () => {
     const before = slack.messages.length;
-    const response = await watchEndpoint(async () => gateway).fetch(
+    const response = await endpointOf(cronWatch, async () => gateway).fetch(
       new Request("http://gw.test/api/cron/watch", { headers: cron }),
     );
     expect(response.status).toBe(200);
@@ -170,7 +165,9 @@ describe("health alerts (GET /api/cron/watch, and each metrics scrape)", () => {
 
     // The cooldown keeps the next check quiet.
     const again = await (
-      await watchEndpoint(async () => gateway).fetch(new Request("http://gw.test/api/cron/watch", { headers: cron }))
+      await endpointOf(cronWatch, async () => gateway).fetch(
+        new Request("http://gw.test/api/cron/watch", { headers: cron }),
+      )
     ).json();
     expect(again.alerts.map((a: { outcome: { sent: boolean } }) => a.outcome.sent)).toEqual([false, false]);
     expect(slack.messages).toHaveLength(before + 2);

@@ -8,9 +8,9 @@ import {
   retentionPolicy,
   type RetentionPolicy,
 } from "../../lib/operations/retention.js";
-import { cleanupEndpoint } from "../../lib/routes/operations.js";
+import { cronCleanup } from "../../lib/routes/operations.js";
 import { loadConfig } from "../../lib/config/env.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { targets, type Target } from "./harness.js";
 
 const DAY = 86_400;
@@ -183,8 +183,8 @@ for (const factory of targets) {
 
     it("answers the cron with what it deleted (CRON_SECRET)", async () => {
       await target.exec([event("old", 40, ["delivered"]), rejection(9)].join("\n"));
-      const gateway = await testGateway({ CRON_SECRET: "cron-secret-0123456789" }, { store: target.store });
-      const endpoint = cleanupEndpoint(async () => gateway);
+      const gateway = await testApp({ CRON_SECRET: "cron-secret-0123456789" }, { store: target.store });
+      const endpoint = endpointOf(cronCleanup, async () => gateway);
       expect((await endpoint.fetch(new Request("http://gw.test/api/cron/cleanup"))).status).toBe(401);
       const response = await endpoint.fetch(
         new Request("http://gw.test/api/cron/cleanup", { headers: { authorization: "Bearer cron-secret-0123456789" } }),

@@ -2,12 +2,12 @@
 // two days after the original moves the 15-minute and 24-hour counts of /api/metrics
 // (hookgate_metrics) and the weekly report. PGlite, and real PostgreSQL when DATABASE_URL is set.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "../../lib/gateway.js";
+import type { App } from "../../lib/app.js";
 import { settled } from "../../lib/http/after.js";
 import type { StoreMetrics } from "../../lib/store/metrics.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { stripe } from "../../lib/providers/stripe.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { sample, signedRequest } from "../support/requests.js";
 import { targets, type Target } from "./harness.js";
 
@@ -19,17 +19,17 @@ const stripeOutcomes = (m: StoreMetrics) =>
 for (const factory of targets) {
   describe(`duplicates counted when they arrive, on ${factory.name}`, () => {
     let target: Target;
-    let gateway: Gateway;
+    let gateway: App;
     beforeAll(async () => {
       target = await factory.open();
-      gateway = await testGateway({ STRIPE_WEBHOOK_SECRET: SECRET, RATE_LIMIT_PER_IP: "off" }, { store: target.store });
+      gateway = await testApp({ STRIPE_WEBHOOK_SECRET: SECRET, RATE_LIMIT_PER_IP: "off" }, { store: target.store });
     });
     afterAll(async () => {
       await settled();
       await target.close();
     });
 
-    const fn = () => webhook(stripe, async () => gateway);
+    const fn = () => endpointOf(webhook(stripe), async () => gateway);
     const send = async (body: string) =>
       (await (await fn().fetch(signedRequest(stripe, { secret: SECRET, body }))).json()) as {
         id: string;

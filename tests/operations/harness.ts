@@ -4,13 +4,13 @@
 import { serve, type ServerType } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { loadConfig } from "../../lib/config/env.js";
-import type { Gateway } from "../../lib/gateway.js";
+import type { App } from "../../lib/app.js";
 import type { Endpoint } from "../../lib/http/endpoint.js";
 import { providers } from "../../lib/providers/catalog.js";
 import { compileRouting, type Routing } from "../../lib/routing/table.js";
 import { pgliteRpc } from "../../lib/store/pglite.js";
 import { createStore, type Store } from "../../lib/store/store.js";
-import { testGateway } from "../support/gateway.js";
+import { testApp } from "../support/app.js";
 import { DATABASE_URL, freshDatabase, postgresStore } from "../support/postgres.js";
 
 export interface Target {
@@ -135,10 +135,10 @@ export function routingTo(names: readonly string[], url = "http://127.0.0.1:9/ho
 }
 
 /** A test gateway over a fresh store seeded with the known data set (times relative to now). */
-export async function seededGateway(env: Record<string, string>): Promise<{ target: Target; gateway: Gateway }> {
+export async function seededGateway(env: Record<string, string>): Promise<{ target: Target; gateway: App }> {
   const target = await targets[0]!.open();
   await target.exec(seedSql("now()"));
-  const gateway = await testGateway(env, { store: target.store, routing: routingTo(["agent", "crm"]) });
+  const gateway = await testApp(env, { store: target.store, routing: routingTo(["agent", "crm"]) });
   return { target, gateway };
 }
 

@@ -1,14 +1,14 @@
 // The numbers: hookgate_metrics over a known data set (PGlite, and real PostgreSQL
 // when DATABASE_URL is set), and /api/metrics parsed as Prometheus text.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "../../lib/gateway.js";
+import type { App } from "../../lib/app.js";
 import { kvBreaker } from "../../lib/delivery/breaker.js";
 import { DEFAULT_BREAKER_POLICY } from "../../lib/routing/policy.js";
-import { metricsEndpoint } from "../../lib/routes/operations.js";
+import { metrics as metricsRoute } from "../../lib/routes/operations.js";
 import type { StoreMetrics } from "../../lib/store/metrics.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { clickup } from "../../lib/providers/clickup.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { sample, signedRequest } from "../support/requests.js";
 import { NOW, routingTo, seedSql, targets, type Target } from "./harness.js";
 import { parseExposition } from "./prometheus.js";
@@ -89,9 +89,9 @@ for (const factory of targets) {
 }
 
 describe("GET /api/metrics", () => {
-  let gateway: Gateway;
+  let gateway: App;
   let target: Target;
-  const metrics = () => metricsEndpoint(async () => gateway);
+  const metrics = () => endpointOf(metricsRoute, async () => gateway);
   const get = (headers: Record<string, string> = {}, query = "") =>
     metrics().fetch(new Request(`http://gw.test/api/metrics${query}`, { headers }));
 
@@ -99,7 +99,7 @@ describe("GET /api/metrics", () => {
     target = await targets[0]!.open();
     await target.exec(seedSql("now()"));
     const routing = routingTo(["agent", "crm"]);
-    gateway = await testGateway({ METRICS_TOKEN }, { store: target.store, routing });
+    gateway = await testApp({ METRICS_TOKEN }, { store: target.store, routing });
     // The engine's own breaker code opens crm's breaker.
     const breaker = kvBreaker(gateway.kv);
     const admission = await breaker.admit("crm", DEFAULT_BREAKER_POLICY, 1000);
@@ -114,8 +114,8 @@ describe("GET /api/metrics", () => {
   });
 
   it("answers 503 when METRICS_TOKEN is not set", async () => {
-    const closed = await testGateway({}, { store: target.store });
-    const response = await metricsEndpoint(async () => closed).fetch(
+    const closed = await testApp({}, { store: target.store });
+    const response = await endpointOf(metricsRoute, async () => closed).fetch(
       new Request("http://gw.test/api/metrics", { headers: { authorization: `Bearer ${METRICS_TOKEN}` } }),
     );
     expect(response.status).toBe(503);
@@ -166,9 +166,9 @@ describe("GET /api/metrics", () => {
 
 describe("what the pipeline records for the metrics", () => {
   it("a webhook's ack latency, and each acknowledged repeat as a duplicate", async () => {
-    const gateway = await testGateway({ CLICKUP_WEBHOOK_SECRET: "ops-secret" });
+    const gateway = await testApp({ CLICKUP_WEBHOOK_SECRET: "ops-secret" });
     try {
-      const endpoint = webhook(clickup, async () => gateway);
+      const endpoint = endpointOf(webhook(clickup), async () => gateway);
       const body = sample("clickup", "taskCreated.json");
       for (let i = 0; i < 3; i++) {
         const response = await endpoint.fetch(signedRequest(clickup, { secret: "ops-secret", body }));

@@ -3,30 +3,24 @@
 // answered 400 naming the parameter.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Endpoint } from "../../lib/http/endpoint.js";
-import type { Gateway } from "../../lib/gateway.js";
-import {
-  decodeCursor,
-  encodeCursor,
-  eventEndpoint,
-  eventsEndpoint,
-  overviewEndpoint,
-  routingEndpoint,
-} from "../../lib/routes/admin.js";
-import { dashboardEndpoint } from "../../lib/routes/dashboard.js";
-import { testGateway } from "../support/gateway.js";
+import type { App } from "../../lib/app.js";
+import * as admin from "../../lib/routes/admin.js";
+import { decodeCursor, encodeCursor } from "../../lib/routes/admin.js";
+import { dashboard } from "../../lib/routes/dashboard.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { routingTo, seedSql, targets, type Target } from "../operations/harness.js";
 
 const ADMIN_TOKEN = "admin-token-0123456789abcdef";
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 let target: Target;
-let gateway: Gateway;
+let gateway: App;
 const open = () => Promise.resolve(gateway);
 
 beforeAll(async () => {
   target = await targets[0]!.open();
   await target.exec(seedSql("now()"));
-  gateway = await testGateway({ ADMIN_TOKEN }, { store: target.store, routing: routingTo(["agent", "crm"]) });
+  gateway = await testApp({ ADMIN_TOKEN }, { store: target.store, routing: routingTo(["agent", "crm"]) });
 });
 afterAll(() => gateway.close());
 
@@ -35,11 +29,11 @@ const call = (endpoint: Endpoint, path: string, headers: Record<string, string> 
 
 describe("admin routes: who may call them", () => {
   const routes: [string, () => Endpoint, string][] = [
-    ["events", () => eventsEndpoint(open), "events"],
-    ["event", () => eventEndpoint(open), "event?id=00000000-0000-4000-8000-000000000000"],
-    ["routing", () => routingEndpoint(open), "routing?task=abc"],
-    ["overview", () => overviewEndpoint(open), "overview"],
-    ["dashboard panel", () => dashboardEndpoint(open), "dashboard?panel=1"],
+    ["events", () => endpointOf(admin.events, open), "events"],
+    ["event", () => endpointOf(admin.event, open), "event?id=00000000-0000-4000-8000-000000000000"],
+    ["routing", () => endpointOf(admin.routing, open), "routing?task=abc"],
+    ["overview", () => endpointOf(admin.overviewRoute, open), "overview"],
+    ["dashboard panel", () => endpointOf(dashboard, open), "dashboard?panel=1"],
   ];
   for (const [name, endpoint, path] of routes) {
     it(`${name}: 401 without a token and with a wrong one`, async () => {
@@ -49,25 +43,22 @@ describe("admin routes: who may call them", () => {
       expect(wrong.headers.get("www-authenticate")).toBe("Bearer");
     });
     it(`${name}: 503 while ADMIN_TOKEN is not set`, async () => {
-      const closed = await testGateway({}, { store: target.store });
-      const endpointFor = {
-        events: eventsEndpoint,
-        event: eventEndpoint,
-        routing: routingEndpoint,
-        overview: overviewEndpoint,
-        "dashboard panel": dashboardEndpoint,
+      const closed = await testApp({}, { store: target.store });
+      const route = {
+        events: admin.events,
+        event: admin.event,
+        routing: admin.routing,
+        overview: admin.overviewRoute,
+        "dashboard panel": dashboard,
       }[name]!;
-      const response = await call(
-        endpointFor(async () => closed),
-        path,
-      );
+      const response = await call(endpointOf(route, closed), path);
       expect(response.status).toBe(503);
       expect((await response.json()).message).toBe("ADMIN_TOKEN is not set; this route is closed");
     });
   }
 
   it("serves the dashboard page itself without a token: it holds no data", async () => {
-    const response = await call(dashboardEndpoint(open), "dashboard", {});
+    const response = await call(endpointOf(dashboard, open), "dashboard", {});
     expect(response.status).toBe(200);
     expect(response.headers.get("content-security-policy")).toMatch(/default-src 'none'; script-src 'nonce-[^']+'/);
     const html = await response.text();
@@ -81,7 +72,7 @@ describe("GET /api/admin/events", () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const response = await call(eventsEndpoint(open), `events?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      const response = await call(endpointOf(admin.events, open), `events?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
       expect(response.status).toBe(200);
       const page = (await response.json()) as { items: { dedup_key: string }[]; next_cursor: string | null };
       seen.push(...page.items.map((i) => i.dedup_key));
@@ -94,7 +85,7 @@ describe("GET /api/admin/events", () => {
 
   it("filters by provider, type, status, dedup key and time", async () => {
     const keys = async (query: string) => {
-      const response = await call(eventsEndpoint(open), `events?${query}`);
+      const response = await call(endpointOf(admin.events, open), `events?${query}`);
       expect(response.status).toBe(200);
       return ((await response.json()) as { items: { dedup_key: string }[] }).items.map((i) => i.dedup_key);
     };
@@ -124,7 +115,7 @@ describe("GET /api/admin/events", () => {
       ["provider=a&provider=b", "provider"],
     ];
     for (const [query, name] of bad) {
-      const response = await call(eventsEndpoint(open), `events?${query}`);
+      const response = await call(endpointOf(admin.events, open), `events?${query}`);
       expect(response.status, query).toBe(400);
       expect((await response.json()).message, query).toContain(name);
     }
@@ -143,10 +134,10 @@ describe("GET /api/admin/events", () => {
 
 describe("GET /api/admin/event", () => {
   it("shows the event, its deliveries and every attempt, oldest first", async () => {
-    const list = (await (await call(eventsEndpoint(open), "events?dedup_key=e3")).json()) as {
+    const list = (await (await call(endpointOf(admin.events, open), "events?dedup_key=e3")).json()) as {
       items: { id: string }[];
     };
-    const response = await call(eventEndpoint(open), `event?id=${list.items[0]!.id}`);
+    const response = await call(endpointOf(admin.event, open), `event?id=${list.items[0]!.id}`);
     expect(response.status).toBe(200);
     const event = await response.json();
     expect(event).toMatchObject({
@@ -166,11 +157,13 @@ describe("GET /api/admin/event", () => {
   });
 
   it("answers 404 for an unknown event and 400 for a malformed id", async () => {
-    expect((await call(eventEndpoint(open), "event?id=00000000-0000-4000-8000-000000000000")).status).toBe(404);
-    const bad = await call(eventEndpoint(open), "event?id=42");
+    expect((await call(endpointOf(admin.event, open), "event?id=00000000-0000-4000-8000-000000000000")).status).toBe(
+      404,
+    );
+    const bad = await call(endpointOf(admin.event, open), "event?id=42");
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toContain("id");
-    expect((await call(eventEndpoint(open), "event")).status).toBe(400);
+    expect((await call(endpointOf(admin.event, open), "event")).status).toBe(400);
   });
 });
 
@@ -182,12 +175,12 @@ describe("GET /api/admin/routing", () => {
       insert into hookgate.clickup_routing_decisions (event_id, task_id, list_id, customer, market, assignees, tags, reasons, attempt)
       select id, '86a1', '901', 'Acme', 'Lisbon', '[42]', '[]', '[{"rule":"cx","branch":"owner"}]', 1
         from hookgate.events where dedup_key = 'task-86a1';`);
-    const response = await call(routingEndpoint(open), "routing?task=86a1");
+    const response = await call(endpointOf(admin.routing, open), "routing?task=86a1");
     expect(response.status).toBe(200);
     const { decisions } = await response.json();
     expect(decisions).toHaveLength(1);
     expect(decisions[0]).toMatchObject({ task_id: "86a1", customer: "Acme", market: "Lisbon", assignees: [42] });
-    expect((await call(routingEndpoint(open), "routing")).status).toBe(400);
-    expect((await call(routingEndpoint(open), "routing?event=nope")).status).toBe(400);
+    expect((await call(endpointOf(admin.routing, open), "routing")).status).toBe(400);
+    expect((await call(endpointOf(admin.routing, open), "routing?event=nope")).status).toBe(400);
   });
 });

@@ -7,12 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "../../lib/gateway.js";
-import { replayEndpoint } from "../../lib/routes/deliveries.js";
-import { overviewEndpoint, type Overview } from "../../lib/routes/admin.js";
-import { dashboardEndpoint } from "../../lib/routes/dashboard.js";
+import type { App } from "../../lib/app.js";
+import * as deliveries from "../../lib/routes/deliveries.js";
+import { overviewRoute, type Overview } from "../../lib/routes/admin.js";
+import { dashboard } from "../../lib/routes/dashboard.js";
 import { percent } from "../../lib/operations/watch.js";
 import { seededGateway, serveRoutes, type Target } from "../operations/harness.js";
+import { endpointOf } from "../support/app.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ADMIN_TOKEN = "admin-token-for-the-browser-0123";
@@ -25,7 +26,7 @@ if (!present)
 
 describe.skipIf(!present)("the dashboard in Chromium", () => {
   let target: Target;
-  let gateway: Gateway;
+  let gateway: App;
   let server: { base: string; close(): Promise<void> };
   let base: string;
   let context: BrowserContext;
@@ -37,9 +38,9 @@ describe.skipIf(!present)("the dashboard in Chromium", () => {
     ({ target, gateway } = await seededGateway({ ADMIN_TOKEN }));
     const open = async () => gateway;
     server = await serveRoutes({
-      "/api/admin/dashboard": dashboardEndpoint(open),
-      "/api/admin/overview": overviewEndpoint(open),
-      "/api/admin/replay": replayEndpoint(open),
+      "/api/admin/dashboard": endpointOf(dashboard, open),
+      "/api/admin/overview": endpointOf(overviewRoute, open),
+      "/api/admin/replay": endpointOf(deliveries.replay, open),
     });
     base = server.base;
 

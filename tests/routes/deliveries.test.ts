@@ -1,24 +1,25 @@
 // The cron and admin routes as whole functions: bearer tokens, bad input answered 400
 // (never 500), dead letters listed, one and many replayed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cronDeliver, deadLettersEndpoint, deliveryEndpoint, replayEndpoint } from "../../lib/routes/deliveries.js";
-import type { Gateway } from "../../lib/gateway.js";
+import * as deliveries from "../../lib/routes/deliveries.js";
+import type { App } from "../../lib/app.js";
 import { forward } from "../../lib/routing/define.js";
-import { engine, receiver, routedGateway, SECRET, seedDue, type Receiver } from "../delivery/support.js";
+import { engine, receiver, SECRET, seedDue, type Receiver } from "../delivery/support.js";
+import { endpointOf, testApp } from "../support/app.js";
 
 const CRON_SECRET = "cron-secret-0123456789";
 const ADMIN_TOKEN = "admin-token-0123456789";
 const base = "https://hooks.example.com";
 
 describe("operator routes", () => {
-  let gateway: Gateway;
+  let gateway: App;
   let target: Receiver;
   let gone = true;
   const gw = async () => gateway;
-  const cron = cronDeliver(gw);
-  const deadLetters = deadLettersEndpoint(gw);
-  const delivery = deliveryEndpoint(gw);
-  const replay = replayEndpoint(gw);
+  const cron = endpointOf(deliveries.cronDeliver, gw);
+  const deadLetters = endpointOf(deliveries.deadLetters, gw);
+  const delivery = endpointOf(deliveries.delivery, gw);
+  const replay = endpointOf(deliveries.replay, gw);
   const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   const post = (body: unknown, token = ADMIN_TOKEN) =>
     replay.fetch(
@@ -31,15 +32,17 @@ describe("operator routes", () => {
 
   beforeAll(async () => {
     target = await receiver(() => (gone ? { status: 410 } : { status: 200 }));
-    gateway = await routedGateway(
+    gateway = await testApp(
+      { CRON_SECRET, ADMIN_TOKEN },
       {
-        destinations: {
-          a: forward({ url: target.url, secret: SECRET }),
-          b: forward({ url: target.url, secret: SECRET }),
+        routes: {
+          destinations: {
+            a: forward({ url: target.url, secret: SECRET }),
+            b: forward({ url: target.url, secret: SECRET }),
+          },
+          routes: [{ provider: "clickup", to: ["a", "b"] }],
         },
-        routes: [{ provider: "clickup", to: ["a", "b"] }],
       },
-      { env: { CRON_SECRET, ADMIN_TOKEN } },
     );
     await seedDue(gateway.store, ["a", "b"], 3);
   });
@@ -59,9 +62,9 @@ describe("operator routes", () => {
   });
 
   it("is closed when its token is not set", async () => {
-    const closed = await routedGateway({ destinations: {}, routes: [] });
+    const closed = await testApp({}, { routes: { destinations: {}, routes: [] } });
     try {
-      const response = await deadLettersEndpoint(async () => closed).fetch(
+      const response = await endpointOf(deliveries.deadLetters, async () => closed).fetch(
         new Request(`${base}/api/admin/dead-letters`, { headers: auth(ADMIN_TOKEN) }),
       );
       expect(response.status).toBe(503);

@@ -4,11 +4,11 @@
 // parameter, on PGlite and on real PostgreSQL when DATABASE_URL is set; the same
 // values in range still answer 200 (the check is not a blanket refusal).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deadLettersEndpoint, deliveryEndpoint, replayEndpoint } from "../../lib/routes/deliveries.js";
-import type { Gateway } from "../../lib/gateway.js";
+import * as deliveries from "../../lib/routes/deliveries.js";
+import type { App } from "../../lib/app.js";
 import type { Endpoint } from "../../lib/http/endpoint.js";
-import { eventEndpoint, eventsEndpoint, routingEndpoint } from "../../lib/routes/admin.js";
-import { testGateway } from "../support/gateway.js";
+import * as admin from "../../lib/routes/admin.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { routingTo, seedSql, targets, type Target } from "../operations/harness.js";
 
 const ADMIN_TOKEN = "admin-token-0123456789abcdef";
@@ -18,19 +18,19 @@ const cursorOf = (receivedAt: string) =>
 
 describe.each(targets)("operator input on $name", (factory) => {
   let target: Target;
-  let gateway: Gateway;
+  let gateway: App;
   const open = () => Promise.resolve(gateway);
   const get = (endpoint: Endpoint, path: string) =>
     endpoint.fetch(new Request(`http://gw.test/api/admin/${path}`, { headers: auth }));
   const replay = (body: unknown) =>
-    replayEndpoint(open).fetch(
+    endpointOf(deliveries.replay, open).fetch(
       new Request("http://gw.test/api/admin/replay", { method: "POST", headers: auth, body: JSON.stringify(body) }),
     );
 
   beforeAll(async () => {
     target = await factory.open();
     await target.exec(seedSql("now()"));
-    gateway = await testGateway({ ADMIN_TOKEN }, { store: target.store, routing: routingTo(["agent", "crm"]) });
+    gateway = await testApp({ ADMIN_TOKEN }, { store: target.store, routing: routingTo(["agent", "crm"]) });
   });
   afterAll(async () => {
     await gateway?.close(); // closes the store too (PGlite)
@@ -44,8 +44,8 @@ describe.each(targets)("operator input on $name", (factory) => {
     expect(body.message).toMatch(new RegExp(`(^|; )${parameter}: `));
   }
 
-  const events = () => eventsEndpoint(open);
-  const deadLetters = () => deadLettersEndpoint(open);
+  const events = () => endpointOf(admin.events, open);
+  const deadLetters = () => endpointOf(deliveries.deadLetters, open);
 
   it.each([
     ["dedup_key", "dedup_key=a%00b"],
@@ -74,12 +74,12 @@ describe.each(targets)("operator input on $name", (factory) => {
   });
 
   it("GET routing: a NUL in task refused", async () => {
-    await expect400(await get(routingEndpoint(open), "routing?task=86a1%00"), "task");
+    await expect400(await get(endpointOf(admin.routing, open), "routing?task=86a1%00"), "task");
   });
 
   it("GET delivery: an id past the safe integers refused", async () => {
-    await expect400(await get(deliveryEndpoint(open), "delivery?id=99999999999999999999"), "id");
-    await expect400(await get(eventEndpoint(open), "event?id=%00"), "id");
+    await expect400(await get(endpointOf(deliveries.delivery, open), "delivery?id=99999999999999999999"), "id");
+    await expect400(await get(endpointOf(admin.event, open), "event?id=%00"), "id");
   });
 
   it.each([

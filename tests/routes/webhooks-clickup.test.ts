@@ -1,37 +1,42 @@
-// Whole-function tests: the deployed api/ files, called as Vercel calls them.
+// Whole-function tests: the routes the deployed api/ files serve, called as Vercel calls
+// them, on a test app (tests/scripts/serve.test.ts runs the api/ files themselves).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import health from "../../api/health.js";
-import ready from "../../api/ready.js";
-import clickupFunction from "../../api/webhooks/clickup.js";
-import { useGateway, type Gateway } from "../../lib/gateway.js";
+import type { App } from "../../lib/app.js";
 import { clickup } from "../../lib/providers/clickup.js";
-import type { PGlite } from "@electric-sql/pglite";
+import { health as healthRoute } from "../../lib/routes/health.js";
+import { ready as readyRoute } from "../../lib/routes/ready.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { StoreError, type Rpc } from "../../lib/store/port.js";
 import { createStore } from "../../lib/store/store.js";
-import { memoryDatabase, testGateway } from "../support/gateway.js";
+import type { PGlite } from "@electric-sql/pglite";
+import { endpointOf, memoryDatabase, testApp } from "../support/app.js";
 import { sample, signedRequest, TEST_URL_BASE } from "../support/requests.js";
+
+/** The app the functions below are served by: `gateway` unless a test swaps in another. */
+let current: App;
+const clickupFunction = endpointOf(webhook(clickup), async () => current);
+const ready = endpointOf(readyRoute, async () => current);
 
 const secret = "clickup-secret";
 const taskCreated = sample("clickup", "taskCreated.json");
 const send = (overrides: Partial<Parameters<typeof signedRequest>[1]> = {}) =>
   clickupFunction.fetch(signedRequest(clickup, { secret, body: taskCreated, ...overrides }));
 
-let gateway: Gateway;
+let gateway: App;
 let db: PGlite;
 beforeAll(async () => {
   const memory = await memoryDatabase();
   db = memory.db;
-  gateway = await testGateway(
+  gateway = await testApp(
     {
       CLICKUP_WEBHOOK_SECRET: `retired-secret,${secret}`,
       HOOKGATE_BODY_LIMIT_BYTES: "4096",
     },
     { store: memory.store },
   );
-  useGateway(gateway);
+  current = gateway;
 });
 afterAll(async () => {
-  useGateway(undefined);
   await gateway.close();
 });
 
@@ -151,14 +156,14 @@ describe("POST /api/webhooks/clickup", () => {
 
 describe("when the gateway cannot serve", () => {
   it("answers 503 not_configured when the provider has no secret", async () => {
-    const unconfigured = await testGateway({}, { store: gateway.store });
-    useGateway(unconfigured);
+    const unconfigured = await testApp({}, { store: gateway.store });
+    current = unconfigured;
     try {
       const response = await send();
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ error: "not_configured" });
     } finally {
-      useGateway(gateway); // the store is shared with the main gateway: closed with it
+      current = gateway; // the store is shared with the main gateway: closed with it
     }
   });
 
@@ -170,29 +175,28 @@ describe("when the gateway cannot serve", () => {
       },
       close: async () => {},
     };
-    const down = await testGateway({ CLICKUP_WEBHOOK_SECRET: secret }, { store: createStore(unreachable) });
-    useGateway(down);
+    const down = await testApp({ CLICKUP_WEBHOOK_SECRET: secret }, { store: createStore(unreachable) });
+    current = down;
     try {
       const response = await send();
       expect(response.status).toBe(503);
       expect(response.headers.get("retry-after")).toBe("30");
       expect(await response.json()).toMatchObject({ error: "unavailable", reason: "store_unavailable" });
     } finally {
-      useGateway(gateway);
+      current = gateway;
     }
   });
 });
 
 describe("health and readiness", () => {
   it("GET /api/health answers without touching anything", async () => {
-    useGateway(undefined); // no gateway at all: health must not need one
-    try {
-      const response = await health.fetch(new Request(`${TEST_URL_BASE}/api/health`));
-      expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ ok: true });
-    } finally {
-      useGateway(gateway);
-    }
+    // No app at all: health must not need one.
+    const health = endpointOf(healthRoute, async () => {
+      throw new Error("health opened the app");
+    });
+    const response = await health.fetch(new Request(`${TEST_URL_BASE}/api/health`));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
   });
 
   it("GET /api/ready reports transports and configured providers, never a secret", async () => {
@@ -209,8 +213,8 @@ describe("health and readiness", () => {
   });
 
   it("counts a provider allowed to accept unsigned requests as configured", async () => {
-    const unsigned = await testGateway({ CHATWOOT_ALLOW_UNSIGNED: "true" }, { store: gateway.store });
-    useGateway(unsigned);
+    const unsigned = await testApp({ CHATWOOT_ALLOW_UNSIGNED: "true" }, { store: gateway.store });
+    current = unsigned;
     try {
       const body = (await (await ready.fetch(new Request(`${TEST_URL_BASE}/api/ready`))).json()) as {
         providers: Record<string, string>;
@@ -218,7 +222,7 @@ describe("health and readiness", () => {
       expect(body.providers.chatwoot).toBe("configured (unsigned allowed)");
       expect(body.providers.stripe).toBe("not configured");
     } finally {
-      useGateway(gateway);
+      current = gateway;
     }
   });
 });

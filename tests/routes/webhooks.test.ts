@@ -3,15 +3,15 @@
 // real pipeline on an in-memory PGlite store.
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "../../lib/gateway.js";
-import { useGateway } from "../../lib/gateway.js";
+import type { App } from "../../lib/app.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { settled } from "../../lib/http/after.js";
 import type { Endpoint } from "../../lib/http/endpoint.js";
 import { providers } from "../../lib/providers/catalog.js";
 import type { Provider } from "../../lib/providers/types.js";
 import { pgliteRpc } from "../../lib/store/pglite.js";
 import { createStore } from "../../lib/store/store.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { sample, signedRequest, TEST_URL_BASE } from "../support/requests.js";
 import { apiRoutes } from "../../scripts/routes.js";
 import { itWhere } from "../support/matrix.js";
@@ -49,9 +49,11 @@ const env = {
 };
 
 const functions = new Map<string, Endpoint>();
-let gateway: Gateway;
+let gateway: App;
+/** The app the calls below are served by: `gateway` unless a test swaps in another. */
+let current: App;
 /** The same gateway with no provider secret set. */
-let unconfigured: Gateway;
+let unconfigured: App;
 let countEvents: (source: string) => Promise<number>;
 let countUnconfigured: () => Promise<number>;
 
@@ -65,21 +67,22 @@ beforeAll(async () => {
   countEvents = async (source) =>
     (await rpc.db.query<{ n: number }>("select count(*)::int as n from hookgate.events where source = $1", [source]))
       .rows[0]!.n;
-  gateway = await testGateway(env, { store: createStore(rpc) });
+  gateway = await testApp(env, { store: createStore(rpc) });
   const emptyRpc = await pgliteRpc("memory://");
   countUnconfigured = async () =>
     (await emptyRpc.db.query<{ n: number }>("select count(*)::int as n from hookgate.events")).rows[0]!.n;
-  unconfigured = await testGateway({ LOG_LEVEL: "silent" }, { store: createStore(emptyRpc) });
-  useGateway(gateway);
+  unconfigured = await testApp({ LOG_LEVEL: "silent" }, { store: createStore(emptyRpc) });
+  current = gateway;
 });
 
 afterAll(async () => {
   await settled();
-  useGateway(undefined);
   await Promise.all([gateway.close(), unconfigured.close()]);
 });
 
-const call = (provider: Provider, request: Request) => functions.get(provider.name)!.fetch(request);
+/** The provider's route (what its api/webhooks/<name>.ts serves), on the current app. */
+const call = (provider: Provider, request: Request) =>
+  endpointOf(webhook(provider), async () => current).fetch(request);
 const valid = (provider: Provider, options: { body?: string | Uint8Array; id?: string; url?: string } = {}) =>
   signedRequest(provider, {
     secret: SECRETS[provider.name]!,
@@ -136,14 +139,14 @@ describe.each(providers.map((p) => [p.name, p] as const))("%s", (name, provider)
   );
 
   it("answers 503 when its secret is not set, and stores nothing", async () => {
-    useGateway(unconfigured);
+    current = unconfigured;
     try {
       const response = await call(provider, valid(provider));
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ error: "not_configured" });
       expect(await countUnconfigured()).toBe(0);
     } finally {
-      useGateway(gateway);
+      current = gateway;
     }
   });
 
@@ -242,8 +245,8 @@ describe.each(providers.map((p) => [p.name, p] as const))("%s", (name, provider)
 describe("Twilio behind a proxy", () => {
   it("verifies against PUBLIC_BASE_URL, not the host the function sees", async () => {
     const twilio = providers.find((p) => p.name === "twilio")!;
-    const behind = await testGateway({ ...env, PUBLIC_BASE_URL: "https://hooks.acme.example" });
-    useGateway(behind);
+    const behind = await testApp({ ...env, PUBLIC_BASE_URL: "https://hooks.acme.example" });
+    current = behind;
     try {
       const signedForPublic = signedRequest(twilio, {
         secret: SECRETS.twilio!,
@@ -261,7 +264,7 @@ describe("Twilio behind a proxy", () => {
       expect(response.headers.get("content-type")).toMatch(/^text\/xml/);
       expect(await response.text()).toMatch(/<Response\/>$/);
     } finally {
-      useGateway(gateway);
+      current = gateway;
       await behind.close();
     }
   });
@@ -278,11 +281,8 @@ describe("Chatwoot without signatures (CHATWOOT_ALLOW_UNSIGNED)", () => {
 
   it("accepts unsigned requests only when allowed, and records them unverified", async () => {
     const rpc = await pgliteRpc("memory://");
-    const open = await testGateway(
-      { LOG_LEVEL: "silent", CHATWOOT_ALLOW_UNSIGNED: "true" },
-      { store: createStore(rpc) },
-    );
-    useGateway(open);
+    const open = await testApp({ LOG_LEVEL: "silent", CHATWOOT_ALLOW_UNSIGNED: "true" }, { store: createStore(rpc) });
+    current = open;
     try {
       const response = await call(chatwoot(), unsignedRequest());
       expect(response.status).toBe(200);
@@ -292,18 +292,18 @@ describe("Chatwoot without signatures (CHATWOOT_ALLOW_UNSIGNED)", () => {
       expect(rows).toEqual([{ verified: false }]);
     } finally {
       await settled();
-      useGateway(gateway);
+      current = gateway;
       await open.close();
     }
   });
 
   it("answers 503 to them when not allowed and no secret is set", async () => {
-    const closed = await testGateway({ LOG_LEVEL: "silent", CHATWOOT_ALLOW_UNSIGNED: "false" });
-    useGateway(closed);
+    const closed = await testApp({ LOG_LEVEL: "silent", CHATWOOT_ALLOW_UNSIGNED: "false" });
+    current = closed;
     try {
       expect((await call(chatwoot(), unsignedRequest())).status).toBe(503);
     } finally {
-      useGateway(gateway);
+      current = gateway;
       await closed.close();
     }
   });

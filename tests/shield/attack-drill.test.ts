@@ -3,17 +3,16 @@
 // inside the cooldown raises none, and after the cooldown a new burst raises a new
 // one. Real providers keep being accepted throughout, from the attacker's IP too.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { alertsFromConfig } from "../../lib/alerts/index.js";
 import { settled } from "../../lib/http/after.js";
-import type { Gateway } from "../../lib/gateway.js";
+import type { App } from "../../lib/app.js";
+import type { Endpoint } from "../../lib/http/endpoint.js";
 import { memoryKv } from "../../lib/kv/memory.js";
 import { prefixedKv } from "../../lib/kv/prefixed.js";
 import { redisKv } from "../../lib/kv/redis.js";
 import type { Kv } from "../../lib/kv/port.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
-import { buildShield, useShield } from "../../lib/shield/guard.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { clickup } from "../../lib/providers/clickup.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { startSlackApi, type SlackApiServer } from "../support/slack-api.js";
 import { fileStore, forgedRequest, REDIS_URL, SECRET, uniquePrefix, validRequest } from "../support/kvs.js";
 import { itWhere } from "../support/matrix.js";
@@ -35,15 +34,15 @@ const kvs: { name: string; open: (clock: () => number) => Kv; clockDrivesExpiry:
 
 describe.each(kvs)("attack drill on $name KV", ({ open, clockDrivesExpiry, net }) => {
   let slack: SlackApiServer;
-  let gateway: Gateway;
+  let gateway: App;
   let now = Date.UTC(2026, 10, 22, 4, 0, 0);
   const clock = () => now;
-  let fn: ReturnType<typeof webhook>;
+  let fn: Endpoint;
   let burst = 0;
 
   beforeAll(async () => {
     slack = await startSlackApi();
-    gateway = await testGateway(
+    gateway = await testApp(
       {
         CLICKUP_WEBHOOK_SECRET: SECRET,
         SLACK_BOT_TOKEN: slack.token,
@@ -51,10 +50,10 @@ describe.each(kvs)("attack drill on $name KV", ({ open, clockDrivesExpiry, net }
         SLACK_API_URL: slack.url,
         HOOKGATE_TRUST_PROXY: "x-real-ip",
       },
-      { kv: open(clock), store: await fileStore() },
+      // The clock drives the shield's windows and the alerts' cooldowns.
+      { kv: open(clock), store: await fileStore(), clock },
     );
-    useShield(gateway, await buildShield(gateway, { now: clock, alerts: alertsFromConfig(gateway, clock) }));
-    fn = webhook(clickup, async () => gateway);
+    fn = endpointOf(webhook(clickup), async () => gateway);
   });
   afterAll(async () => {
     await settled();
@@ -125,15 +124,15 @@ describe.each(kvs)("attack drill on $name KV", ({ open, clockDrivesExpiry, net }
  */
 describe.each(kvs)("single-IP attack drill with the defaults on $name KV", ({ open, clockDrivesExpiry, net }) => {
   let slack: SlackApiServer;
-  let gateway: Gateway;
+  let gateway: App;
   let now = Date.UTC(2026, 10, 22, 6, 0, 0);
   const clock = () => now;
-  let fn: ReturnType<typeof webhook>;
+  let fn: Endpoint;
   const attacker = `${net}.99`;
 
   beforeAll(async () => {
     slack = await startSlackApi();
-    gateway = await testGateway(
+    gateway = await testApp(
       {
         CLICKUP_WEBHOOK_SECRET: SECRET,
         SLACK_BOT_TOKEN: slack.token,
@@ -141,10 +140,10 @@ describe.each(kvs)("single-IP attack drill with the defaults on $name KV", ({ op
         SLACK_API_URL: slack.url,
         HOOKGATE_TRUST_PROXY: "x-real-ip",
       },
-      { kv: open(clock), store: await fileStore() },
+      // The clock drives the shield's windows and the alerts' cooldowns.
+      { kv: open(clock), store: await fileStore(), clock },
     );
-    useShield(gateway, await buildShield(gateway, { now: clock, alerts: alertsFromConfig(gateway, clock) }));
-    fn = webhook(clickup, async () => gateway);
+    fn = endpointOf(webhook(clickup), async () => gateway);
   });
   afterAll(async () => {
     await settled();
@@ -195,7 +194,7 @@ describe.each(kvs)("single-IP attack drill with the defaults on $name KV", ({ op
 describe("failures answered 429", () => {
   it("still count toward the alert: every failure counts, whatever it was answered", async () => {
     const slack = await startSlackApi();
-    const gateway = await testGateway(
+    const gateway = await testApp(
       {
         CLICKUP_WEBHOOK_SECRET: SECRET,
         SLACK_BOT_TOKEN: slack.token,
@@ -206,7 +205,7 @@ describe("failures answered 429", () => {
       },
       { store: await fileStore() },
     );
-    const fn = webhook(clickup, async () => gateway);
+    const fn = endpointOf(webhook(clickup), async () => gateway);
     const statuses: number[] = [];
     for (let i = 0; i < 21; i++) {
       statuses.push((await fn.fetch(forgedRequest("198.51.100.250"))).status);
@@ -225,11 +224,11 @@ describe("Slack itself rate-limiting", () => {
   it("rejects a rate-limited call rather than sleeping on it, and gives the cooldown back", async () => {
     const slack = await startSlackApi();
     slack.rateLimitFor = 30;
-    const gateway = await testGateway(
+    const gateway = await testApp(
       { SLACK_BOT_TOKEN: slack.token, ALERT_CHANNEL_ID: "C0OPS", SLACK_API_URL: slack.url },
       { store: await fileStore() },
     );
-    const alerts = alertsFromConfig(gateway);
+    const alerts = gateway.alerts;
     expect(await alerts.alert("breaker_open", { title: "destination crm is failing" }, { scope: "crm" })).toEqual({
       sent: false,
       reason: "rate_limited",

@@ -5,12 +5,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { settled } from "../../lib/http/after.js";
-import type { Gateway } from "../../lib/gateway.js";
+import type { App } from "../../lib/app.js";
 import { redisKv } from "../../lib/kv/redis.js";
 import { counterValue } from "../../lib/observability/counters.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { clickup } from "../../lib/providers/clickup.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { captureStdout, fileStore, SECRET, validRequest } from "../support/kvs.js";
 
 const REDIS_SERVER = process.env.REDIS_SERVER_BIN ?? "redis-server";
@@ -43,7 +43,7 @@ const failOpenCount = () =>
   counterValue("hookgate_rate_limit_failed_open_total", { reason: "timeout" }) +
   counterValue("hookgate_rate_limit_failed_open_total", { reason: "error" });
 
-let gateway: Gateway | undefined;
+let gateway: App | undefined;
 let redis: ChildProcess | undefined;
 let logs: ReturnType<typeof captureStdout> | undefined;
 afterEach(async () => {
@@ -61,11 +61,11 @@ describe("the limiter fails open", () => {
   it("keeps accepting when the KV points where nothing listens, and says why", async () => {
     const port = await freePort();
     logs = captureStdout();
-    gateway = await testGateway(
+    gateway = await testApp(
       { CLICKUP_WEBHOOK_SECRET: SECRET, LOG_LEVEL: "info", HOOKGATE_TRUST_PROXY: "x-real-ip" },
       { kv: redisKv(`redis://127.0.0.1:${port}`), store: await fileStore() },
     );
-    const fn = webhook(clickup, async () => gateway!);
+    const fn = endpointOf(webhook(clickup), async () => gateway!);
     const before = failOpenCount();
 
     for (let i = 0; i < 3; i++) expect((await fn.fetch(validRequest("198.51.100.60"))).status).toBe(200);
@@ -81,7 +81,7 @@ describe("the limiter fails open", () => {
     const port = await freePort();
     redis = await startRedis(port);
     logs = captureStdout();
-    gateway = await testGateway(
+    gateway = await testApp(
       {
         CLICKUP_WEBHOOK_SECRET: SECRET,
         LOG_LEVEL: "info",
@@ -90,7 +90,7 @@ describe("the limiter fails open", () => {
       },
       { kv: redisKv(`redis://127.0.0.1:${port}`), store: await fileStore() },
     );
-    const fn = webhook(clickup, async () => gateway!);
+    const fn = endpointOf(webhook(clickup), async () => gateway!);
     expect((await fn.fetch(validRequest("198.51.100.75"))).status).toBe(200); // connected, scripts cached
 
     // A Redis of its own, so pausing it holds no one else's commands.
@@ -108,7 +108,7 @@ describe("the limiter fails open", () => {
     const port = await freePort();
     redis = await startRedis(port);
     logs = captureStdout();
-    gateway = await testGateway(
+    gateway = await testApp(
       {
         CLICKUP_WEBHOOK_SECRET: SECRET,
         LOG_LEVEL: "info",
@@ -117,7 +117,7 @@ describe("the limiter fails open", () => {
       },
       { kv: redisKv(`redis://127.0.0.1:${port}`), store: await fileStore() },
     );
-    const fn = webhook(clickup, async () => gateway!);
+    const fn = endpointOf(webhook(clickup), async () => gateway!);
 
     // Redis up: the limit holds.
     expect((await fn.fetch(validRequest("198.51.100.70"))).status).toBe(200);

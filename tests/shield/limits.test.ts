@@ -3,14 +3,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { settled } from "../../lib/http/after.js";
 import type { Endpoint } from "../../lib/http/endpoint.js";
-import type { Gateway } from "../../lib/gateway.js";
+import type { App } from "../../lib/app.js";
 import { memoryKv } from "../../lib/kv/memory.js";
 import { redisKv } from "../../lib/kv/redis.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { clientIpReader } from "../../lib/shield/client-ip.js";
-import { buildShield, useShield } from "../../lib/shield/guard.js";
 import { clickup } from "../../lib/providers/clickup.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import {
   availableKvs,
   fileStore,
@@ -24,16 +23,16 @@ import { itWhere } from "../support/matrix.js";
 
 describe.each(availableKvs)("rate limits on $name KV", (under: KvUnderTest) => {
   let opened: Awaited<ReturnType<KvUnderTest["open"]>>;
-  let gateway: Gateway;
+  let gateway: App;
   let fn: Endpoint;
 
-  async function start(env: Record<string, string>): Promise<void> {
+  async function start(env: Record<string, string>, clock?: () => number): Promise<void> {
     opened = await under.open();
-    gateway = await testGateway(
+    gateway = await testApp(
       { CLICKUP_WEBHOOK_SECRET: SECRET, HOOKGATE_TRUST_PROXY: "x-real-ip", ...env },
-      { kv: opened.kv, store: await fileStore() },
+      { kv: opened.kv, store: await fileStore(), clock },
     );
-    fn = webhook(clickup, async () => gateway);
+    fn = endpointOf(webhook(clickup), async () => gateway);
   }
   afterEach(async () => {
     await settled();
@@ -116,9 +115,8 @@ describe.each(availableKvs)("rate limits on $name KV", (under: KvUnderTest) => {
   itWhere(under.name === "upstash")(
     "makes one KV round trip before a new client's answer, and none within its allowance",
     async () => {
-      await start({ RATE_LIMIT_PER_SOURCE: "*=100000/1m" });
       // A clock that stands still: allowances last until they are used up.
-      useShield(gateway, await buildShield(gateway, { now: () => Date.UTC(2026, 10, 22, 4) }));
+      await start({ RATE_LIMIT_PER_SOURCE: "*=100000/1m" }, () => Date.UTC(2026, 10, 22, 4));
       // The first request of an instance teaches it the scripts (an EVAL each).
       expect((await fn.fetch(validRequest("198.51.100.20"))).status).toBe(200);
       await settled();
@@ -142,12 +140,11 @@ describe("the failed-verification window", () => {
   it("lifts when the window passes (injected clock)", async () => {
     let now = Date.UTC(2026, 10, 22, 4, 0, 0);
     const clock = () => now;
-    const gateway = await testGateway(
+    const gateway = await testApp(
       { CLICKUP_WEBHOOK_SECRET: SECRET, RATE_LIMIT_FAILED_VERIFICATIONS: "2/5m", HOOKGATE_TRUST_PROXY: "x-real-ip" },
-      { kv: memoryKv(clock), store: await fileStore() },
+      { kv: memoryKv(clock), store: await fileStore(), clock },
     );
-    useShield(gateway, await buildShield(gateway, { now: clock }));
-    const fn = webhook(clickup, async () => gateway);
+    const fn = endpointOf(webhook(clickup), async () => gateway);
 
     for (let i = 0; i < 2; i++) {
       expect((await fn.fetch(forgedRequest("203.0.113.50"))).status).toBe(401);
@@ -182,11 +179,11 @@ describe.skipIf(!REDIS_URL)("@upstash/ratelimit's scripts on plain Redis", () =>
 
 describe("a request without a client IP", () => {
   it("is not held to a per-IP window every such client would share", async () => {
-    const gateway = await testGateway(
+    const gateway = await testApp(
       { CLICKUP_WEBHOOK_SECRET: SECRET, RATE_LIMIT_PER_IP: "2/1h", HOOKGATE_TRUST_PROXY: "x-real-ip" },
       { store: await fileStore() },
     );
-    const fn = webhook(clickup, async () => gateway);
+    const fn = endpointOf(webhook(clickup), async () => gateway);
     for (let i = 0; i < 4; i++)
       expect((await fn.fetch(validRequest("198.51.100.80", { headers: { "x-real-ip": null } }))).status).toBe(200);
     await settled();
@@ -194,11 +191,11 @@ describe("a request without a client IP", () => {
   });
 
   it("regression: self-hosted, a client's own x-real-ip is not trusted by default (it could pose as anyone)", async () => {
-    const gateway = await testGateway(
+    const gateway = await testApp(
       { CLICKUP_WEBHOOK_SECRET: SECRET, RATE_LIMIT_FAILED_VERIFICATIONS: "1/5m" },
       { store: await fileStore() },
     );
-    const fn = webhook(clickup, async () => gateway);
+    const fn = endpointOf(webhook(clickup), async () => gateway);
     // Claims to be 198.51.100.90 twice: no per-IP failure window is filled for that address.
     for (let i = 0; i < 3; i++) {
       expect((await fn.fetch(forgedRequest("198.51.100.90"))).status).toBe(401);

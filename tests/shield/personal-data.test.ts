@@ -6,17 +6,18 @@
 // embedded PGlite and on real PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settled } from "../../lib/http/after.js";
-import type { Gateway } from "../../lib/gateway.js";
+import type { App } from "../../lib/app.js";
 import { bodyPrefix } from "../../lib/shield/rejections.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { twilio } from "../../lib/providers/twilio.js";
 import { forward } from "../../lib/routing/define.js";
 import { pgliteRpc } from "../../lib/store/pglite.js";
 import { createStore, type Store } from "../../lib/store/store.js";
 import { answerExcerpt, redactPersonal } from "../../lib/observability/redact.js";
-import { receiver, routedGateway, SECRET as FORWARD_SECRET, type Receiver } from "../delivery/support.js";
+import { receiver, SECRET as FORWARD_SECRET, type Receiver } from "../delivery/support.js";
 import { DATABASE_URL, freshDatabase, postgresStore } from "../support/postgres.js";
 import { signedRequest } from "../support/requests.js";
+import { endpointOf, testApp } from "../support/app.js";
 
 const AUTH_TOKEN = "twilio-personal-data-token";
 const FROM = "+14155550123";
@@ -124,14 +125,14 @@ describe.each(stores)("personal data on $name", (under) => {
     await opened.close();
   });
 
-  async function gatewayWith(env: Record<string, string> = {}): Promise<Gateway> {
-    return routedGateway(
+  async function gatewayWith(env: Record<string, string> = {}): Promise<App> {
+    return testApp(
+      { TWILIO_AUTH_TOKEN: AUTH_TOKEN, HOOKGATE_TRUST_PROXY: "x-real-ip", ...env },
       {
-        destinations: { crm: forward({ url: target.url, secret: FORWARD_SECRET }) },
-        routes: [{ provider: "twilio", to: ["crm"] }],
-      },
-      {
-        env: { TWILIO_AUTH_TOKEN: AUTH_TOKEN, HOOKGATE_TRUST_PROXY: "x-real-ip", ...env },
+        routes: {
+          destinations: { crm: forward({ url: target.url, secret: FORWARD_SECRET }) },
+          routes: [{ provider: "twilio", to: ["crm"] }],
+        },
         store: { ...opened.store, close: async () => {} },
       },
     );
@@ -139,7 +140,7 @@ describe.each(stores)("personal data on $name", (under) => {
 
   it("a rejected Twilio form and a receiver's answer leave no number, email or token outside the event", async () => {
     const gateway = await gatewayWith();
-    const fn = webhook(twilio, async () => gateway);
+    const fn = endpointOf(webhook(twilio), async () => gateway);
     const text = `Hi, I am ${EMAIL}, call me back`;
     const url = "https://hooks.example.com/api/webhooks/twilio";
 
@@ -187,7 +188,7 @@ describe.each(stores)("personal data on $name", (under) => {
 
   it("with REJECTION_BODY_PREFIX_BYTES a short prefix is kept, masked", async () => {
     const gateway = await gatewayWith({ REJECTION_BODY_PREFIX_BYTES: "300" });
-    const fn = webhook(twilio, async () => gateway);
+    const fn = endpointOf(webhook(twilio), async () => gateway);
     const url = "https://hooks.example.com/api/webhooks/twilio";
     const forged = signedRequest(twilio, {
       secret: "wrong",

@@ -1,21 +1,21 @@
 // The dedup promise under real concurrency: PGlite is a single session and cannot
 // show this, so it runs on real PostgreSQL only.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Gateway } from "../../lib/gateway.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
+import type { App } from "../../lib/app.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { clickup } from "../../lib/providers/clickup.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { DATABASE_URL, freshDatabase, postgresStore, type TestDatabase } from "../support/postgres.js";
 import { sample, signedRequest } from "../support/requests.js";
 
 describe.skipIf(!DATABASE_URL)("200 concurrent deliveries of one ClickUp event (real PostgreSQL)", () => {
   const secret = "concurrency-secret";
   let db: TestDatabase;
-  let gateway: Gateway;
+  let gateway: App;
 
   beforeAll(async () => {
     db = await freshDatabase();
-    gateway = await testGateway(
+    gateway = await testApp(
       { CLICKUP_WEBHOOK_SECRET: secret },
       { store: postgresStore(db.url, 20), route: () => ["agent", "audit"] },
     );
@@ -26,7 +26,7 @@ describe.skipIf(!DATABASE_URL)("200 concurrent deliveries of one ClickUp event (
   });
 
   it("stores exactly one event and one set of deliveries, and answers every request 2xx", async () => {
-    const handler = webhook(clickup, async () => gateway);
+    const handler = endpointOf(webhook(clickup), async () => gateway);
     const body = sample("clickup", "taskCreated.json");
     const responses = await Promise.all(
       Array.from({ length: 200 }, () => handler.fetch(signedRequest(clickup, { secret, body }))),

@@ -9,14 +9,14 @@
 // after PostgreSQL was back.
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gateway } from "../../lib/gateway.js";
+import type { App } from "../../lib/app.js";
 import { settled } from "../../lib/http/after.js";
 import type { Endpoint } from "../../lib/http/endpoint.js";
-import { webhook } from "../../lib/ingest/pipeline.js";
+import { webhook } from "../../lib/routes/webhooks.js";
 import { standard } from "../../lib/providers/standard.js";
 import { migratePostgres, postgresRpc } from "../../lib/store/postgres.js";
 import { createStore } from "../../lib/store/store.js";
-import { testGateway } from "../support/gateway.js";
+import { endpointOf, testApp } from "../support/app.js";
 import { ownPostgres, postgresBinaries, type OwnPostgres } from "../support/own-postgres.js";
 import { signedRequest } from "../support/requests.js";
 
@@ -43,7 +43,7 @@ interface Answer {
 
 describe.skipIf(!bin)("a database outage (a PostgreSQL this test stops and starts)", () => {
   let db: OwnPostgres;
-  let gateway: Gateway;
+  let gateway: App;
   let hook: Endpoint;
   let sql: postgres.Sql;
   let sequence = 0;
@@ -52,11 +52,11 @@ describe.skipIf(!bin)("a database outage (a PostgreSQL this test stops and start
     db = await ownPostgres(bin!);
     await migratePostgres(db.url);
     sql = postgres(db.url, { max: 1, onnotice: () => {} });
-    gateway = await testGateway(
+    gateway = await testApp(
       { STANDARD_WEBHOOK_SECRET: SECRET, RATE_LIMIT_PER_IP: "off", RATE_LIMIT_FAILED_VERIFICATIONS: "off" },
       { store: createStore(postgresRpc(db.url, { timeoutMs: LIMIT_MS })), route: () => [] },
     );
-    hook = webhook(standard, async () => gateway);
+    hook = endpointOf(webhook(standard), async () => gateway);
   });
 
   afterAll(async () => {

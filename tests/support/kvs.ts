@@ -2,7 +2,6 @@
 // Upstash-over-REST-to-that-Redis when REDIS_URL is set), each under its own key
 // prefix, and signed ClickUp requests from a chosen client IP.
 import { randomUUID } from "node:crypto";
-import type { GatewayParts } from "../../lib/gateway.js";
 import type { Kv } from "../../lib/kv/port.js";
 import { memoryKv } from "../../lib/kv/memory.js";
 import { prefixedKv } from "../../lib/kv/prefixed.js";
@@ -10,7 +9,7 @@ import { redisKv } from "../../lib/kv/redis.js";
 import { upstashKv } from "../../lib/kv/upstash.js";
 import { clickup } from "../../lib/providers/clickup.js";
 import type { Store } from "../../lib/store/store.js";
-import { memoryStore } from "./gateway.js";
+import { memoryStore } from "./app.js";
 import { startUpstashRest, type UpstashRestServer } from "./upstash-rest.js";
 import { sample, signedRequest } from "./requests.js";
 
@@ -71,8 +70,6 @@ export function validRequest(
 
 /** Signed with the wrong secret: a bad_signature from `ip`. */
 export const forgedRequest = (ip: string) => validRequest(ip, { secret: "not-the-secret" });
-
-export type Parts = GatewayParts;
 
 let sharedStore: Promise<Store> | undefined;
 /**

@@ -1,6 +1,6 @@
 // `hookgate dlq`: reads the dead-letter queue.
-import { openAdmin, timeOption } from "../admin.js";
-import { deliveryFilterOptions, parseOptions, UsageError, type Command } from "../command.js";
+import { openAdminClient } from "../admin-client.js";
+import { deliveryFilterOptions, parseOptions, timeOption, UsageError, type Command } from "../command.js";
 
 const usage = `usage:
   npx hookgate dlq [list] [--destination <name>] [--provider <name>] [--type <event type>]
@@ -21,7 +21,7 @@ export const command: Command = {
       before: { type: "string" },
     });
     const [sub = "list", ...rest] = positionals;
-    const admin = await openAdmin(io.env);
+    const admin = await openAdminClient(io.env);
     try {
       if (sub === "show") {
         if (rest.length !== 1) throw new UsageError("dlq show takes one delivery id");

@@ -1,6 +1,6 @@
 // `hookgate event <id>`: one event, its deliveries and every attempt of each.
-import { UsageError, type Command } from "../command.js";
-import { openOperations, options, table } from "../operations.js";
+import { options, table, UsageError, type Command } from "../command.js";
+import { openAdminClient } from "../admin-client.js";
 
 const usage = `usage:
   npx hookgate event <event id> [--json] [--body]
@@ -21,7 +21,7 @@ export const command: Command = {
     });
     if (positionals.length !== 1 || !UUID.test(positionals[0]!))
       throw new UsageError("give one event id (a UUID, as `hookgate events` prints)");
-    const client = await openOperations(io.env);
+    const client = await openAdminClient(io.env);
     try {
       const event = await client.event(positionals[0]!);
       if (!event) {

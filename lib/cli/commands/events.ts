@@ -1,7 +1,6 @@
 // `hookgate events`: search the recorded events, a page at a time.
-import { timeOption } from "../admin.js";
-import { UsageError, type Command } from "../command.js";
-import { openOperations, options, table } from "../operations.js";
+import { options, table, timeOption, UsageError, type Command } from "../command.js";
+import { openAdminClient } from "../admin-client.js";
 
 const usage = `usage:
   npx hookgate events [--provider <name>] [--type <event type>] [--status none|pending|delivered|dead]
@@ -19,7 +18,7 @@ export const command: Command = {
   async run(args, io) {
     const { values, positionals } = parse(args);
     if (positionals.length > 0) throw new UsageError(`unexpected: ${positionals.join(" ")}`);
-    const client = await openOperations(io.env);
+    const client = await openAdminClient(io.env);
     try {
       const page = await client.events({
         provider: values.provider,

@@ -1,8 +1,8 @@
 // `hookgate replay`: puts dead deliveries back to pending with a fresh schedule. A
 // replayed forward keeps its webhook-id, so the receiver can still dedup it.
-import { openAdmin, timeOption } from "../admin.js";
+import { openAdminClient } from "../admin-client.js";
 import type { ReplayResult } from "../../store/deliveries.js";
-import { deliveryFilterOptions, parseOptions, UsageError, type Command, type Io } from "../command.js";
+import { deliveryFilterOptions, parseOptions, timeOption, UsageError, type Command, type Io } from "../command.js";
 
 /** Deliveries replayed per call: each batch is one short transaction. */
 const BATCH = 500;
@@ -31,7 +31,7 @@ export const command: Command = {
     if (id !== undefined && (!Number.isSafeInteger(id) || id <= 0))
       throw new UsageError(`not a delivery id: ${positionals[0]}`);
 
-    const admin = await openAdmin(io.env);
+    const admin = await openAdminClient(io.env);
     try {
       const request = {
         id,

@@ -1,6 +1,6 @@
 // `hookgate routing --task <id>`: why a ClickUp ticket was routed as it was.
-import { UsageError, type Command } from "../command.js";
-import { openOperations, options } from "../operations.js";
+import { options, UsageError, type Command } from "../command.js";
+import { openAdminClient } from "../admin-client.js";
 
 const usage = `usage:
   npx hookgate routing --task <ClickUp task id> [--limit <n>] [--json]
@@ -27,7 +27,7 @@ export const command: Command = {
     const limit = values.limit === undefined ? undefined : Number(values.limit);
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 500))
       throw new UsageError("--limit: a number from 1 to 500");
-    const client = await openOperations(io.env);
+    const client = await openAdminClient(io.env);
     try {
       const decisions = await client.routing({ task: values.task, event: values.event, limit });
       if (values.json) {

@@ -1,6 +1,6 @@
 // `hookgate status`: the dashboard's numbers in a terminal.
-import { UsageError, type Command } from "../command.js";
-import { openOperations, options, table } from "../operations.js";
+import { options, table, UsageError, type Command } from "../command.js";
+import { openAdminClient } from "../admin-client.js";
 import { destinationRates } from "../../operations/metrics.js";
 import { duration, percent } from "../../operations/watch.js";
 
@@ -18,7 +18,7 @@ export const command: Command = {
     const { values, positionals } = options({ args, allowPositionals: true, options: { json: { type: "boolean" } } });
     if (positionals.length > 0) throw new UsageError(`unexpected: ${positionals.join(" ")}`);
     const json = values.json ?? false;
-    const client = await openOperations(io.env);
+    const client = await openAdminClient(io.env);
     try {
       const o = await client.overview();
       if (json) {

@@ -12,7 +12,8 @@ import type { ActionContext, ActionDestination, AttemptOutcome, DeliveryEvent } 
 import { StoreError } from "../../store/port.js";
 import { clickupApi, type ClickUpApi } from "./api.js";
 import { BOTH_RULES, decide } from "./rules.js";
-import { clickupRoutingSettings } from "./settings.js";
+import type { ClickUpRoutingSettings } from "./settings.js";
+import type { ClickupDirectoryStore } from "../../store/clickup-directory.js";
 import { ClickUpTask, currentAssignees, hasTag, taskFacts } from "./task.js";
 import { trigger } from "./trigger.js";
 
@@ -27,13 +28,19 @@ const RoutedWebhook = z.looseObject({
   task: z.unknown().optional(),
 });
 
-export function clickupRouter(): ActionDestination {
+/** What the router uses: the store's directory and decision log, and its settings. */
+export interface ClickUpRouterParts {
+  directory: ClickupDirectoryStore;
+  settings: ClickUpRoutingSettings;
+}
+
+export function clickupRouter(parts: ClickUpRouterParts): ActionDestination {
   return {
     kind: "action",
     name: CLICKUP_ROUTER,
     async run(event, context) {
       try {
-        return await route(event, context);
+        return await route(parts, event, context);
       } catch (error) {
         if (error instanceof StoreError) {
           return { kind: "retry", error: error.message, errorClass: "store_unavailable" };
@@ -45,10 +52,10 @@ export function clickupRouter(): ActionDestination {
 }
 
 async function route(
+  { directory, settings }: ClickUpRouterParts,
   event: DeliveryEvent,
-  { gateway, deliveryId, attempt, signal }: ActionContext,
+  { deliveryId, attempt, signal }: ActionContext,
 ): Promise<AttemptOutcome> {
-  const settings = clickupRoutingSettings(gateway.config);
   const hook = RoutedWebhook.safeParse(event.payload);
   if (!hook.success) {
     return { kind: "dead", error: "not a ClickUp task webhook: no task_id", errorClass: "clickup_bad_event" };
@@ -70,18 +77,10 @@ async function route(
   const facts = taskFacts(task.value, settings.fields);
   const decision = decide(
     facts,
-    await gateway.store.clickup.lookupDirectory(facts),
+    await directory.lookupDirectory(facts),
     triggered.route ? triggered.rules : BOTH_RULES,
   );
-  await gateway.store.clickup.recordDecision({
-    eventId: event.id,
-    deliveryId,
-    taskId,
-    listId,
-    facts,
-    decision,
-    attempt,
-  });
+  await directory.recordDecision({ eventId: event.id, deliveryId, taskId, listId, facts, decision, attempt });
 
   const present = currentAssignees(task.value);
   const assign = decision.assignees.filter((id) => !present.includes(id));

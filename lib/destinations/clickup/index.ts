@@ -1,10 +1,15 @@
 // The ClickUp ticket router, as hookgate.routes.ts registers it: a destination (the
 // action) and the predicate of its route. README, "ClickUp ticket routing".
 import type { Env } from "../../config/env.js";
+import type { Store } from "../../store/store.js";
+import { clickupRouter } from "./action.js";
 import { clickupRoutingSettings } from "./settings.js";
 import { routesTicket } from "./trigger.js";
 
-export { clickupRouter, CLICKUP_ROUTER } from "./action.js";
+/** The router destination, with the store it reads the directory from and its settings from `env`. */
+export function clickupTicketRouter({ env, store }: { env: Env; store: Pick<Store, "clickup"> }) {
+  return clickupRouter({ directory: store.clickup, settings: clickupRoutingSettings({ env }) });
+}
 
 /** Routing is on once the routed lists are set (CLICKUP_ROUTED_LIST_IDS). */
 export function clickupRoutingEnabled(env: Env): boolean {

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AttemptOutcome, DeliveryEvent } from "../../../lib/destinations/contract.js";
 import { CLICKUP_ROUTER, clickupRouter } from "../../../lib/destinations/clickup/action.js";
+import { clickupRoutingSettings } from "../../../lib/destinations/clickup/settings.js";
 import { NEEDS_CX_ROUTING, NEEDS_OPS_ROUTING } from "../../../lib/destinations/clickup/rules.js";
 import { startFakeClickUp, type FakeClickUp, type SeedTask } from "../../support/clickup-api.js";
 import { openHarness, OTHER_LIST, ROUTED_LIST, routingEnv, STORES, type Harness } from "./harness.js";
@@ -23,12 +24,13 @@ describe.each(STORES)("ClickUp router action on $name", ({ name, skip }) => {
   let api: FakeClickUp;
   let h: Harness;
   let seq = 0;
-  const router = clickupRouter();
+  let router: ReturnType<typeof clickupRouter>;
 
   beforeAll(async () => {
     if (skip) return;
     api = await startFakeClickUp();
     h = await openHarness(name, routingEnv(api));
+    router = clickupRouter({ directory: h.gateway.store.clickup, settings: clickupRoutingSettings(h.gateway.config) });
     await h.sql(DIRECTORY);
   });
   afterAll(async () => {
@@ -75,7 +77,6 @@ describe.each(STORES)("ClickUp router action on $name", ({ name, skip }) => {
     let attempt = 0;
     const run = (): Promise<AttemptOutcome> =>
       router.run(event, {
-        gateway: h.gateway,
         deliveryId: recorded.deliveries[0]!.id,
         attempt: ++attempt,
         signal: new AbortController().signal,

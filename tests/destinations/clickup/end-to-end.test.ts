@@ -4,15 +4,15 @@
 // real PostgreSQL when DATABASE_URL is set. Time moves by an injected clock, never by
 // waiting.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import clickupFunction from "../../../api/webhooks/clickup.js";
-import { deliveryEngine } from "../../../lib/delivery/engine.js";
 import { DEFAULT_SCHEDULE_MS } from "../../../lib/routing/policy.js";
-import { useGateway } from "../../../lib/gateway.js";
+import { webhook } from "../../../lib/routes/webhooks.js";
 import { settled } from "../../../lib/http/after.js";
 import { clickup } from "../../../lib/providers/clickup.js";
 import { NEEDS_CX_ROUTING, NEEDS_OPS_ROUTING } from "../../../lib/destinations/clickup/rules.js";
 import { startFakeClickUp, type FakeClickUp, type SeedTask } from "../../support/clickup-api.js";
+import { endpointOf } from "../../support/app.js";
 import { sample, signedRequest } from "../../support/requests.js";
+import { engine as engineOf } from "../../delivery/support.js";
 import { openHarness, OTHER_LIST, ROUTED_LIST, routingEnv, STORES, WEBHOOK_SECRET, type Harness } from "./harness.js";
 
 const ANA = 81234567; // CX owner of Acme Hotels (VIP)
@@ -34,10 +34,8 @@ describe.each(STORES)("ClickUp routing end to end on $name", ({ name, skip }) =>
     api = await startFakeClickUp();
     h = await openHarness(name, routingEnv(api));
     await h.sql(DIRECTORY);
-    useGateway(h.gateway);
   });
   afterAll(async () => {
-    useGateway(undefined);
     await h?.close();
     await api?.close();
   });
@@ -49,7 +47,7 @@ describe.each(STORES)("ClickUp routing end to end on $name", ({ name, skip }) =>
 
   /** POSTs a webhook body, signed as ClickUp signs it, and waits for the work done after the answer. */
   async function send(payload: unknown): Promise<{ id: string; duplicate: boolean }> {
-    const response = await clickupFunction.fetch(
+    const response = await endpointOf(webhook(clickup), h.gateway).fetch(
       signedRequest(clickup, { secret: WEBHOOK_SECRET, body: JSON.stringify(payload) }),
     );
     expect(response.status).toBe(200);
@@ -150,7 +148,8 @@ describe.each(STORES)("ClickUp routing end to end on $name", ({ name, skip }) =>
       const deliveryId = Number(delivery!.id);
 
       let now = Date.now();
-      const engine = deliveryEngine(h.gateway, { clock: () => new Date(now), random: () => 0.5 });
+      // The breaker of the app's own engine, which made the attempt right after the answer.
+      const engine = engineOf(h.gateway, { clock: () => new Date(now), breakerPrefix: "hookgate:" });
       for (let round = 0; round < 2 * DEFAULT_SCHEDULE_MS.length; round++) {
         if ((await engine.store.get(deliveryId))!.status === "dead") break;
         now += 11 * HOUR; // past the longest gap of the schedule and any breaker cooldown

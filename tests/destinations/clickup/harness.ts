@@ -1,8 +1,8 @@
 // The stores the routing tests run on: PGlite always, real PostgreSQL when
 // DATABASE_URL is set (a fresh database per file). Each gives a gateway configured for
 // routing against a fake ClickUp API, and raw SQL for the directory, as a team edits it.
-import type { Gateway } from "../../../lib/gateway.js";
-import { memoryDatabase, testGateway } from "../../support/gateway.js";
+import type { App } from "../../../lib/app.js";
+import { memoryDatabase, testApp } from "../../support/app.js";
 import { DATABASE_URL, freshDatabase, postgresStore } from "../../support/postgres.js";
 import type { FakeClickUp } from "../../support/clickup-api.js";
 
@@ -20,7 +20,7 @@ export const STORES: StoreKind[] = [
 ];
 
 export interface Harness {
-  gateway: Gateway;
+  gateway: App;
   /** Runs SQL as the database owner (what the seed file and the SQL editor do). */
   sql(text: string): Promise<void>;
   query<T>(text: string): Promise<T[]>;
@@ -40,7 +40,7 @@ export function routingEnv(api: FakeClickUp, extra: Record<string, string> = {})
 export async function openHarness(kind: StoreKind["name"], env: Record<string, string>): Promise<Harness> {
   if (kind === "pglite") {
     const { store, db } = await memoryDatabase();
-    const gateway = await testGateway(env, { store });
+    const gateway = await testApp(env, { store });
     return {
       gateway,
       sql: async (text) => {
@@ -51,7 +51,7 @@ export async function openHarness(kind: StoreKind["name"], env: Record<string, s
     };
   }
   const database = await freshDatabase();
-  const gateway = await testGateway(env, { store: postgresStore(database.url, 4) });
+  const gateway = await testApp(env, { store: postgresStore(database.url, 4) });
   return {
     gateway,
     sql: async (text) => {

@@ -4,7 +4,7 @@
 // chunked encoding) is the client's failure: a 400 `body_unreadable`, counted and logged
 // at debug, never an unexpected error for Sentry (the drill found 375 of 417 error
 // lines were just that). Reading a request's own bytes fails for no other reason.
-import { Rejection } from "../http/errors.js";
+import { Rejection } from "./errors.js";
 import { increment } from "../observability/counters.js";
 import { errorFields, log } from "../observability/log.js";
 

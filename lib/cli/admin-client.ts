@@ -1,0 +1,142 @@
+// The one client of the CLI: a deployment's admin API (HOOKGATE_URL + ADMIN_TOKEN), or,
+// when HOOKGATE_URL is unset, the app this machine is configured for (its store, KV and
+// routes), served in-process by the same route handlers. Either way the same requests,
+// the same answers, and input checked by the API's own schemas first (a misuse is a
+// usage error before anything is sent).
+import { randomBytes } from "node:crypto";
+import type { z } from "zod";
+import { openApp, type App } from "../app.js";
+import { loadConfig } from "../config/env.js";
+import { eventsQuery, event, events, overviewRoute, routing, type Overview } from "../routes/admin.js";
+import { deadLetterQuery, deadLetters, delivery, replay, replayRequest } from "../routes/deliveries.js";
+import type { Route } from "../routes/route.js";
+import { served } from "../routes/route.js";
+import type { RecordedDecision } from "../store/clickup-directory.js";
+import type { DeadLetterPage, DeliveryDetail, ReplayResult } from "../store/deliveries.js";
+import type { EventDetail, EventSummary } from "../store/events.js";
+import { UsageError } from "./command.js";
+
+export type DeadLetterQuery = z.input<typeof deadLetterQuery>;
+export type ReplayRequest = z.input<typeof replayRequest>;
+export type EventsQuery = z.input<typeof eventsQuery>;
+
+export interface EventsPage {
+  items: EventSummary[];
+  next_cursor: string | null;
+}
+
+export interface AdminClient {
+  /** "https://…" or "local store (postgres)". */
+  readonly where: string;
+  overview(): Promise<Overview>;
+  events(query: EventsQuery): Promise<EventsPage>;
+  event(id: string): Promise<EventDetail | null>;
+  routing(query: { task?: string; event?: string; limit?: number }): Promise<RecordedDecision[]>;
+  listDeadLetters(query: DeadLetterQuery): Promise<DeadLetterPage>;
+  getDelivery(id: number): Promise<DeliveryDetail | null>;
+  replay(request: ReplayRequest): Promise<ReplayResult & { message?: string }>;
+  close(): Promise<void>;
+}
+
+/** Sends one admin request: `path` is `/api/admin/<route>` with its query. */
+type Send = (path: string, init?: { method: string; body: string }) => Promise<Response>;
+
+/** The admin routes the client calls, by path. */
+const ROUTES: Record<string, Route> = {
+  "/api/admin/overview": overviewRoute,
+  "/api/admin/events": events,
+  "/api/admin/event": event,
+  "/api/admin/routing": routing,
+  "/api/admin/dead-letters": deadLetters,
+  "/api/admin/delivery": delivery,
+  "/api/admin/replay": replay,
+};
+
+export async function openAdminClient(env: Record<string, string | undefined>): Promise<AdminClient> {
+  const base = env.HOOKGATE_URL?.replace(/\/+$/, "");
+  if (base) {
+    if (!env.ADMIN_TOKEN) throw new UsageError("HOOKGATE_URL is set, so ADMIN_TOKEN is needed too");
+    const token = env.ADMIN_TOKEN;
+    const send: Send = (path, init) =>
+      fetch(`${base}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      });
+    return client(base, send, async () => {});
+  }
+  // In-process, through the routes' own frame: this process alone holds the token.
+  const token = randomBytes(24).toString("base64url");
+  const app = await openApp(loadConfig({ LOG_LEVEL: "warn", ...env, ADMIN_TOKEN: token }));
+  return client(`local store (${app.store.transport})`, local(app, token), () => app.close());
+}
+
+function local(app: App, token: string): Send {
+  const endpoints = new Map(Object.entries(ROUTES).map(([path, route]) => [path, served(route, async () => app)]));
+  return (path, init) => {
+    const request = new Request(`http://hookgate.local${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    });
+    return endpoints.get(new URL(request.url).pathname)!.fetch(request);
+  };
+}
+
+function client(where: string, send: Send, close: () => Promise<void>): AdminClient {
+  /** The answer's JSON; null for a 404 where the caller asked for it (an unknown id). */
+  const call = async <T>(path: string, init?: { method: string; body: string }, missing = false): Promise<T | null> => {
+    const response = await send(path, init);
+    if (missing && response.status === 404) return null;
+    const text = await response.text();
+    let body: { message?: string } & Record<string, unknown>;
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      throw new Error(`${response.status} from ${where}: ${text.slice(0, 200)}`);
+    }
+    if (!response.ok) throw new Error(`${response.status} from ${where}: ${body.message ?? text.slice(0, 200)}`);
+    return body as T;
+  };
+  const get = async <T>(path: string, query: Record<string, unknown> = {}, missing = false) =>
+    call<T>(`${path}${search(query)}`, undefined, missing);
+  return {
+    where,
+    overview: async () => (await get<Overview>("/api/admin/overview"))!,
+    async events(query) {
+      check(eventsQuery, defined(query));
+      return (await get<EventsPage>("/api/admin/events", query))!;
+    },
+    event: (id) => get<EventDetail>("/api/admin/event", { id }, true),
+    routing: async (query) => (await get<{ decisions: RecordedDecision[] }>("/api/admin/routing", query))!.decisions,
+    async listDeadLetters(query) {
+      check(deadLetterQuery, query);
+      return (await get<DeadLetterPage>("/api/admin/dead-letters", query))!;
+    },
+    getDelivery: (id) => get<DeliveryDetail>("/api/admin/delivery", { id }, true),
+    async replay(request) {
+      check(replayRequest, request);
+      return (await call<ReplayResult>("/api/admin/replay", { method: "POST", body: JSON.stringify(request) }))!;
+    },
+    close,
+  };
+}
+
+function check<T>(schema: z.ZodType<T>, input: unknown): T {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success)
+    throw new UsageError(parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; "));
+  return parsed.data;
+}
+
+/** Drops undefined values, so an unset option is not sent as a parameter. */
+function defined(query: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(query)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)]),
+  );
+}
+
+function search(query: Record<string, unknown>): string {
+  const text = new URLSearchParams(defined(query)).toString();
+  return text ? `?${text}` : "";
+}
