@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, parseJson } from "./payload.js";
-import { only, sha256Hex, signWith, verifyWith, type Scheme } from "./signature.js";
+import { only, sha256Hex, signWith, verifyWith, type Scheme } from "../signing/scheme.js";
 import type { Provider } from "./types.js";
 
 const ClickUpWebhook = z.looseObject({

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, isFormRequest, parseForm, parseJson, type Checked } from "./payload.js";
-import { only, signWith, verifyWith, type Scheme } from "./signature.js";
+import { only, signWith, verifyWith, type Scheme } from "../signing/scheme.js";
 import type { Provider } from "./types.js";
 
 const SIGNATURE = "x-hub-signature-256";

@@ -11,8 +11,8 @@
 import { z } from "zod";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, bodyText, checked, parseJson } from "./payload.js";
-import { only, sha256Hex, signWith, verifyWith, type Scheme } from "./signature.js";
-import { outsideWindow, readInteger } from "./timestamp.js";
+import { only, sha256Hex, signWith, verifyWith, type Scheme } from "../signing/scheme.js";
+import { outsideWindow, readInteger } from "../signing/timestamp.js";
 import type { Provider, WebhookRequest } from "./types.js";
 
 const SIGNATURE = "linear-signature";

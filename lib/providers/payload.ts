@@ -3,7 +3,7 @@
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { z } from "zod";
-import { sha256Hex } from "./signature.js";
+import { sha256Hex } from "../signing/scheme.js";
 import type { Parsed, ProviderEvent } from "./types.js";
 
 /** The body as text, or null when it is not UTF-8 (a leading byte-order mark is dropped). */

@@ -14,7 +14,7 @@
 import { z } from "zod";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
-import { only, signWith, verifyWith, type Scheme } from "./signature.js";
+import { only, signWith, verifyWith, type Scheme } from "../signing/scheme.js";
 import type { Provider } from "./types.js";
 
 const ShopifyPayload = z.looseObject({ id: z.union([z.number(), z.string()]).optional() });

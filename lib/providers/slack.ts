@@ -7,8 +7,8 @@ import { z } from "zod";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { answer } from "./answer.js";
 import { accepted, bodyIdentity, formObject, isFormRequest, parseForm, parseJson } from "./payload.js";
-import { only, signWith, verifyWith, type Scheme } from "./signature.js";
-import { unixSeconds } from "./timestamp.js";
+import { only, signWith, verifyWith, type Scheme } from "../signing/scheme.js";
+import { unixSeconds } from "../signing/timestamp.js";
 import type { Parsed, Provider, WebhookRequest } from "./types.js";
 
 const SIGNATURE = "x-slack-signature";

@@ -5,8 +5,8 @@ import { z } from "zod";
 import { decodeSecret, messageId, standardWebhooks } from "../signing/standard-webhooks.js";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
-import { signWith, verifyWith, type Scheme } from "./signature.js";
-import { unixSeconds } from "./timestamp.js";
+import { signWith, verifyWith, type Scheme } from "../signing/scheme.js";
+import { unixSeconds } from "../signing/timestamp.js";
 import type { Provider } from "./types.js";
 
 const StandardPayload = z.looseObject({ type: z.string().min(1).optional() });

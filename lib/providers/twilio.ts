@@ -18,7 +18,16 @@ import { z } from "zod";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { answer } from "./answer.js";
 import { accepted, bodyIdentity, bodyText, formObject, parseForm, parseJson } from "./payload.js";
-import { decodeHex, only, sameBytes, sha256Hex, signWith, verifyWith, type Scheme, type Signed } from "./signature.js";
+import {
+  decodeHex,
+  only,
+  sameBytes,
+  sha256Hex,
+  signWith,
+  verifyWith,
+  type Scheme,
+  type Signed,
+} from "../signing/scheme.js";
 import type { Provider, Verification, WebhookRequest } from "./types.js";
 
 const SIGNATURE = "x-twilio-signature";

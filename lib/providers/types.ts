@@ -1,24 +1,9 @@
 // The one interface every provider implements. A provider is a small value: it knows
 // how its sender signs and identifies a webhook, and nothing about storage or HTTP.
+// What a request and a verdict are belongs to the signing schemes (lib/signing/verdict.ts).
+import type { Verification, VerifyOptions, WebhookRequest } from "../signing/verdict.js";
 
-/** What a provider sees of one request. Verification uses `body`, never a re-serialised parse. */
-export interface WebhookRequest {
-  /** The raw bytes exactly as received. */
-  readonly body: Uint8Array;
-  readonly headers: Headers;
-  /**
-   * The URL the provider called, as the provider knows it: PUBLIC_BASE_URL + path +
-   * query when configured (behind Vercel or a proxy the function sees another host).
-   */
-  readonly url: string;
-  readonly receivedAt: Date;
-}
-
-export type RejectReason =
-  "missing_signature" | "malformed_signature" | "bad_signature" | "missing_timestamp" | "stale_timestamp";
-
-/** Verification is a value; only misuse (no secrets at all) throws. */
-export type Verification = { ok: true; verified: boolean } | { ok: false; reason: RejectReason };
+export type { RejectReason, Verification, VerifyOptions, WebhookRequest } from "../signing/verdict.js";
 
 export interface ProviderEvent {
   /** Unique per logical delivery from the provider: a retry of the same event repeats it. */
@@ -30,16 +15,6 @@ export interface ProviderEvent {
 }
 
 export type Parsed = { ok: true; event: ProviderEvent } | { ok: false; reason: string };
-
-export interface VerifyOptions {
-  /**
-   * Secrets from the provider's variable, in order; any one verifies. Empty only when
-   * the operator allowed unsigned requests for a provider that declares `unsignedEnv`.
-   */
-  secrets: readonly string[];
-  /** The operator turned on `unsignedEnv`: a request without a signature passes, unverified. */
-  allowUnsigned?: boolean;
-}
 
 /** What a sender signs: used by `npm run send`, the tests and the benchmarks. */
 export interface SignInput {

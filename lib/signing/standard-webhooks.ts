@@ -5,8 +5,8 @@
 // HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<raw body>`, keyed with the
 // base64-decoded secret without its `whsec_` prefix, refused outside ±5 minutes.
 // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
-import { decodeBase64, signature, type Scheme } from "../providers/signature.js";
-import { unixSeconds } from "../providers/timestamp.js";
+import { decodeBase64, signature, type Scheme } from "./scheme.js";
+import { unixSeconds } from "./timestamp.js";
 
 const PREFIX = "whsec_";
 

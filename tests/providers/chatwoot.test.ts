@@ -2,7 +2,7 @@
 // each tampering refused; unsigned (older) Chatwoot only when the operator allows it.
 import { describe, expect, it } from "vitest";
 import { chatwoot } from "../../lib/providers/chatwoot.js";
-import { sha256Hex } from "../../lib/providers/signature.js";
+import { sha256Hex } from "../../lib/signing/scheme.js";
 import { sample } from "../support/requests.js";
 import {
   accepted,

@@ -3,7 +3,7 @@
 import { sign as octokitSign, verify as octokitVerify } from "@octokit/webhooks-methods";
 import { describe, expect, it } from "vitest";
 import { github } from "../../lib/providers/github.js";
-import { sha256Hex } from "../../lib/providers/signature.js";
+import { sha256Hex } from "../../lib/signing/scheme.js";
 import { sample } from "../support/requests.js";
 import { accepted, encode, flipByte, rejected, verify, webhookRequest } from "./helpers.js";
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { github } from "../../lib/providers/github.js";
 import { shopify } from "../../lib/providers/shopify.js";
-import { hmac } from "../../lib/providers/signature.js";
+import { hmac } from "../../lib/signing/scheme.js";
 import { standard } from "../../lib/providers/standard.js";
 import { twilio } from "../../lib/providers/twilio.js";
 import { accepted, encode, verify } from "./helpers.js";

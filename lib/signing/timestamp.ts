@@ -1,6 +1,6 @@
 // Replay windows. A provider's timestamp is read strictly (digits only: parseInt would
 // take "12abc" for 12) and compared with the time hookgate received the request.
-import type { RejectReason } from "./types.js";
+import type { RejectReason } from "./verdict.js";
 
 const DIGITS = /^\d{1,16}$/;
 

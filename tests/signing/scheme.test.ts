@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { anyMatch, decodeBase64, decodeHex, hmac, sameBytes } from "../../lib/providers/signature.js";
+import { anyMatch, decodeBase64, decodeHex, hmac, sameBytes } from "../../lib/signing/scheme.js";
 
 describe("strict decoding", () => {
   it("decodes hex of either case", () => {

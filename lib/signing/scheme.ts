@@ -6,7 +6,7 @@
 // standard-webhooks' verify recomputes through this.sign()).
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { secondsOutsideWindow, type Window } from "./timestamp.js";
-import type { RejectReason, Verification, VerifyOptions, WebhookRequest } from "./types.js";
+import type { RejectReason, Verification, VerifyOptions, WebhookRequest } from "./verdict.js";
 
 type Algorithm = "sha1" | "sha256";
 type Bytes = Uint8Array | string;
