@@ -94,8 +94,7 @@ export function httpForward(settings: HttpForwardSettings): HttpSend {
 
 function outcomeOf(response: IncomingMessage, text: string, settings: HttpForwardSettings, now: Date): AttemptOutcome {
   const status = response.statusCode ?? 0;
-  const retryAfterHeader = response.headers["retry-after"];
-  const retryAfterMs = parseRetryAfter(Array.isArray(retryAfterHeader) ? retryAfterHeader[0] : retryAfterHeader, now);
+  const retryAfterMs = parseRetryAfter(response.headers["retry-after"], now);
   const verdict = classifyStatus(status, retryAfterMs, settings.retry);
   const responseText = text || undefined;
   if (verdict.kind === "delivered") return { kind: "delivered", status, response: responseText };

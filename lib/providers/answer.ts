@@ -1,6 +1,5 @@
 // Answers for providers that expect something other than hookgate's JSON. The event id
 // and duplicate flag still travel, as headers, so an operator (and a test) can see them.
-import type { ProviderEvent, WebhookRequest } from "./types.js";
 
 export interface Outcome {
   id: string;
@@ -17,5 +16,3 @@ export function answer(body: string, contentType: string, outcome: Outcome): Res
     },
   });
 }
-
-export type Acknowledge = (request: WebhookRequest, event: ProviderEvent, outcome: Outcome) => Response | undefined;

@@ -3,7 +3,7 @@
 // What a request and a verdict are belongs to the signing schemes (lib/signing/verdict.ts).
 import type { Verification, VerifyOptions, WebhookRequest } from "../signing/verdict.js";
 
-export type { RejectReason, Verification, VerifyOptions, WebhookRequest } from "../signing/verdict.js";
+export type { Verification, VerifyOptions, WebhookRequest } from "../signing/verdict.js";
 
 export interface ProviderEvent {
   /** Unique per logical delivery from the provider: a retry of the same event repeats it. */

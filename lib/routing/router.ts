@@ -2,6 +2,3 @@
 import type { ProviderEvent } from "../providers/types.js";
 
 export type Router = (provider: string, event: ProviderEvent) => string[];
-
-/** The default until routes are configured: events are recorded, and go nowhere. */
-export const recordOnly: Router = () => [];

@@ -165,14 +165,17 @@ export function compileRouting(file: RoutingFile, options: CompileOptions): Rout
 
   const known = new Set(options.providers);
   const routes: RouteDefinition[] = [];
-  definition.routes.forEach((route, index) => {
-    const where = `route ${index + 1}${route && typeof route.provider === "string" ? ` (${route.provider})` : ""}`;
-    const parsed = routeSchema.safeParse(route);
+  // What the file gave is unknown until the schema has read it.
+  (definition.routes as unknown[]).forEach((candidate, index) => {
+    const named = (candidate as { provider?: unknown } | null)?.provider;
+    const where = `route ${index + 1}${typeof named === "string" ? ` (${named})` : ""}`;
+    const parsed = routeSchema.safeParse(candidate);
     if (!parsed.success) {
       for (const issue of parsed.error.issues)
         problems.push(`${where}: ${issue.path.join(".") || "route"}: ${issue.message}`);
       return;
     }
+    const route = parsed.data as RouteDefinition;
     let ok = true;
     if (!known.has(route.provider)) {
       problems.push(`${where}: unknown provider "${route.provider}" (known: ${[...known].join(", ") || "none"})`);

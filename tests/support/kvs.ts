@@ -85,10 +85,10 @@ export function fileStore(): Promise<Store> {
 export function captureStdout(): { lines: string[]; records(): Record<string, unknown>[]; stop(): void } {
   const lines: string[] = [];
   const original = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: unknown[]) => {
     lines.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
     return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write;
+  };
   return {
     lines,
     records: () =>

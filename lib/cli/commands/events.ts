@@ -27,7 +27,7 @@ export const command: Command = {
         dedup_key: values["dedup-key"],
         since: timeOption(values.since),
         until: timeOption(values.until),
-        limit: values.limit as never,
+        limit: values.limit,
         cursor: values.cursor,
       });
       if (values.json) {
