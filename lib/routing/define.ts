@@ -43,7 +43,7 @@ export interface HttpForwardDefinition extends DeliveryPolicy {
   headers?: Record<string, string>;
 }
 
-/** A built-in action (lib/delivery/destination.ts), optionally with its own policy. */
+/** A built-in action (lib/destinations/contract.ts), optionally with its own policy. */
 export type ActionDefinition = ActionDestination & DeliveryPolicy;
 
 export type DestinationDefinition = HttpForwardDefinition | ActionDefinition;
