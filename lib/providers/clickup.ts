@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, parseJson } from "./payload.js";
-import { only, sha256Hex, signWith, verifyWith, type Scheme } from "../signing/scheme.js";
+import { rawBodyScheme, sha256Hex, signWith, verifyWith } from "../signing/scheme.js";
 import type { Provider } from "./types.js";
 
 const ClickUpWebhook = z.looseObject({
@@ -18,17 +18,7 @@ export type ClickUpWebhook = z.infer<typeof ClickUpWebhook>;
 
 const SIGNATURE = "x-signature";
 
-const scheme: Scheme<object> = {
-  algorithm: "sha256",
-  encoding: "hex",
-  read(request) {
-    const header = request.headers.get(SIGNATURE);
-    if (!header) return { ok: false, reason: "missing_signature" };
-    return { ok: true, fields: {}, signatures: [header.trim()] };
-  },
-  signedBytes: (_, body) => [body],
-  write: (_, signatures) => ({ [SIGNATURE]: only(signatures) }),
-};
+const scheme = rawBodyScheme({ encoding: "hex", header: SIGNATURE });
 
 export const clickup: Provider = {
   name: "clickup",

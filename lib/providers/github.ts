@@ -9,23 +9,13 @@
 import { z } from "zod";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, isFormRequest, parseForm, parseJson, type Checked } from "./payload.js";
-import { only, signWith, verifyWith, type Scheme } from "../signing/scheme.js";
+import { rawBodyScheme, signWith, verifyWith } from "../signing/scheme.js";
 import type { Provider } from "./types.js";
 
 const SIGNATURE = "x-hub-signature-256";
 const PREFIX = "sha256=";
 
-const scheme: Scheme<object> = {
-  algorithm: "sha256",
-  encoding: "hex",
-  read(request) {
-    const header = request.headers.get(SIGNATURE);
-    if (!header) return { ok: false, reason: "missing_signature" };
-    return { ok: true, fields: {}, signatures: header.startsWith(PREFIX) ? [header.slice(PREFIX.length)] : [] };
-  },
-  signedBytes: (_, body) => [body],
-  write: (_, signatures) => ({ [SIGNATURE]: PREFIX + only(signatures) }),
-};
+const scheme = rawBodyScheme({ encoding: "hex", header: SIGNATURE, prefix: PREFIX });
 
 const GitHubPayload = z.looseObject({
   action: z.string().optional(),

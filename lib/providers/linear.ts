@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, bodyText, checked, parseJson } from "./payload.js";
-import { only, sha256Hex, signWith, verifyWith, type Scheme } from "../signing/scheme.js";
+import { rawBodyScheme, sha256Hex, signWith, verifyWith, type Scheme } from "../signing/scheme.js";
 import { outsideWindow, readInteger } from "../signing/timestamp.js";
 import type { Provider, WebhookRequest } from "./types.js";
 
@@ -21,15 +21,7 @@ const DELIVERY = "linear-delivery";
 const WINDOW = { pastSeconds: 60, futureSeconds: 60 };
 
 const scheme: Scheme<object> = {
-  algorithm: "sha256",
-  encoding: "hex",
-  read(request) {
-    const header = request.headers.get(SIGNATURE);
-    if (!header) return { ok: false, reason: "missing_signature" };
-    return { ok: true, fields: {}, signatures: [header.trim()] };
-  },
-  signedBytes: (_, body) => [body],
-  write: (_, signatures) => ({ [SIGNATURE]: only(signatures) }),
+  ...rawBodyScheme({ encoding: "hex", header: SIGNATURE }),
   // The send time is read only after the signature holds: the body is then Linear's own.
   confirm(request) {
     const stale = outsideWindow(sentAt(request), request.receivedAt, WINDOW);

@@ -14,7 +14,7 @@
 import { z } from "zod";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
-import { only, signWith, verifyWith, type Scheme } from "../signing/scheme.js";
+import { rawBodyScheme, signWith, verifyWith } from "../signing/scheme.js";
 import type { Provider } from "./types.js";
 
 const ShopifyPayload = z.looseObject({ id: z.union([z.number(), z.string()]).optional() });
@@ -25,17 +25,11 @@ function header(headers: Headers, name: string): string | null {
 }
 
 // Read in either spelling, written in the older one (which every receiver knows).
-const scheme: Scheme<object> = {
-  algorithm: "sha256",
+const scheme = rawBodyScheme({
   encoding: "base64",
-  read(request) {
-    const value = header(request.headers, "hmac-sha256");
-    if (!value) return { ok: false, reason: "missing_signature" };
-    return { ok: true, fields: {}, signatures: [value.trim()] };
-  },
-  signedBytes: (_, body) => [body],
-  write: (_, signatures) => ({ "x-shopify-hmac-sha256": only(signatures) }),
-};
+  header: "x-shopify-hmac-sha256",
+  find: (headers) => header(headers, "hmac-sha256"),
+});
 
 export const shopify: Provider = {
   name: "shopify",

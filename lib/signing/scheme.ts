@@ -90,6 +90,35 @@ export function signature<F extends Signed>(scheme: Scheme<F>, fields: F, body: 
   return digest(scheme.algorithm, key, parts).toString(scheme.encoding);
 }
 
+/** Where a raw-body scheme finds its signature, and how it writes it back. */
+export interface RawBodySignature {
+  encoding: "hex" | "base64";
+  /** The header a sender sets. */
+  header: string;
+  /** Reads the header when the sender spells it more than one way (default: `header`). */
+  find?: (headers: Headers) => string | null;
+  /** Text before the signature (`sha256=`); a header without it carries no signature. */
+  prefix?: string;
+}
+
+/**
+ * The commonest scheme: an HMAC-SHA256 of the raw body alone, in one header (ClickUp,
+ * GitHub, Shopify, Linear). A provider with a quirk adds it to the value this returns.
+ */
+export function rawBodyScheme({ encoding, header, find, prefix = "" }: RawBodySignature): Scheme<object> {
+  return {
+    algorithm: "sha256",
+    encoding,
+    read(request) {
+      const value = find ? find(request.headers) : request.headers.get(header);
+      if (!value) return { ok: false, reason: "missing_signature" };
+      return { ok: true, fields: {}, signatures: value.startsWith(prefix) ? [value.slice(prefix.length)] : [] };
+    },
+    signedBytes: (_, body) => [body],
+    write: (_, signatures) => ({ [header]: prefix + only(signatures) }),
+  };
+}
+
 /** The one signature a single-signature header carries (a list is a scheme's own affair). */
 export function only(signatures: readonly string[]): string {
   if (signatures.length !== 1) throw new Error(`this scheme carries one signature, not ${signatures.length}`);
