@@ -71,13 +71,6 @@ export function formObject(params: URLSearchParams): Record<string, string | str
   return object;
 }
 
-/** A form body checked against a schema of the fields hookgate reads. */
-export function parseFormBody<T>(body: Uint8Array, schema: z.ZodType<T>): Checked<T> {
-  const params = parseForm(body);
-  if (params === null) return { ok: false, reason: "body is not UTF-8" };
-  return checked(schema, formObject(params));
-}
-
 /** An already-parsed value checked against a schema of the fields hookgate reads. */
 export function checked<T>(schema: z.ZodType<T>, value: unknown): Checked<T> {
   const result = schema.safeParse(value);
