@@ -5,30 +5,16 @@
 //                                               └──failure──▶ open again
 //
 // While open, due deliveries are deferred without using an attempt. The decision is a
-// pure function (shouldOpen); the rest is a few KV calls per destination per batch.
+// pure function (shouldOpen, in breaker-decision.ts); the rest is a few KV calls per
+// destination per batch.
 import type { Kv } from "../kv/port.js";
 import { increment } from "../observability/counters.js";
 import { errorFields, log, type LogFields } from "../observability/log.js";
 import { deliverySignals, type DeliverySignals } from "./signals.js";
 import type { BreakerPolicy } from "../routing/policy.js";
+import { shouldOpen } from "./breaker-decision.js";
 
-export interface BreakerCounts {
-  consecutiveFailures: number;
-  windowFailed: number;
-  windowTotal: number;
-}
-
-/** Pure: whether these counts open the breaker, and why. */
-export function shouldOpen(
-  counts: BreakerCounts,
-  policy: BreakerPolicy,
-): "consecutive_failures" | "failure_rate" | null {
-  if (counts.consecutiveFailures >= policy.failures) return "consecutive_failures";
-  if (counts.windowTotal >= policy.minimumAttempts && counts.windowFailed / counts.windowTotal >= policy.failureRate) {
-    return "failure_rate";
-  }
-  return null;
-}
+export { shouldOpen } from "./breaker-decision.js";
 
 /** What the breaker lets through now. `kv_unavailable` is a named fail-open: deliveries go on. */
 export type Admission =

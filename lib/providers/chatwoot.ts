@@ -22,7 +22,8 @@ const TIMESTAMP = "x-chatwoot-timestamp";
 const DELIVERY = "x-chatwoot-delivery";
 const PREFIX = "sha256=";
 
-const scheme: Scheme<{ timestamp: string | null }> = {
+// An absent timestamp reads as "", which the window refuses as missing before any signing.
+const scheme: Scheme<{ timestamp: string }> = {
   algorithm: "sha256",
   encoding: "hex",
   window: { pastSeconds: 300, futureSeconds: 300 },
@@ -30,10 +31,10 @@ const scheme: Scheme<{ timestamp: string | null }> = {
     const header = request.headers.get(SIGNATURE);
     if (!header) return { ok: false, reason: "missing_signature" };
     const signatures = header.startsWith(PREFIX) ? [header.slice(PREFIX.length)] : [];
-    return { ok: true, fields: { timestamp: request.headers.get(TIMESTAMP) }, signatures };
+    return { ok: true, fields: { timestamp: request.headers.get(TIMESTAMP) ?? "" }, signatures };
   },
   signedBytes: ({ timestamp }, body) => [`${timestamp}.`, body],
-  write: ({ timestamp }, signatures) => ({ [TIMESTAMP]: timestamp ?? "", [SIGNATURE]: PREFIX + only(signatures) }),
+  write: ({ timestamp }, signatures) => ({ [TIMESTAMP]: timestamp, [SIGNATURE]: PREFIX + only(signatures) }),
 };
 
 const ChatwootWebhook = z.looseObject({

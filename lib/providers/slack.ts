@@ -14,7 +14,8 @@ import type { Parsed, Provider, WebhookRequest } from "./types.js";
 const SIGNATURE = "x-slack-signature";
 const TIMESTAMP = "x-slack-request-timestamp";
 
-const scheme: Scheme<{ timestamp: string | null }> = {
+// An absent timestamp reads as "", which the window refuses as missing before any signing.
+const scheme: Scheme<{ timestamp: string }> = {
   algorithm: "sha256",
   encoding: "hex",
   window: { pastSeconds: 300, futureSeconds: 300 },
@@ -22,10 +23,10 @@ const scheme: Scheme<{ timestamp: string | null }> = {
     const header = request.headers.get(SIGNATURE);
     if (!header) return { ok: false, reason: "missing_signature" };
     const signatures = header.startsWith("v0=") ? [header.slice(3).trim()] : [];
-    return { ok: true, fields: { timestamp: request.headers.get(TIMESTAMP) }, signatures };
+    return { ok: true, fields: { timestamp: request.headers.get(TIMESTAMP) ?? "" }, signatures };
   },
   signedBytes: ({ timestamp }, body) => [`v0:${timestamp}:`, body],
-  write: ({ timestamp }, signatures) => ({ [TIMESTAMP]: timestamp ?? "", [SIGNATURE]: `v0=${only(signatures)}` }),
+  write: ({ timestamp }, signatures) => ({ [TIMESTAMP]: timestamp, [SIGNATURE]: `v0=${only(signatures)}` }),
 };
 
 const EventEnvelope = z.looseObject({
@@ -68,7 +69,8 @@ export const slack: Provider = {
 
   acknowledge(request, event, outcome) {
     if (event.type === "url_verification") {
-      const challenge = (event.payload as { challenge?: string }).challenge ?? "";
+      // parse() refuses a url_verification without its challenge.
+      const { challenge } = event.payload as { challenge: string };
       return answer(JSON.stringify({ challenge }), "application/json", outcome);
     }
     // A command or an interaction is acknowledged with an empty 200: a JSON body would

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../lib/config/env.js";
 
@@ -38,5 +39,85 @@ describe("config", () => {
   ])("names the invalid variable in %j", (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(name);
+  });
+});
+
+describe("the KV", () => {
+  it("prefers Upstash REST, then REDIS_URL, else counts in memory", () => {
+    const upstash = { UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io", UPSTASH_REDIS_REST_TOKEN: "tok" };
+    expect(loadConfig({ ...upstash, REDIS_URL: "redis://r:6379" }).kv).toEqual({
+      transport: "upstash",
+      url: "https://eu1.upstash.io",
+      token: "tok",
+    });
+    expect(loadConfig({ REDIS_URL: "rediss://r:6380" }).kv).toEqual({ transport: "redis", url: "rediss://r:6380" });
+    expect(loadConfig({}).kv).toEqual({ transport: "memory" });
+  });
+
+  it.each([
+    [{ UPSTASH_REDIS_REST_URL: "https://eu1.upstash.io" }, "UPSTASH_REDIS_REST_TOKEN"],
+    [{ UPSTASH_REDIS_REST_TOKEN: "tok" }, "UPSTASH_REDIS_REST_TOKEN"],
+    [{ REDIS_URL: "http://r:6379" }, "REDIS_URL"],
+  ])("names the invalid variable in %j", (env, name) => {
+    expect(() => loadConfig(env)).toThrow(name);
+  });
+});
+
+describe("the default KV prefix", () => {
+  const prefix = (env: Record<string, string>) => loadConfig(env).kvPrefix;
+
+  it("on Vercel without an environment name, is the project's 'unknown' one", () => {
+    const vercel = { VERCEL: "1", DATABASE_URL: "postgres://h/db", VERCEL_PROJECT_ID: "prj_a" };
+    expect(prefix(vercel)).toBe("hookgate:prj_a:unknown:");
+    expect(prefix({ ...vercel, VERCEL_TARGET_ENV: "staging", VERCEL_ENV: "preview" })).toBe("hookgate:prj_a:staging:");
+  });
+
+  it("on Vercel without a project id, is the store's", () => {
+    expect(prefix({ VERCEL: "1", DATABASE_URL: "postgres://h/db" })).toBe(prefix({ DATABASE_URL: "postgres://h/db" }));
+  });
+
+  it("for the embedded store, is its directory's wherever it is spelled from", () => {
+    expect(prefix({ HOOKGATE_DATA_DIR: ".hookgate" })).toBe(prefix({ HOOKGATE_DATA_DIR: resolve(".hookgate") }));
+    expect(prefix({ HOOKGATE_DATA_DIR: "./.hookgate/" })).toBe(prefix({ HOOKGATE_DATA_DIR: ".hookgate" }));
+  });
+
+  it("is HOOKGATE_KV_PREFIX when set, as it is", () => {
+    expect(prefix({ HOOKGATE_KV_PREFIX: "acme/staging:", DATABASE_URL: "postgres://h/db" })).toBe("acme/staging:");
+  });
+
+  it("for a database URL the URL parser refuses, is still the store's own (hashed, never in clear)", () => {
+    const odd = prefix({ DATABASE_URL: "postgres://user:pw@[not-a-host/db" });
+    expect(odd).toMatch(/^hookgate:[0-9a-f]{12}:$/);
+    expect(odd).not.toBe(prefix({ DATABASE_URL: "postgres://user:pw@[not-a-host/other" }));
+  });
+
+  it("for in-memory stores, is each one's own", () => {
+    const a = prefix({ HOOKGATE_DATA_DIR: "memory://a" });
+    expect(a).toMatch(/^hookgate:[0-9a-f]{12}:$/);
+    expect(a).not.toBe(prefix({ HOOKGATE_DATA_DIR: "memory://b" }));
+  });
+
+  it("for Supabase, is the project's, never holding its key", () => {
+    const supabase = (url: string) => prefix({ SUPABASE_URL: url, SUPABASE_SERVICE_ROLE_KEY: "service-role-key" });
+    expect(supabase("https://a.supabase.co")).not.toBe(supabase("https://b.supabase.co"));
+    expect(supabase("https://a.supabase.co")).not.toContain("service-role-key");
+  });
+});
+
+describe("the Agent SDK forward", () => {
+  it("needs its signing secret", () => {
+    expect(() => loadConfig({ AGENT_SDK_URL: "https://agent.example/hook" })).toThrow(
+      "AGENT_SDK_SECRET: AGENT_SDK_URL is set, so the forward needs AGENT_SDK_SECRET",
+    );
+    const secret = "whsec_" + Buffer.alloc(32, 3).toString("base64");
+    expect(
+      loadConfig({ AGENT_SDK_URL: "https://agent.example/hook", AGENT_SDK_SECRET: secret }).env.AGENT_SDK_URL,
+    ).toBe("https://agent.example/hook");
+  });
+
+  it("takes only an http(s) URL", () => {
+    expect(() => loadConfig({ AGENT_SDK_URL: "ftp://agent.example/hook" })).toThrow(
+      "AGENT_SDK_URL: must be an http(s) URL",
+    );
   });
 });

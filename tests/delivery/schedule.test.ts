@@ -72,6 +72,13 @@ describe("classifyStatus", () => {
     expect(classifyStatus(status, undefined, { retryClientErrors: [status] }).kind).toBe("retry");
     expect(classifyStatus(status, undefined, { retryClientErrors: [499] }).kind).toBe("dead");
   });
+  it.each([301, 302, 307, 308, 101])(
+    "%i is retried, never followed (the body would go somewhere unsigned for), whatever the client-error policy",
+    (status) => {
+      expect(classifyStatus(status, undefined)).toEqual({ kind: "retry", errorClass: `http_${status}` });
+      expect(classifyStatus(status, undefined, { retryClientErrors: [status] }).kind).toBe("retry");
+    },
+  );
   it("carries Retry-After into a retry", () => {
     expect(classifyStatus(429, 7_000)).toEqual({ kind: "retry", errorClass: "http_429", retryAfterMs: 7_000 });
   });

@@ -66,6 +66,14 @@ describe("Chatwoot signatures", () => {
   });
 });
 
+describe("Chatwoot signatures made by hookgate", () => {
+  it("carry a fresh delivery id when none is given, as Chatwoot's own do", () => {
+    const headers = chatwoot.sign({ body: encode(body), secret, url: "", now });
+    expect(headers["x-chatwoot-delivery"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(check(headers)).toEqual(accepted);
+  });
+});
+
 describe("unsigned Chatwoot (before 4.11.2)", () => {
   const unsigned = (secrets: string[], allowUnsigned: boolean, headers: Record<string, string> = {}) =>
     chatwoot.verify(webhookRequest(chatwoot, { body, headers, receivedAt: now }), { secrets, allowUnsigned });
@@ -85,6 +93,10 @@ describe("unsigned Chatwoot (before 4.11.2)", () => {
 
   it("a correct signature is still verified when unsigned is allowed", () => {
     expect(unsigned([secret], true, signed())).toEqual(accepted);
+  });
+
+  it("a signed request is unverified when unsigned is allowed and no secret is set: nothing checked it", () => {
+    expect(unsigned([], true, signed())).toEqual({ ok: true, verified: false });
   });
 });
 

@@ -78,6 +78,16 @@ describe("ClickUp dedup key", () => {
     expect(first.ok && other.ok && first.event.dedupKey).not.toBe(other.ok && other.event.dedupKey);
   });
 
+  it("falls back to a hash of the body when an item id is a number too large to be exact", () => {
+    // 2^60 + 1 and 2^60 read as the same double: keyed by id, two events would collide.
+    const text = (id: string) => `{"event":"taskUpdated","webhook_id":"w1","history_items":[{"id":${id}}]}`;
+    const parse = (json: string) => clickup.parse(request({}, new TextEncoder().encode(json)));
+    const a = parse(text("1152921504606846977"));
+    const b = parse(text("1152921504606846976"));
+    expect(a.ok && a.event.dedupKey).toMatch(/^w1:taskUpdated:sha256:[0-9a-f]{64}$/);
+    expect(a.ok && b.ok && a.event.dedupKey).not.toBe(b.ok && b.event.dedupKey);
+  });
+
   it("takes the event name as the type", () => {
     const parsed = clickup.parse(request({}));
     expect(parsed.ok && parsed.event.type).toBe("taskCreated");

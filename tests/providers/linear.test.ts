@@ -1,5 +1,6 @@
 // Linear: the signer checked against openssl, each tampering refused, and the ±60 s
 // window read from the signed body's webhookTimestamp before the unsigned header.
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { linear } from "../../lib/providers/linear.js";
 import { sample } from "../support/requests.js";
@@ -109,5 +110,58 @@ describe("Linear events", () => {
 
   it("without an action are malformed", () => {
     expect(parse('{"type":"Issue"}').ok).toBe(false);
+  });
+});
+
+describe("Linear send times", () => {
+  it.each([
+    ["a string", "1795000000000"],
+    ["a fraction", 1_795_000_000_000.5],
+  ])("a webhookTimestamp that is %s is no send time, whatever the header says", (_, value) => {
+    const payload = JSON.stringify({ ...JSON.parse(body), webhookTimestamp: value });
+    expect(check(signed(payload), payload)).toEqual(rejected("missing_timestamp"));
+  });
+
+  it("a signed body that is not UTF-8 takes its time from the header (parse then refuses it)", () => {
+    const bytes = Uint8Array.from([0x7b, 0xff, 0x7d]);
+    const headers = linear.sign({ body: bytes, secret, url: "", now });
+    expect(check(headers, bytes)).toEqual(accepted);
+    expect(linear.parse(webhookRequest(linear, { body: bytes, headers }))).toEqual({
+      ok: false,
+      reason: "body is not UTF-8",
+    });
+  });
+
+  it("a signed body that is not JSON takes its time from the header (parse then refuses it)", () => {
+    const headers = linear.sign({ body: encode("not json"), secret, url: "", now });
+    expect(check(headers, "not json")).toEqual(accepted);
+    expect(linear.parse(webhookRequest(linear, { body: "not json", headers }))).toEqual({
+      ok: false,
+      reason: "body is not JSON",
+    });
+  });
+});
+
+describe("Linear signatures made by hookgate", () => {
+  it("name the body's type in Linear-Event, and the delivery id given", () => {
+    const headers = signed();
+    expect([headers["linear-event"], headers["linear-delivery"]]).toEqual(["Issue", "del-1"]);
+    expect(signed(JSON.stringify({ type: "Comment", action: "create" }))["linear-event"]).toBe("Comment");
+  });
+
+  it("fall back to Issue for a body whose type is not a plain word, and make up a delivery id", () => {
+    const headers = linear.sign({ body: encode('{"type":"a b","action":"x"}'), secret, url: "", now });
+    expect(headers["linear-event"]).toBe("Issue");
+    expect(headers["linear-delivery"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe("Linear events nested too deep to serialise", () => {
+  it("are keyed by their bytes (JSON.parse reads what JSON.stringify cannot write back)", () => {
+    const depth = 200_000;
+    // Spaced, so the re-serialised JSON would hash differently from the bytes.
+    const deep = `{"type": "Issue", "action": "create", "data": ${"[".repeat(depth)}${"]".repeat(depth)}}`;
+    const parsed = linear.parse(webhookRequest(linear, { body: deep, headers: {} }));
+    expect(parsed.ok && parsed.event.dedupKey).toBe(`sha256:${createHash("sha256").update(deep).digest("hex")}`);
   });
 });

@@ -81,6 +81,19 @@ describe("Shopify webhooks", () => {
     );
   });
 
+  it("without a topic are untyped, and keyed apart from any topic", () => {
+    const parsed = parse({});
+    expect(parsed.ok && parsed.event.type).toBeNull();
+    expect(parsed.ok && parsed.event.dedupKey).not.toBe(key({ "x-shopify-topic": "orders/create" }));
+  });
+
+  it("that are not JSON are refused", () => {
+    expect(shopify.parse(webhookRequest(shopify, { body: "a=1", headers: {} }))).toEqual({
+      ok: false,
+      reason: "body is not JSON",
+    });
+  });
+
   it("read the new header spelling too", () => {
     const parsed = parse({ "shopify-topic": "orders/paid", "shopify-event-id": "e-2" });
     expect(parsed.ok && [parsed.event.type, parsed.event.dedupKey]).toEqual([

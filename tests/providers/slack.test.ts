@@ -1,5 +1,6 @@
 // Slack: the signer checked against openssl, then each tampering refused, and the
 // three kinds of body (Events API JSON, slash command form, interaction payload).
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { slack } from "../../lib/providers/slack.js";
 import { sample } from "../support/requests.js";
@@ -126,5 +127,54 @@ describe("Slack requests", () => {
     ["JSON without a type", '{"event_id":"Ev1"}', undefined],
   ])("refuse %s", (_, text, headers) => {
     expect(parse(text, headers).ok).toBe(false);
+  });
+});
+
+describe("Slack requests, the less common shapes", () => {
+  const form = { "content-type": "application/x-www-form-urlencoded" };
+  const json = { "content-type": "application/json" };
+  const request = (text: string | Uint8Array, headers: Record<string, string>) =>
+    webhookRequest(slack, { body: text, headers });
+  const typeAndKey = (text: string | Uint8Array, headers: Record<string, string>) => {
+    const parsed = slack.parse(request(text, headers));
+    return parsed.ok ? [parsed.event.type, parsed.event.dedupKey] : parsed.reason;
+  };
+  const bytesKey = (text: string) => `sha256:${createHash("sha256").update(text).digest("hex")}`;
+
+  it("a form body is signed as a form, and verifies", () => {
+    const text = sample("slack", "slash-command.txt");
+    const headers = signed(now, secret, text);
+    expect(headers["content-type"]).toBe("application/x-www-form-urlencoded");
+    expect(check(headers, text)).toEqual(accepted);
+  });
+
+  it("an Events API event is answered with hookgate's own JSON", () => {
+    const parsed = slack.parse(request(body, json));
+    expect(parsed.ok && slack.acknowledge!(request(body, json), parsed.event, { id: "e1", duplicate: false })).toBe(
+      undefined,
+    );
+  });
+
+  it("an envelope without event_id is keyed by its bytes; without an inner event, typed by its own type", () => {
+    const text = '{"type":"app_rate_limited","team_id":"T1","minute_rate_limited":1518467820}';
+    expect(typeAndKey(text, json)).toEqual(["app_rate_limited", bytesKey(text)]);
+  });
+
+  it("an interaction without trigger_id is keyed by its bytes", () => {
+    const text = `payload=${encodeURIComponent('{"type":"view_closed","view":{"id":"V1"}}')}`;
+    expect(typeAndKey(text, form)).toEqual(["view_closed", bytesKey(text)]);
+  });
+
+  it("a slash command without trigger_id is keyed by its bytes", () => {
+    const text = "command=%2Fdeploy&text=now";
+    expect(typeAndKey(text, form)).toEqual(["slash_command", bytesKey(text)]);
+  });
+
+  it("a form field sent twice is refused: which one Slack meant is unknowable", () => {
+    expect(typeAndKey("command=%2Fa&command=%2Fb", form)).toBe("unexpected body: a Slack form field is repeated");
+  });
+
+  it("a form body that is not UTF-8 is refused", () => {
+    expect(typeAndKey(Uint8Array.from([0x63, 0x3d, 0xff]), form)).toBe("body is not UTF-8");
   });
 });

@@ -115,3 +115,39 @@ describe("Standard Webhooks messages", () => {
     );
   });
 });
+
+describe("Standard Webhooks, the less common shapes", () => {
+  it("a secret without its whsec_ prefix is read as the official libraries read it", () => {
+    const bare = secret.slice("whsec_".length);
+    const headers = new StandardWebhook(bare).sign(id, now, body);
+    const signedHeaders = {
+      "webhook-id": id,
+      "webhook-timestamp": String(now.getTime() / 1000),
+      "webhook-signature": headers,
+    };
+    expect(verify(standard, [bare], { body, headers: signedHeaders, receivedAt: now })).toEqual(accepted);
+  });
+
+  it("hookgate makes up a msg_ id when none is given, and the libraries verify it", () => {
+    const headers = standard.sign({ body: encode(body), secret, url: "", now: new Date() });
+    expect(headers["webhook-id"]).toMatch(/^msg_[0-9a-f]{32}$/);
+    expect(new StandardWebhook(secret).verify(body, headers)).toMatchObject({ type: "invoice.paid" });
+  });
+
+  it("a payload without a type is recorded untyped", () => {
+    const parsed = standard.parse(webhookRequest(standard, { body: '{"data":1}', headers: { "svix-id": id } }));
+    expect(parsed.ok && [parsed.event.dedupKey, parsed.event.type]).toEqual([id, null]);
+  });
+
+  it("a message read without its id (verification requires one) is keyed by its bytes", () => {
+    const parsed = standard.parse(webhookRequest(standard, { body, headers: {} }));
+    expect(parsed.ok && parsed.event.dedupKey).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it("a body that is not JSON is refused", () => {
+    expect(standard.parse(webhookRequest(standard, { body: "nope", headers: { "webhook-id": id } }))).toEqual({
+      ok: false,
+      reason: "body is not JSON",
+    });
+  });
+});

@@ -212,3 +212,75 @@ describe("the other port spelling of a URL (togglePort)", () => {
     expect(togglePort(url)).toBe(other);
   });
 });
+
+describe("Twilio requests at the edges of the form scheme", () => {
+  it("an empty body is signed as the URL alone, as the SDK signs it", () => {
+    expect(check(sdkSignature(url, ""), { body: "" })).toEqual(accepted);
+  });
+
+  it("a body of separators only carries no parameters: the URL alone is signed", () => {
+    expect(check(sdkSignature(url, null), { body: "&&" })).toEqual(accepted);
+  });
+
+  it("a form body that is not UTF-8 is refused (Twilio never sends one), even when hookgate signed it", () => {
+    const bytes = Uint8Array.from([0x42, 0x6f, 0x64, 0x79, 0x3d, 0xff]);
+    const headers = twilio.sign({ body: bytes, secret: token, url, now: new Date() });
+    expect(verify(twilio, [token], { body: bytes, url, headers })).toEqual(rejected("bad_signature"));
+    expect(twilio.parse(webhookRequest(twilio, { body: bytes, headers }))).toEqual({
+      ok: false,
+      reason: "body is not UTF-8",
+    });
+  });
+
+  it("a bodySHA256 before a fragment is read without the fragment", () => {
+    const json = '{"type":"x"}';
+    const signed = `${url}?bodySHA256=${twilioSdk.getExpectedBodyHash(json)}#frag`;
+    expect(check(sdkSignature(signed, null), { url: signed, body: json })).toEqual(accepted);
+  });
+});
+
+describe("Twilio JSON callbacks signed by hookgate", () => {
+  const json = '{"type":"com.twilio.messaging.message.sent","id":"EZ2"}';
+  const hashed = `${url}?bodySHA256=${twilioSdk.getExpectedBodyHash(json)}`;
+
+  it("are sent as JSON and validated by the twilio SDK", () => {
+    const headers = twilio.sign({ body: encode(json), secret: token, url: hashed, now: new Date(), id: "idem-1" });
+    expect(headers["content-type"]).toBe("application/json");
+    expect(headers["i-twilio-idempotency-token"]).toBe("idem-1");
+    expect(twilioSdk.validateRequestWithBody(token, headers["x-twilio-signature"]!, hashed, json)).toBe(true);
+  });
+
+  it("without a type are recorded untyped, keyed by their bytes", () => {
+    const untyped = '{"id":"EZ3"}';
+    const parsed = twilio.parse(webhookRequest(twilio, { body: untyped, url: hashed, headers: {} }));
+    expect(parsed.ok && [parsed.event.type, parsed.event.dedupKey]).toEqual([null, expect.stringMatching(/^sha256:/)]);
+  });
+
+  it("that are not JSON are refused", () => {
+    expect(twilio.parse(webhookRequest(twilio, { body: "Foo=bar", url: hashed, headers: {} }))).toEqual({
+      ok: false,
+      reason: "body is not JSON",
+    });
+  });
+});
+
+describe("Twilio calls and bare messages", () => {
+  const parse = (form: string) => twilio.parse(webhookRequest(twilio, { body: form, headers: {} }));
+  const typeAndKey = (form: string) => {
+    const parsed = parse(form);
+    return parsed.ok ? [parsed.event.type, parsed.event.dedupKey] : parsed.reason;
+  };
+
+  it("a voice status callback is typed by its call status and keyed by call sid and status", () => {
+    expect(typeAndKey("CallSid=CA1&CallStatus=completed")).toEqual(["voice.completed", "CA1:completed"]);
+    expect(typeAndKey("CallSid=CA1&CallStatus=ringing")).toEqual(["voice.ringing", "CA1:ringing"]);
+  });
+
+  it("a voice request without a status is a call", () => {
+    expect(typeAndKey("CallSid=CA2")).toEqual(["voice.call", "CA2:"]);
+  });
+
+  it("a message with neither MessageStatus nor SmsStatus is an inbound one", () => {
+    expect(typeAndKey("SmsSid=SM7&From=%2B1415")).toEqual(["sms.inbound", "SM7:received"]);
+  });
+});

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { anyMatch, decodeBase64, decodeHex, hmac, sameBytes } from "../../lib/signing/scheme.js";
+import {
+  anyMatch,
+  decodeBase64,
+  decodeHex,
+  hmac,
+  only,
+  sameBytes,
+  signature,
+  type Scheme,
+} from "../../lib/signing/scheme.js";
 
 describe("strict decoding", () => {
   it("decodes hex of either case", () => {
@@ -29,5 +38,24 @@ describe("comparison", () => {
     const digest = (secret: string) => hmac("sha256", secret, "body");
     expect(anyMatch(["old-secret", "new-secret"], digest, [signature])).toBe(true);
     expect(anyMatch(["old-secret"], digest, [signature])).toBe(false);
+  });
+});
+
+describe("misuse of a scheme throws (bad input never does)", () => {
+  const unsignable: Scheme<object> = {
+    algorithm: "sha256",
+    encoding: "hex",
+    read: () => ({ ok: false, reason: "missing_signature" }),
+    signedBytes: () => null,
+    write: (_, signatures) => ({ "x-signature": only(signatures) }),
+  };
+
+  it("signing fields the scheme cannot sign", () => {
+    expect(() => signature(unsignable, {}, new Uint8Array(), "key")).toThrow("these fields cannot be signed");
+  });
+
+  it("writing several signatures into a single-signature header", () => {
+    expect(() => unsignable.write({}, ["a", "b"])).toThrow("this scheme carries one signature, not 2");
+    expect(() => unsignable.write({}, [])).toThrow("this scheme carries one signature, not 0");
   });
 });

@@ -1,6 +1,6 @@
 // Reading the Customer and Market custom fields of a task as ClickUp's API returns it.
 import { describe, expect, it } from "vitest";
-import { ClickUpTask, hasTag, taskFacts } from "../../../lib/destinations/clickup/task.js";
+import { ClickUpTask, currentAssignees, hasTag, taskFacts } from "../../../lib/destinations/clickup/task.js";
 
 const fields = { customer: "Customer", market: "Market" };
 const options = [
@@ -49,6 +49,21 @@ describe("task facts", () => {
       { customer: "Blue Harbor", market: "Lisbon" },
     ],
     [
+      "labels: an option with a name but no label",
+      [customer(["l3"], "labels", { type_config: { options: [{ id: "l3", name: "Green Bay" }] } }), market(0)],
+      { customer: "Green Bay", market: "Lisbon" },
+    ],
+    [
+      "labels or a relationship holding something other than a list",
+      [
+        customer("l2", "labels", { type_config: { options: [{ id: "l2", label: "Blue Harbor" }] } }),
+        market(0, "tasks"),
+      ],
+      { customer: null, market: null },
+    ],
+    ["a number field", [customer(42, "number"), market(0)], { customer: "42", market: "Lisbon" }],
+    ["a value that is neither text nor number", [customer({ a: 1 }), market(0)], { customer: null, market: "Lisbon" }],
+    [
       "a relationship: the first linked task's name",
       [customer([{ id: "x", name: "Cedar Stays" }], "tasks"), market(0)],
       { customer: "Cedar Stays", market: "Lisbon" },
@@ -60,6 +75,11 @@ describe("task facts", () => {
   it("finds the fields by id or by name in any case", () => {
     const t = task([customer("Acme"), market(1)]);
     expect(taskFacts(t, { customer: "c", market: "MARKET" })).toEqual({ customer: "Acme", market: "Porto" });
+  });
+
+  it("lists the current assignees by user id", () => {
+    const t = ClickUpTask.parse({ id: "t", assignees: [{ id: 101, username: "ana" }, { id: 201 }] });
+    expect(currentAssignees(t)).toEqual([101, 201]);
   });
 
   it("reads list ids given as numbers as strings, and compares tags ignoring case", () => {

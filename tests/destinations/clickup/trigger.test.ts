@@ -95,6 +95,31 @@ describe("route trigger", () => {
     ["a task moved between two routed lists", move("901", ROUTED), { route: false, why: "moved_between_routed_lists" }],
     ["a task moved within one routed list", move(ROUTED, ROUTED), { route: false, why: "moved_between_routed_lists" }],
     ["a task moved between lists that are not routed", move("554", "555"), { route: false, why: "list_not_routed" }],
+    [
+      "a task created with no list named on its history (the action checks the task's list)",
+      { ...created, history_items: [{ id: "1", field: "task_creation" }] },
+      { route: true, why: "task_created", rules: ["cx", "ops"] },
+    ],
+    [
+      "a task moved in, the new list only in parent_id",
+      { ...move("554", ROUTED), history_items: [{ id: "1", field: "section_moved", parent_id: ROUTED, after: null }] },
+      { route: true, why: "task_moved_in", rules: ["cx", "ops"] },
+    ],
+    [
+      "a task moved in, the new list only at the top level",
+      { event: "taskMoved", task_id: "t", webhook_id: "w", list_id: Number(ROUTED) },
+      { route: true, why: "task_moved_in", rules: ["cx", "ops"] },
+    ],
+    [
+      "a task moved elsewhere, the new list only at the top level",
+      { event: "taskMoved", task_id: "t", webhook_id: "w", list_id: "555" },
+      { route: false, why: "list_not_routed" },
+    ],
+    [
+      "a task moved, no list named anywhere (the action checks the task's list)",
+      { event: "taskMoved", task_id: "t", webhook_id: "w" },
+      { route: true, why: "task_moved_in", rules: ["cx", "ops"] },
+    ],
     ["taskDeleted", { ...created, event: "taskDeleted" }, { route: false, why: "not_a_task_event" }],
     ["a body with no task id", { event: "taskCreated", webhook_id: "w" }, { route: false, why: "not_a_task_event" }],
     ["not an object", "taskCreated", { route: false, why: "not_a_task_event" }],
