@@ -4,7 +4,7 @@
 import type { AlertMessage, AlertOutcome, Alerts } from "../alerts/index.js";
 import type { Store } from "../store/store.js";
 import type { StoreReport, WeekFigures } from "../store/metrics.js";
-import { percent } from "./watch.js";
+import { percent } from "./format.js";
 
 export const REPORT_KIND = "weekly_report";
 /** A cron invoked twice for one schedule (it happens) posts once. */

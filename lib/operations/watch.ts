@@ -8,6 +8,7 @@ import type { AlertOutcome, Alerts } from "../alerts/index.js";
 import type { Env } from "../config/env.js";
 import type { DeliverySignal } from "../delivery/signals.js";
 import { destinationRates, type Snapshot } from "./metrics.js";
+import { duration, percent } from "./format.js";
 
 export const ALERT_KINDS = {
   deadLetter: "dead_letter",
@@ -137,16 +138,4 @@ export async function checkHealth(
       outcome: await alerts.alert(f.kind, { title: f.title, severity: "warning", fields: f.fields }),
     })),
   );
-}
-
-export function percent(ratio: number | null): string {
-  if (ratio === null) return "—";
-  return `${(Math.floor(ratio * 1000) / 10).toFixed(1)}%`;
-}
-
-export function duration(seconds: number): string {
-  if (seconds < 120) return `${Math.round(seconds)} s`;
-  if (seconds < 7_200) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172_800) return `${Math.round(seconds / 3_600)} h`;
-  return `${Math.round(seconds / 86_400)} days`;
 }

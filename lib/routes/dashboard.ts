@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { overview, type Overview } from "./admin.js";
 import { destinationRates } from "../operations/metrics.js";
-import { duration, percent } from "../operations/watch.js";
+import { duration, percent } from "../operations/format.js";
 import { openingRoute } from "./route.js";
 
 const dashboardQuery = z.object({ panel: z.literal("1", { error: "must be 1" }).optional() }).strict();

@@ -11,7 +11,7 @@ import type { App } from "../../lib/app.js";
 import * as deliveries from "../../lib/routes/deliveries.js";
 import { overviewRoute, type Overview } from "../../lib/routes/admin.js";
 import { dashboard } from "../../lib/routes/dashboard.js";
-import { percent } from "../../lib/operations/watch.js";
+import { percent } from "../../lib/operations/format.js";
 import { seededGateway, serveRoutes, type Target } from "../operations/harness.js";
 import { endpointOf } from "../support/app.js";
 

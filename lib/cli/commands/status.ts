@@ -2,7 +2,7 @@
 import { options, table, UsageError, type Command } from "../command.js";
 import { openAdminClient } from "../admin-client.js";
 import { destinationRates } from "../../operations/metrics.js";
-import { duration, percent } from "../../operations/watch.js";
+import { duration, percent } from "../../operations/format.js";
 
 const usage = `usage:
   npx hookgate status [--json]
