@@ -6,7 +6,7 @@
 // The dedup key is the hash of the signed body, not `X-GitHub-Delivery`: that header is
 // not signed, so a captured request replayed with a fresh GUID would otherwise be a new
 // event. The GUID is kept with the event's headers for reference.
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, isFormRequest, parseForm, parseJson, type Checked } from "./payload.js";
 import { only, signWith, verifyWith, type Scheme } from "../signing/scheme.js";
@@ -28,9 +28,9 @@ const scheme: Scheme<object> = {
 };
 
 const GitHubPayload = z.looseObject({
-  action: z.string().optional(),
-  hook_id: z.number().optional(),
-  zen: z.string().optional(),
+  action: z.optional(z.string()),
+  hook_id: z.optional(z.number()),
+  zen: z.optional(z.string()),
 });
 
 export const github: Provider = {
