@@ -4,12 +4,13 @@
 // Measures the build that is there (`vercel build` or `npm run build`); runs
 // `npm run build` first when there is none.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const FUNCTIONS = join(".vercel", "output", "functions");
-const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
+const RUNS = 7;
 
 /** Every `.func` directory under `dir`. */
 function functionDirs(dir: string): string[] {
@@ -69,7 +70,13 @@ const rows = functionDirs(FUNCTIONS)
     };
   });
 
+// The floor on this machine, now: a fresh process importing a module of one line.
+const empty = join(mkdtempSync(join(tmpdir(), "hookgate-cold-")), "index.mjs");
+writeFileSync(empty, "export default { fetch() {} };\n");
+const floor = coldImportMs(empty);
+
 const width = Math.max(...rows.map((r) => r.name.length));
+console.log(`load average ${loadavg()[0]!.toFixed(1)}; an empty module imports in ${floor.toFixed(1)} ms here`);
 console.log(`${"function".padEnd(width)}  size MB  cold import ms (median of ${RUNS}, fresh process each)`);
 for (const row of rows) {
   console.log(`${row.name.padEnd(width)}  ${row.mb.toFixed(2).padStart(7)}  ${row.ms.toFixed(1).padStart(6)}`);
