@@ -4,7 +4,7 @@
 // the same answers, and input checked by the API's own schemas first (a misuse is a
 // usage error before anything is sent).
 import { randomBytes } from "node:crypto";
-import type { z } from "zod";
+import * as z from "../config/zod.js";
 import { openApp, type App } from "../app.js";
 import { loadConfig } from "../config/env.js";
 import { eventsQuery, event, events, overviewRoute, routing, type Overview } from "../routes/admin.js";
@@ -120,8 +120,8 @@ function client(where: string, send: Send, close: () => Promise<void>): AdminCli
   };
 }
 
-function check<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input);
+function check<T>(schema: z.Schema<T>, input: unknown): T {
+  const parsed = z.safeParse(schema, input);
   if (!parsed.success)
     throw new UsageError(parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; "));
   return parsed.data;

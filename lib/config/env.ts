@@ -1,7 +1,7 @@
 // The environment, parsed once into a typed config. Every variable hookgate reads is
 // declared here, so an invalid one fails with a message that names it, and
 // .env.example / the README can be checked against this one list.
-import { z } from "zod";
+import * as z from "./zod.js";
 import { ConfigError } from "./error.js";
 import { providerEnvRows } from "./provider-env.js";
 import { rateSpec, rateSpecsBySource } from "./rate-spec.js";
@@ -9,156 +9,154 @@ import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 
 /** A comma-separated list: several secrets verify at once, so they rotate without downtime. */
-const list = z.string().transform((s) =>
-  s
-    .split(",")
-    .map((x) => x.trim())
-    .filter(Boolean),
+const list = z.pipe(
+  z.string(),
+  z.transform((s) =>
+    s
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
+  ),
 );
 
 const base = {
   /** `npm start`'s port; 0 takes any free one (the address printed is the one bound). */
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
   // The local server (scripts/serve.ts). Loopback by default; HOST=0.0.0.0 in a container.
-  HOST: z.string().trim().min(1).default("127.0.0.1"),
-  HOOKGATE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
-  HOOKGATE_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1024),
+  HOST: z._default(z.string().check(z.trim(), z.minLength(1)), "127.0.0.1"),
+  HOOKGATE_REQUEST_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(300_000)), 10_000),
+  HOOKGATE_MAX_CONNECTIONS: z._default(z.coerce.number().check(z.int(), z.gt(0)), 1024),
   // Bounded waiting (lib/store/deadline.ts, lib/ingest/in-flight.ts): every store call
   // (waiting for a connection + the statement) ends within this many ms, or the
   // webhook is answered 503 + Retry-After; past HOOKGATE_MAX_IN_FLIGHT webhook
   // requests at once in one instance, new ones are answered 503 at once.
-  HOOKGATE_STORE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
-  HOOKGATE_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(256),
-  HOOKGATE_BODY_LIMIT_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(1024 * 1024),
-  HOOKGATE_DATA_DIR: z.string().default(".hookgate"),
-  PUBLIC_BASE_URL: z.url().optional(),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
-    .optional(),
-  SUPABASE_URL: z.url().optional(),
-  SUPABASE_SERVICE_ROLE_KEY: z.string().optional(),
-  REDIS_URL: z
-    .string()
-    .regex(/^rediss?:\/\//, "must be a redis:// URL")
-    .optional(),
-  UPSTASH_REDIS_REST_URL: z.url().optional(),
-  UPSTASH_REDIS_REST_TOKEN: z.string().optional(),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  HOOKGATE_STORE_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(50), z.lte(60_000)), 2_000),
+  HOOKGATE_MAX_IN_FLIGHT: z._default(z.coerce.number().check(z.int(), z.gt(0)), 256),
+  HOOKGATE_BODY_LIMIT_BYTES: z._default(z.coerce.number().check(z.int(), z.gt(0)), 1024 * 1024),
+  HOOKGATE_DATA_DIR: z._default(z.string(), ".hookgate"),
+  PUBLIC_BASE_URL: z.optional(z.url()),
+  DATABASE_URL: z.optional(z.string().check(z.regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"))),
+  SUPABASE_URL: z.optional(z.url()),
+  SUPABASE_SERVICE_ROLE_KEY: z.optional(z.string()),
+  REDIS_URL: z.optional(z.string().check(z.regex(/^rediss?:\/\//, "must be a redis:// URL"))),
+  UPSTASH_REDIS_REST_URL: z.optional(z.url()),
+  UPSTASH_REDIS_REST_TOKEN: z.optional(z.string()),
+  LOG_LEVEL: z._default(z.enum(["debug", "info", "warn", "error", "silent"]), "info"),
   /** Set by Vercel on every deployment. */
-  VERCEL: z.string().optional(),
+  VERCEL: z.optional(z.string()),
   /** Vercel system variables: they name the deployment's KV namespace (HOOKGATE_KV_PREFIX). */
-  VERCEL_PROJECT_ID: z.string().optional(),
-  VERCEL_ENV: z.string().optional(),
+  VERCEL_PROJECT_ID: z.optional(z.string()),
+  VERCEL_ENV: z.optional(z.string()),
   /** The custom environment (`staging`) where there is one; VERCEL_ENV says `preview` there. */
-  VERCEL_TARGET_ENV: z.string().optional(),
+  VERCEL_TARGET_ENV: z.optional(z.string()),
   /**
    * Every KV key starts with this, so deployments sharing one Redis never share breaker
    * state, alert cooldowns or rate limits. Default: per deployment (see kvPrefix below).
    */
-  HOOKGATE_KV_PREFIX: z
-    .string()
-    .regex(/^[\w:./-]{1,80}$/, "1 to 80 letters, digits or _ : . / -")
-    .optional(),
+  HOOKGATE_KV_PREFIX: z.optional(z.string().check(z.regex(/^[\w:./-]{1,80}$/, "1 to 80 letters, digits or _ : . / -"))),
   // Delivery (lib/delivery): operator routes and the first configured route (hookgate.routes.ts).
-  CRON_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  CRON_SECRET: z.optional(z.string().check(z.minLength(16, "must be at least 16 characters"))),
+  ADMIN_TOKEN: z.optional(z.string().check(z.minLength(16, "must be at least 16 characters"))),
   /** The deployment the CLI (`npx hookgate`) and `npm run send` talk to. */
-  HOOKGATE_URL: z.url().optional(),
-  AGENT_SDK_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
-  AGENT_SDK_SECRET: list.optional(),
+  HOOKGATE_URL: z.optional(z.url()),
+  AGENT_SDK_URL: z.optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
+  AGENT_SDK_SECRET: z.optional(list),
   /** Each forward to AGENT_SDK_URL may take this long (at most 45 s: attempts end inside their 60 s lease). */
-  AGENT_SDK_TIMEOUT_MS: z.coerce
-    .number({ error: "must be milliseconds from 1 to 45000" })
-    .int("must be milliseconds from 1 to 45000")
-    .min(1, "must be milliseconds from 1 to 45000")
-    .max(45_000, "must be milliseconds from 1 to 45000 (attempts end inside their 60 s lease)")
-    .default(10_000),
+  AGENT_SDK_TIMEOUT_MS: z._default(
+    z.coerce
+      .number({ error: "must be milliseconds from 1 to 45000" })
+      .check(
+        z.int("must be milliseconds from 1 to 45000"),
+        z.gte(1, "must be milliseconds from 1 to 45000"),
+        z.lte(45_000, "must be milliseconds from 1 to 45000 (attempts end inside their 60 s lease)"),
+      ),
+    10_000,
+  ),
   // ClickUp ticket routing (lib/destinations/clickup): off until the routed lists are set.
-  CLICKUP_ROUTED_LIST_IDS: list.optional(),
-  CLICKUP_API_TOKEN: z.string().optional(),
-  CLICKUP_API_BASE_URL: z.url().default("https://api.clickup.com/api/v2"),
-  CLICKUP_CUSTOMER_FIELD: z.string().trim().min(1).default("Customer"),
-  CLICKUP_MARKET_FIELD: z.string().trim().min(1).default("Market"),
+  CLICKUP_ROUTED_LIST_IDS: z.optional(list),
+  CLICKUP_API_TOKEN: z.optional(z.string()),
+  CLICKUP_API_BASE_URL: z._default(z.url(), "https://api.clickup.com/api/v2"),
+  CLICKUP_CUSTOMER_FIELD: z._default(z.string().check(z.trim(), z.minLength(1)), "Customer"),
+  CLICKUP_MARKET_FIELD: z._default(z.string().check(z.trim(), z.minLength(1)), "Market"),
   // Abuse protection, alerts and error reporting (lib/shield/limits.ts, lib/alerts/,
   // lib/observability/sentry.ts). Rates are <count>/<window> or `off`.
-  RATE_LIMIT_PER_IP: rateSpec.prefault("1000/10s"),
+  RATE_LIMIT_PER_IP: z.prefault(rateSpec, "1000/10s"),
   // Above SECURITY_ALERT_THRESHOLD, so a single-IP attack is answered 401 until it has alerted.
-  RATE_LIMIT_FAILED_VERIFICATIONS: rateSpec.prefault("100/5m"),
-  RATE_LIMIT_PER_SOURCE: rateSpecsBySource.optional(),
-  RATE_LIMIT_TIMEOUT_MS: z.coerce.number().int().positive().max(10_000).default(200),
+  RATE_LIMIT_FAILED_VERIFICATIONS: z.prefault(rateSpec, "100/5m"),
+  RATE_LIMIT_PER_SOURCE: z.optional(rateSpecsBySource),
+  RATE_LIMIT_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gt(0), z.lte(10_000)), 200),
   /**
    * Which header carries the client's address: `auto` (Vercel's own headers on Vercel,
    * none elsewhere), `none`, `vercel`, or a header a trusted proxy sets (`x-real-ip`,
    * `x-forwarded-for` (its last entry), `cf-connecting-ip`, ...). lib/shield/client-ip.ts.
    */
-  HOOKGATE_TRUST_PROXY: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .regex(/^[a-z0-9-]{1,64}$/, "auto, none, vercel or a header name such as x-real-ip")
-    .default("auto"),
-  DUPLICATE_STATUS: z.enum(["200", "409"]).default("200").transform(Number),
-  SLACK_BOT_TOKEN: z.string().optional(),
-  ALERT_CHANNEL_ID: z.string().optional(),
-  SLACK_API_URL: z.url().optional(),
-  ALERT_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(900),
-  SECURITY_ALERT_THRESHOLD: z.coerce.number().int().positive().default(20),
-  SECURITY_ALERT_WINDOW_SECONDS: z.coerce.number().int().min(5).default(300),
-  SECURITY_ALERT_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(900),
-  REJECTION_RECORDS_PER_MINUTE: z.coerce.number().int().min(0).default(60),
-  REJECTION_RETENTION_DAYS: z.coerce.number().int().positive().default(7),
+  HOOKGATE_TRUST_PROXY: z._default(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.toLowerCase(),
+        z.regex(/^[a-z0-9-]{1,64}$/, "auto, none, vercel or a header name such as x-real-ip"),
+      ),
+    "auto",
+  ),
+  DUPLICATE_STATUS: z.pipe(z._default(z.enum(["200", "409"]), "200"), z.transform(Number)),
+  SLACK_BOT_TOKEN: z.optional(z.string()),
+  ALERT_CHANNEL_ID: z.optional(z.string()),
+  SLACK_API_URL: z.optional(z.url()),
+  ALERT_COOLDOWN_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 900),
+  SECURITY_ALERT_THRESHOLD: z._default(z.coerce.number().check(z.int(), z.gt(0)), 20),
+  SECURITY_ALERT_WINDOW_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(5)), 300),
+  SECURITY_ALERT_COOLDOWN_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0)), 900),
+  REJECTION_RECORDS_PER_MINUTE: z._default(z.coerce.number().check(z.int(), z.gte(0)), 60),
+  REJECTION_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.gt(0)), 7),
   /** 0 (default): rejected bodies are not kept. Otherwise this many bytes, redacted (max 1024). */
-  REJECTION_BODY_PREFIX_BYTES: z.coerce.number().int().min(0).max(1024, "at most 1024").default(0),
-  SENTRY_DSN: z.url().optional(),
-  SENTRY_ENVIRONMENT: z.string().optional(),
+  REJECTION_BODY_PREFIX_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(1024, "at most 1024")), 0),
+  SENTRY_DSN: z.optional(z.url()),
+  SENTRY_ENVIRONMENT: z.optional(z.string()),
   // Operations (lib/operations): metrics, retention, health alerts.
-  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-  RETENTION_DAYS: z.coerce.number().int().positive().default(30),
-  DEAD_LETTER_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
-  ALERT_SUCCESS_RATE_BELOW: z.coerce.number().gt(0).max(1).default(0.95),
-  ALERT_SUCCESS_MIN_ATTEMPTS: z.coerce.number().int().positive().default(20),
-  ALERT_PENDING_AGE_MINUTES: z.coerce.number().int().positive().default(60),
+  METRICS_TOKEN: z.optional(z.string().check(z.minLength(16, "must be at least 16 characters"))),
+  RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.gt(0)), 30),
+  DEAD_LETTER_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.gt(0)), 30),
+  ALERT_SUCCESS_RATE_BELOW: z._default(z.coerce.number().check(z.gt(0), z.lte(1)), 0.95),
+  ALERT_SUCCESS_MIN_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gt(0)), 20),
+  ALERT_PENDING_AGE_MINUTES: z._default(z.coerce.number().check(z.int(), z.gt(0)), 60),
 };
 
-const secretVars = Object.fromEntries(providerEnvRows.map((p) => [p.secret, list.optional()]));
+const secretVars = Object.fromEntries(providerEnvRows.map((p) => [p.secret, z.optional(list)]));
 // CHATWOOT_ALLOW_UNSIGNED (the one provider whose old versions sign nothing): true/false.
 const unsignedVars = Object.fromEntries(
-  providerEnvRows.flatMap((p) => (p.unsigned ? [[p.unsigned, z.stringbool().default(false)]] : [])),
+  providerEnvRows.flatMap((p) => (p.unsigned ? [[p.unsigned, z._default(z.stringbool(), false)]] : [])),
 );
 
-const schema = z
-  .object({ ...base, ...secretVars, ...unsignedVars })
-  .refine((e) => !e.SUPABASE_URL === !e.SUPABASE_SERVICE_ROLE_KEY, {
+const schema = z.object({ ...base, ...secretVars, ...unsignedVars }).check(
+  z.refine((e) => !e.SUPABASE_URL === !e.SUPABASE_SERVICE_ROLE_KEY, {
     message: "SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY are set together",
     path: ["SUPABASE_SERVICE_ROLE_KEY"],
-  })
-  .refine((e) => !e.UPSTASH_REDIS_REST_URL === !e.UPSTASH_REDIS_REST_TOKEN, {
+  }),
+  z.refine((e) => !e.UPSTASH_REDIS_REST_URL === !e.UPSTASH_REDIS_REST_TOKEN, {
     message: "UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN are set together",
     path: ["UPSTASH_REDIS_REST_TOKEN"],
-  })
-  .refine((e) => !e.SLACK_BOT_TOKEN === !e.ALERT_CHANNEL_ID, {
+  }),
+  z.refine((e) => !e.SLACK_BOT_TOKEN === !e.ALERT_CHANNEL_ID, {
     message: "SLACK_BOT_TOKEN and ALERT_CHANNEL_ID are set together",
     path: ["ALERT_CHANNEL_ID"],
-  })
+  }),
   // Routing applies its decisions through the ClickUp API, which needs the token.
-  .refine((e) => !e.CLICKUP_ROUTED_LIST_IDS?.length || e.CLICKUP_API_TOKEN, {
+  z.refine((e) => !e.CLICKUP_ROUTED_LIST_IDS?.length || e.CLICKUP_API_TOKEN, {
     message: "CLICKUP_ROUTED_LIST_IDS is set, so ClickUp routing needs CLICKUP_API_TOKEN",
     path: ["CLICKUP_API_TOKEN"],
-  })
-  .refine((e) => !e.AGENT_SDK_URL || e.AGENT_SDK_SECRET?.length, {
+  }),
+  z.refine((e) => !e.AGENT_SDK_URL || e.AGENT_SDK_SECRET?.length, {
     message: "AGENT_SDK_URL is set, so the forward needs AGENT_SDK_SECRET (whsec_…) to sign with",
     path: ["AGENT_SDK_SECRET"],
-  })
+  }),
   // Vercel functions have no lasting disk: the embedded store would lose events.
-  .refine((e) => !e.VERCEL || e.SUPABASE_URL || e.DATABASE_URL, {
+  z.refine((e) => !e.VERCEL || e.SUPABASE_URL || e.DATABASE_URL, {
     message: "on Vercel the store must be Supabase or Postgres: set SUPABASE_URL and SUPABASE_SERVICE_ROLE_KEY",
     path: ["SUPABASE_URL"],
-  });
+  }),
+);
 
 export type Env = z.infer<typeof schema>;
 

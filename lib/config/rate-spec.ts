@@ -1,5 +1,5 @@
 // Rate limits as people write them: `1000/10s`, `20/5m`, `5/s`, or `off`.
-import { z } from "zod";
+import * as z from "./zod.js";
 
 export interface RateSpec {
   /** Requests allowed per window. */
@@ -23,32 +23,39 @@ export function parseRateSpec(text: string): RateSpec | null | undefined {
 const MESSAGE = "must be <count>/<window> such as 1000/10s, 20/5m, 5/s, or off";
 
 /** A zod field: a spec, or null for `off`. */
-export const rateSpec = z.string().transform((text, ctx) => {
-  const spec = parseRateSpec(text);
-  if (spec === undefined) {
-    ctx.addIssue({ code: "custom", message: MESSAGE });
-    return z.NEVER;
-  }
-  return spec;
-});
-
-/** `clickup=100/1s,stripe=500/1s,*=200/1s`: per source, `*` for every other source. */
-export const rateSpecsBySource = z.string().transform((text, ctx) => {
-  const specs: Record<string, RateSpec> = {};
-  for (const entry of text
-    .split(",")
-    .map((x) => x.trim())
-    .filter(Boolean)) {
-    const [name, value] = entry.split("=", 2).map((x) => x.trim());
-    const spec = value === undefined ? undefined : parseRateSpec(value);
-    if (!name || !spec) {
-      ctx.addIssue({
-        code: "custom",
-        message: `"${entry}": each entry is <source>=<count>/<window>, e.g. clickup=100/1s or *=200/1s`,
-      });
+export const rateSpec = z.pipe(
+  z.string(),
+  z.transform((text, ctx) => {
+    const spec = parseRateSpec(text);
+    if (spec === undefined) {
+      ctx.issues.push({ code: "custom", message: MESSAGE, input: text });
       return z.NEVER;
     }
-    specs[name] = spec;
-  }
-  return specs;
-});
+    return spec;
+  }),
+);
+
+/** `clickup=100/1s,stripe=500/1s,*=200/1s`: per source, `*` for every other source. */
+export const rateSpecsBySource = z.pipe(
+  z.string(),
+  z.transform((text, ctx) => {
+    const specs: Record<string, RateSpec> = {};
+    for (const entry of text
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean)) {
+      const [name, value] = entry.split("=", 2).map((x) => x.trim());
+      const spec = value === undefined ? undefined : parseRateSpec(value);
+      if (!name || !spec) {
+        ctx.issues.push({
+          code: "custom",
+          message: `"${entry}": each entry is <source>=<count>/<window>, e.g. clickup=100/1s or *=200/1s`,
+          input: text,
+        });
+        return z.NEVER;
+      }
+      specs[name] = spec;
+    }
+    return specs;
+  }),
+);

@@ -5,7 +5,7 @@
 // line per request. It knows no route and no service: what it needs from the app that
 // serves a route (tokens, the request-id rule, the error reporter) it reads from the
 // services' `frame`.
-import type { z } from "zod";
+import type { Schema } from "../config/zod.js";
 import { increment } from "../observability/counters.js";
 import { errorFields, log, type LogFields } from "../observability/log.js";
 import { after } from "./after.js";
@@ -49,9 +49,9 @@ export interface EndpointSpec<S, Q, B> {
   /** The bearer token the request must carry, checked first (it opens the services to read it). */
   auth?: TokenVariable;
   /** The query string through this schema: every bad or unknown parameter is a 400 naming it. */
-  query?: z.ZodType<Q>;
+  query?: Schema<Q>;
   /** A JSON body (at most 64 KiB; empty means `{}`) through this schema, each problem named. */
-  body?: z.ZodType<B>;
+  body?: Schema<B>;
 }
 
 export interface Call<S, Q, B> {

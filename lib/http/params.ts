@@ -2,7 +2,7 @@
 // that shares their schemas; the endpoint frame applies it as its query and body pieces): every parameter is checked before it reaches the store,
 // so malformed input is a 400 naming the parameter, never a 503 from a database that
 // refused it (a NUL byte in a text value, a year Postgres cannot hold).
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { Rejection } from "./errors.js";
 
 /** C0 controls (NUL included) and DEL: never part of a name, a key or an id. */
@@ -12,12 +12,13 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 /** A short text value (a provider, a type, a destination, a task id): trimmed, printable, bounded. */
 export function textParam(max = 200, { trim = true } = {}) {
-  const text = z.string({ error: "must be text" });
-  return (trim ? text.trim() : text)
-    .min(1, "must not be empty")
-    .max(max, `is too long (at most ${max} characters)`)
-    .refine((s) => !CONTROL.test(s), "must not contain control characters (NUL, newline, …)")
-    .refine((s) => !LONE_SURROGATE.test(s), "must be valid Unicode");
+  return z.string({ error: "must be text" }).check(
+    ...(trim ? [z.trim()] : []),
+    z.minLength(1, "must not be empty"),
+    z.maxLength(max, `is too long (at most ${max} characters)`),
+    z.refine((s) => !CONTROL.test(s), "must not contain control characters (NUL, newline, …)"),
+    z.refine((s) => !LONE_SURROGATE.test(s), "must be valid Unicode"),
+  );
 }
 
 /** Years Postgres, JavaScript and every client agree on: nothing before the epoch, nothing past 9999. */
@@ -33,19 +34,19 @@ export function inTimeRange(ms: number): boolean {
 }
 
 /** An ISO 8601 date or time (text only: a bare number is not a time), years 1970–9999. */
-export const timeParam = z
-  .string({ error: TIME_MESSAGE })
-  .max(40, TIME_MESSAGE)
-  .refine((s) => ISO_TIME.test(s) && inTimeRange(Date.parse(s)), TIME_MESSAGE)
-  .transform((s) => new Date(s));
+export const timeParam = z.pipe(
+  z.string({ error: TIME_MESSAGE }).check(
+    z.maxLength(40, TIME_MESSAGE),
+    z.refine((s) => ISO_TIME.test(s) && inTimeRange(Date.parse(s)), TIME_MESSAGE),
+  ),
+  z.transform((s) => new Date(s)),
+);
 
 /** A whole number from `min` to `max`, given as a query string or a JSON number. */
 export function intParam(min: number, max: number, what = `a number from ${min} to ${max}`) {
   const message = `must be ${what}`;
-  return z
-    .union([z.number(), z.string().regex(/^\s*-?\d{1,16}\s*$/, message)], { error: message })
-    .transform(Number)
-    .pipe(z.number().int(message).min(min, message).max(max, message));
+  const given = z.union([z.number(), z.string().check(z.regex(/^\s*-?\d{1,16}\s*$/, message))], { error: message });
+  return z.pipe(z.pipe(given, z.transform(Number)), z.int(message).check(z.gte(min, message), z.lte(max, message)));
 }
 
 /** A page size: 1 to `max`. */
@@ -62,8 +63,8 @@ export function queryOf(request: Request): Record<string, string> {
 }
 
 /** Input through a schema; every problem named (`since: must be …; limit: …`), as one 400. */
-export function parseParams<T>(schema: z.ZodType<T>, input: unknown, whole = "query"): T {
-  const parsed = schema.safeParse(input);
+export function parseParams<T>(schema: z.Schema<T>, input: unknown, whole = "query"): T {
+  const parsed = z.safeParse(schema, input);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const name = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : issue.path.join(".") || whole;

@@ -10,7 +10,7 @@
 // an agent-bot webhook carries a new timestamp over the same body. The delivery id is
 // kept with the headers for reference. Older Chatwoot signs nothing: such requests are accepted only
 // when the operator sets CHATWOOT_ALLOW_UNSIGNED=true, and are stored unverified.
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
 import { only, signWith, verifyWith, type Scheme } from "../signing/scheme.js";
@@ -38,8 +38,8 @@ const scheme: Scheme<{ timestamp: string }> = {
 };
 
 const ChatwootWebhook = z.looseObject({
-  event: z.string().min(1),
-  id: z.union([z.number(), z.string()]).optional(),
+  event: z.string().check(z.minLength(1)),
+  id: z.optional(z.union([z.number(), z.string()])),
 });
 
 export const chatwoot: Provider = {

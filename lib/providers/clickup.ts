@@ -2,17 +2,17 @@
 // https://developer.clickup.com/docs/webhooksignature
 // ClickUp suspends a webhook on a 401 or 410, so only a real signature failure may
 // produce one (the pipeline guarantees that: every other failure has its own code).
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, parseJson } from "./payload.js";
 import { rawBodyScheme, sha256Hex, signWith, verifyWith } from "../signing/scheme.js";
 import type { Provider } from "./types.js";
 
 const ClickUpWebhook = z.looseObject({
-  event: z.string().min(1),
-  webhook_id: z.string().min(1),
-  task_id: z.string().optional(),
-  history_items: z.array(z.looseObject({ id: z.union([z.string(), z.number()]) })).optional(),
+  event: z.string().check(z.minLength(1)),
+  webhook_id: z.string().check(z.minLength(1)),
+  task_id: z.optional(z.string()),
+  history_items: z.optional(z.array(z.looseObject({ id: z.union([z.string(), z.number()]) }))),
 });
 export type ClickUpWebhook = z.infer<typeof ClickUpWebhook>;
 

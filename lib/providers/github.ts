@@ -6,7 +6,7 @@
 // The dedup key is the hash of the signed body, not `X-GitHub-Delivery`: that header is
 // not signed, so a captured request replayed with a fresh GUID would otherwise be a new
 // event. The GUID is kept with the event's headers for reference.
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, isFormRequest, parseForm, parseJson, type Checked } from "./payload.js";
 import { rawBodyScheme, signWith, verifyWith } from "../signing/scheme.js";
@@ -18,9 +18,9 @@ const PREFIX = "sha256=";
 const scheme = rawBodyScheme({ encoding: "hex", header: SIGNATURE, prefix: PREFIX });
 
 const GitHubPayload = z.looseObject({
-  action: z.string().optional(),
-  hook_id: z.number().optional(),
-  zen: z.string().optional(),
+  action: z.optional(z.string()),
+  hook_id: z.optional(z.number()),
+  zen: z.optional(z.string()),
 });
 
 export const github: Provider = {

@@ -8,7 +8,7 @@
 // since a retry must pass the same 60-second check, each attempt carries its own send
 // time, so the time is left out for a retry to repeat the key. The delivery id is kept
 // with the headers for reference.
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, bodyText, checked, parseJson } from "./payload.js";
 import { rawBodyScheme, sha256Hex, signWith, verifyWith, type Scheme } from "../signing/scheme.js";
@@ -30,11 +30,11 @@ const scheme: Scheme<object> = {
 };
 
 const LinearWebhook = z.looseObject({
-  type: z.string().min(1),
-  action: z.string().min(1),
-  webhookId: z.string().optional(),
-  webhookTimestamp: z.number().optional(),
-  createdAt: z.string().optional(),
+  type: z.string().check(z.minLength(1)),
+  action: z.string().check(z.minLength(1)),
+  webhookId: z.optional(z.string()),
+  webhookTimestamp: z.optional(z.number()),
+  createdAt: z.optional(z.string()),
 });
 
 export const linear: Provider = {

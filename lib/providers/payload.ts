@@ -2,7 +2,7 @@
 // invalid UTF-8, so a body that is not is malformed rather than silently repaired.
 import { isUtf8 } from "node:buffer";
 import { createHash } from "node:crypto";
-import type { z } from "zod";
+import * as z from "../config/zod.js";
 import { sha256Hex } from "../signing/scheme.js";
 import type { Parsed, ProviderEvent } from "./types.js";
 
@@ -18,7 +18,7 @@ export function bodyText(body: Uint8Array): string | null {
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** JSON body checked against a schema of the fields hookgate reads (others are kept, not checked). */
-export function parseJson<T>(body: Uint8Array, schema: z.ZodType<T>): Checked<T> {
+export function parseJson<T>(body: Uint8Array, schema: z.Schema<T>): Checked<T> {
   const text = bodyText(body);
   if (text === null) return { ok: false, reason: "body is not UTF-8" };
   if (text.trim() === "") return { ok: false, reason: "body is empty" };
@@ -72,8 +72,8 @@ export function formObject(params: URLSearchParams): Record<string, string | str
 }
 
 /** An already-parsed value checked against a schema of the fields hookgate reads. */
-export function checked<T>(schema: z.ZodType<T>, value: unknown): Checked<T> {
-  const result = schema.safeParse(value);
+export function checked<T>(schema: z.Schema<T>, value: unknown): Checked<T> {
+  const result = z.safeParse(schema, value);
   if (!result.success) {
     const issue = result.error.issues[0];
     return {

@@ -11,13 +11,13 @@
 // topics (orders/create and orders/paid) whose bodies are the same order, byte for byte,
 // and those are distinct events. A replay can therefore bring a body back only under a
 // topic it was not sent with: Shopify's scheme gives no way to tell that from a real one.
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
 import { rawBodyScheme, signWith, verifyWith } from "../signing/scheme.js";
 import type { Provider } from "./types.js";
 
-const ShopifyPayload = z.looseObject({ id: z.union([z.number(), z.string()]).optional() });
+const ShopifyPayload = z.looseObject({ id: z.optional(z.union([z.number(), z.string()])) });
 
 /** A Shopify header in either spelling. */
 function header(headers: Headers, name: string): string | null {

@@ -3,7 +3,7 @@
 // refused outside five minutes. https://api.slack.com/authentication/verifying-requests-from-slack
 // Events arrive as JSON; commands and interactive payloads as forms. Slack retries a
 // delivery up to 3 times (flagged by X-Slack-Retry-Num) with the same envelope event_id.
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { answer } from "./answer.js";
 import { accepted, bodyIdentity, formObject, isFormRequest, parseForm, parseJson } from "./payload.js";
@@ -30,22 +30,22 @@ const scheme: Scheme<{ timestamp: string }> = {
 };
 
 const EventEnvelope = z.looseObject({
-  type: z.string().min(1),
-  event_id: z.string().min(1).optional(),
-  challenge: z.string().optional(),
-  team_id: z.string().optional(),
-  event: z.looseObject({ type: z.string().min(1) }).optional(),
+  type: z.string().check(z.minLength(1)),
+  event_id: z.optional(z.string().check(z.minLength(1))),
+  challenge: z.optional(z.string()),
+  team_id: z.optional(z.string()),
+  event: z.optional(z.looseObject({ type: z.string().check(z.minLength(1)) })),
 });
 
 const InteractivePayload = z.looseObject({
-  type: z.string().min(1),
-  trigger_id: z.string().min(1).optional(),
+  type: z.string().check(z.minLength(1)),
+  trigger_id: z.optional(z.string().check(z.minLength(1))),
 });
 
 const SlashCommand = z.looseObject({
-  command: z.string().min(1).optional(),
-  trigger_id: z.string().min(1).optional(),
-  payload: z.string().optional(),
+  command: z.optional(z.string().check(z.minLength(1))),
+  trigger_id: z.optional(z.string().check(z.minLength(1))),
+  payload: z.optional(z.string()),
 });
 
 export const slack: Provider = {

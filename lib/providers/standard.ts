@@ -1,7 +1,7 @@
 // Standard Webhooks, and Svix which sends the same scheme as `svix-*` headers. The
 // scheme itself is lib/signing/standard-webhooks.ts, shared with the signed forwards;
 // this adds what an inbound provider needs: secrets decoded once each, and the parse.
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { decodeSecret, messageId, standardWebhooks } from "../signing/standard-webhooks.js";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, bodyIdentity, parseJson } from "./payload.js";
@@ -9,7 +9,7 @@ import { signWith, verifyWith, type Scheme } from "../signing/scheme.js";
 import { unixSeconds } from "../signing/timestamp.js";
 import type { Provider } from "./types.js";
 
-const StandardPayload = z.looseObject({ type: z.string().min(1).optional() });
+const StandardPayload = z.looseObject({ type: z.optional(z.string().check(z.minLength(1))) });
 
 // Decoded keys by secret string: decoding once per secret, not per request.
 const keys = new Map<string, Buffer>();

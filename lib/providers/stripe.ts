@@ -2,7 +2,7 @@
 // `<t>.<raw body>` keyed with the whole `whsec_…` string. Several v1 entries appear
 // while a secret rolls. Like stripe-node, only age is limited (300 s), not skew ahead.
 // https://docs.stripe.com/webhooks#verify-manually
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { accepted, parseJson } from "./payload.js";
 import { signWith, verifyWith, type Scheme } from "../signing/scheme.js";
@@ -37,11 +37,11 @@ const scheme: Scheme<{ timestamp: string | null }> = {
 };
 
 const StripeEvent = z.looseObject({
-  id: z.string().min(1),
-  object: z.literal("event").optional(),
-  type: z.string().min(1),
-  livemode: z.boolean().optional(),
-  created: z.number().optional(),
+  id: z.string().check(z.minLength(1)),
+  object: z.optional(z.literal("event")),
+  type: z.string().check(z.minLength(1)),
+  livemode: z.optional(z.boolean()),
+  created: z.optional(z.number()),
 });
 
 export const stripe: Provider = {

@@ -14,7 +14,7 @@
 // with the headers for reference: a message or call is its sid and status; anything else
 // is the hash of what was signed, the sorted parameters (a form's parameters can be
 // reordered without touching the signature) or, for JSON, the body.
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { PROVIDER_ENV } from "../config/provider-env.js";
 import { answer } from "./answer.js";
 import { accepted, bodyIdentity, bodyText, formObject, parseForm, parseJson } from "./payload.js";
@@ -36,14 +36,14 @@ const IDEMPOTENCY = "i-twilio-idempotency-token";
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 const TwilioParams = z.looseObject({
-  AccountSid: z.string().optional(),
-  MessageSid: z.string().optional(),
-  SmsSid: z.string().optional(),
-  MessageStatus: z.string().optional(),
-  SmsStatus: z.string().optional(),
-  CallSid: z.string().optional(),
-  CallStatus: z.string().optional(),
-  From: z.string().optional(),
+  AccountSid: z.optional(z.string()),
+  MessageSid: z.optional(z.string()),
+  SmsSid: z.optional(z.string()),
+  MessageStatus: z.optional(z.string()),
+  SmsStatus: z.optional(z.string()),
+  CallSid: z.optional(z.string()),
+  CallStatus: z.optional(z.string()),
+  From: z.optional(z.string()),
 });
 
 const JsonBody = z.unknown();

@@ -1,7 +1,7 @@
 // The admin API (ADMIN_TOKEN) for events and ClickUp routing decisions, and the
 // overview the dashboard and `npx hookgate status` read. Dead letters and replay are
 // the delivery engine's routes (lib/routes/deliveries.ts).
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { Rejection } from "../http/errors.js";
 import { inTimeRange, limitParam, textParam, timeParam } from "../http/params.js";
 import type { DeadLetterPage } from "../store/deliveries.js";
@@ -33,36 +33,27 @@ export function decodeCursor(text: string): EventCursor | null {
   }
 }
 
-const cursor = z
-  .string()
-  .max(200)
-  .transform((text, ctx) => {
-    const decoded = decodeCursor(text);
-    if (!decoded) {
-      ctx.addIssue({ code: "custom", message: "is not a cursor this API gave out" });
-      return z.NEVER;
-    }
-    return decoded;
-  });
+const cursor = z.pipe(
+  z.pipe(z.string().check(z.maxLength(200)), z.transform(decodeCursor)),
+  z.custom<EventCursor>((decoded) => decoded !== null, "is not a cursor this API gave out"),
+);
 
 const queryName = textParam(200);
 const queryLimit = limitParam(500);
 
-export const eventsQuery = z
-  .object({
-    provider: queryName.optional(),
-    type: queryName.optional(),
-    status: z
-      .enum(["none", "pending", "delivered", "dead"], { error: "must be one of none, pending, delivered, dead" })
-      .optional(),
-    // Not trimmed: a key is matched exactly as the provider's ids made it.
-    dedup_key: textParam(4096, { trim: false }).optional(),
-    since: timeParam.optional(),
-    until: timeParam.optional(),
-    limit: queryLimit.optional(),
-    cursor: cursor.optional(),
-  })
-  .strict();
+export const eventsQuery = z.strictObject({
+  provider: z.optional(queryName),
+  type: z.optional(queryName),
+  status: z.optional(
+    z.enum(["none", "pending", "delivered", "dead"], { error: "must be one of none, pending, delivered, dead" }),
+  ),
+  // Not trimmed: a key is matched exactly as the provider's ids made it.
+  dedup_key: z.optional(textParam(4096, { trim: false })),
+  since: z.optional(timeParam),
+  until: z.optional(timeParam),
+  limit: z.optional(queryLimit),
+  cursor: z.optional(cursor),
+});
 
 /** GET /api/admin/events?provider=&type=&status=&dedup_key=&since=&until=&limit=&cursor= */
 export const events = route(
@@ -78,7 +69,7 @@ export const events = route(
 
 /** GET /api/admin/event?id= : the event, its deliveries and every attempt. */
 export const event = route(
-  { route: "admin/event", methods: ["GET"], auth: "ADMIN_TOKEN", query: z.object({ id: uuid }).strict() },
+  { route: "admin/event", methods: ["GET"], auth: "ADMIN_TOKEN", query: z.strictObject({ id: uuid }) },
   async (gw, { query: { id } }) => {
     const event = await gw.store.events.get(id);
     if (!event) throw new Rejection("not_found", `no event ${id}`);
@@ -88,11 +79,12 @@ export const event = route(
 
 /** GET /api/admin/routing?task= | ?event= : the ClickUp routing decisions taken, newest first. */
 const routingQuery = z
-  .object({ task: textParam(100).optional(), event: uuid.optional(), limit: queryLimit.optional() })
-  .strict()
-  .refine((q) => (q.task === undefined) !== (q.event === undefined), {
-    message: "give task (a ClickUp task id) or event (an event id)",
-  });
+  .strictObject({ task: z.optional(textParam(100)), event: z.optional(uuid), limit: z.optional(queryLimit) })
+  .check(
+    z.refine((q) => (q.task === undefined) !== (q.event === undefined), {
+      message: "give task (a ClickUp task id) or event (an event id)",
+    }),
+  );
 
 export const routing = route(
   { route: "admin/routing", methods: ["GET"], auth: "ADMIN_TOKEN", query: routingQuery },
@@ -163,6 +155,6 @@ export async function overview(gateway: SnapshotSources, now?: Date): Promise<Ov
 
 /** GET /api/admin/overview : the dashboard's numbers as JSON. */
 export const overviewRoute = route(
-  { route: "admin/overview", methods: ["GET"], auth: "ADMIN_TOKEN", query: z.object({}).strict() },
+  { route: "admin/overview", methods: ["GET"], auth: "ADMIN_TOKEN", query: z.strictObject({}) },
   async (gw) => Response.json(await overview(gw)),
 );

@@ -5,13 +5,13 @@
 // engine's /api/admin/replay. A strict CSP allows only this page's own script and
 // style (by nonce) and requests to this origin.
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { overview, type Overview } from "./admin.js";
 import { destinationRates } from "../operations/metrics.js";
 import { duration, percent } from "../operations/format.js";
 import { openingRoute } from "./route.js";
 
-const dashboardQuery = z.object({ panel: z.literal("1", { error: "must be 1" }).optional() }).strict();
+const dashboardQuery = z.strictObject({ panel: z.optional(z.literal("1", { error: "must be 1" })) });
 
 /** The page needs no app and no token; its panel (?panel=1) needs both. */
 export const dashboard = openingRoute(

@@ -1,7 +1,7 @@
 // The operator's HTTP routes for delivery: the cron that drains due deliveries
 // (CRON_SECRET), and the admin API for dead letters and replay (ADMIN_TOKEN).
 // Bad input is a 400 naming the parameter, never a 500.
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { Rejection } from "../http/errors.js";
 import { intParam, limitParam, textParam, timeParam } from "../http/params.js";
 import type { DeadLetterFilter } from "../store/deliveries.js";
@@ -25,39 +25,41 @@ const id = intParam(1, Number.MAX_SAFE_INTEGER, "a delivery id");
 const time = timeParam;
 const name = textParam(200);
 
-export const deadLetterQuery = z
-  .object({
-    destination: name.optional(),
-    provider: name.optional(),
-    type: name.optional(),
-    since: time.optional(),
-    until: time.optional(),
-    limit: limitParam(500).optional(),
-    before: id.optional(),
-  })
-  .strict();
+export const deadLetterQuery = z.strictObject({
+  destination: z.optional(name),
+  provider: z.optional(name),
+  type: z.optional(name),
+  since: z.optional(time),
+  until: z.optional(time),
+  limit: z.optional(limitParam(500)),
+  before: z.optional(id),
+});
 
 export const replayRequest = z
-  .object({
-    id: id.optional(),
-    destination: name.optional(),
-    provider: name.optional(),
-    type: name.optional(),
-    since: time.optional(),
-    until: time.optional(),
+  .strictObject({
+    id: z.optional(id),
+    destination: z.optional(name),
+    provider: z.optional(name),
+    type: z.optional(name),
+    since: z.optional(time),
+    until: z.optional(time),
     /** Required to replay every dead delivery with no filter at all. */
-    all: z.boolean({ error: "must be true or false" }).optional(),
-    dryRun: z.boolean({ error: "must be true or false" }).optional(),
+    all: z.optional(z.boolean({ error: "must be true or false" })),
+    dryRun: z.optional(z.boolean({ error: "must be true or false" })),
     /** At most this many, oldest first: the CLI replays in batches to show progress. */
-    limit: intParam(1, 10_000).optional(),
+    limit: z.optional(intParam(1, 10_000)),
   })
-  .strict()
-  .refine((r) => r.id === undefined || (!r.destination && !r.provider && !r.type && !r.since && !r.until && !r.all), {
-    message: "give either id or filters, not both",
-  })
-  .refine((r) => r.id !== undefined || r.destination || r.provider || r.type || r.since || r.until || r.all, {
-    message: "give an id, at least one filter (destination, provider, type, since, until), or all: true",
-  });
+  .check(
+    z.refine(
+      (r) => r.id === undefined || (!r.destination && !r.provider && !r.type && !r.since && !r.until && !r.all),
+      {
+        message: "give either id or filters, not both",
+      },
+    ),
+    z.refine((r) => r.id !== undefined || r.destination || r.provider || r.type || r.since || r.until || r.all, {
+      message: "give an id, at least one filter (destination, provider, type, since, until), or all: true",
+    }),
+  );
 
 /** The filter of the dead-letter list and of a bulk replay, as the store takes it. */
 function filterOf(q: z.output<typeof deadLetterQuery> | z.output<typeof replayRequest>): DeadLetterFilter {
@@ -79,7 +81,7 @@ export const deadLetters = route(
 
 /** GET /api/admin/delivery?id= : one delivery, its event and its attempt log. */
 export const delivery = route(
-  { route: "admin/delivery", methods: ["GET"], auth: "ADMIN_TOKEN", query: z.object({ id }).strict() },
+  { route: "admin/delivery", methods: ["GET"], auth: "ADMIN_TOKEN", query: z.strictObject({ id }) },
   async (gw, { query }) => {
     const delivery = await gw.store.deliveries.get(query.id);
     if (!delivery) throw new Rejection("not_found", `no delivery ${query.id}`);

@@ -1,7 +1,7 @@
 // The operations routes that are not the admin API: /api/metrics (METRICS_TOKEN) and
 // the crons /api/cron/cleanup, /api/cron/report and /api/cron/watch (CRON_SECRET).
 // Crons answer GET (Vercel Cron) and POST (Supabase Cron through pg_net).
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import type { App } from "../app.js";
 import { prometheusText, snapshot, type Snapshot } from "../operations/metrics.js";
 import { sendWeeklyReport } from "../operations/report.js";
@@ -14,7 +14,7 @@ export const CLEANUP_MAX_DURATION_SECONDS = 300;
 /** Room left for the answer and a slow last batch. */
 const CLEANUP_MARGIN_MS = 30_000;
 
-const none = z.object({}).strict();
+const none = z.strictObject({});
 
 const healthAlerts = (gw: App, s: Snapshot) => checkHealth(gw.alerts, healthThresholds(gw.config.env), s);
 

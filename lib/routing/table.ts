@@ -1,7 +1,7 @@
 // Turns the routing file into what the gateway runs: a pure router (which destinations
 // get an event) and the destinations by name, each with its policy resolved. Every
 // problem is collected and reported at start, naming the route or destination.
-import { z } from "zod";
+import * as z from "../config/zod.js";
 import { ConfigError, type Env } from "../config/env.js";
 import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from "./policy.js";
 import type { ActionContext, AttemptOutcome, DeliveryEvent } from "../destinations/contract.js";
@@ -49,76 +49,81 @@ export const MAX_ATTEMPTS = 50;
 const MAX_DELAY_MS = 7 * 24 * 60 * 60 * 1000;
 
 const policySchema = {
-  timeoutMs: z
-    .number({ error: "must be a number of milliseconds" })
-    .int("must be whole milliseconds")
-    .min(1, "must be at least 1 ms")
-    .max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (attempts end inside their 60 s lease)`)
-    .optional(),
-  retry: z
-    .object({
-      schedule: z
-        .array(
-          z
-            .number()
-            .int("must be whole milliseconds")
-            .min(0, "must not be negative")
-            .max(MAX_DELAY_MS, "must be at most a week"),
-          {
-            error: "must be a list of delays in ms",
-          },
-        )
-        .min(1, "must hold at least the first attempt's delay")
-        .max(MAX_ATTEMPTS, `must hold at most ${MAX_ATTEMPTS} attempts`)
-        .optional(),
-      maxAttempts: z
-        .number({ error: `must be a number of attempts from 1 to ${MAX_ATTEMPTS}` })
-        .int(`must be a number of attempts from 1 to ${MAX_ATTEMPTS}`)
-        .min(1, `must be a number of attempts from 1 to ${MAX_ATTEMPTS}`)
-        .max(MAX_ATTEMPTS, `must be a number of attempts from 1 to ${MAX_ATTEMPTS}`)
-        .optional(),
-      jitter: z
-        .number({ error: "must be a fraction from 0 to 1" })
-        .min(0, "must be a fraction from 0 to 1")
-        .max(1, "must be a fraction from 0 to 1")
-        .optional(),
-      retryClientErrors: z.union([z.boolean(), z.array(z.number().int().min(400).max(499))]).optional(),
-    })
-    .strict()
-    .optional(),
-  breaker: z
-    .object({
-      failures: z.number().int().min(1).optional(),
-      failureRate: z.number().gt(0).max(1).optional(),
-      minimumAttempts: z.number().int().min(1).optional(),
-      windowMs: z.number().int().min(1000).optional(),
-      cooldownMs: z.number().int().min(1000).optional(),
-    })
-    .strict()
-    .optional(),
+  timeoutMs: z.optional(
+    z
+      .number({ error: "must be a number of milliseconds" })
+      .check(
+        z.int("must be whole milliseconds"),
+        z.gte(1, "must be at least 1 ms"),
+        z.lte(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms (attempts end inside their 60 s lease)`),
+      ),
+  ),
+  retry: z.optional(
+    z.strictObject({
+      schedule: z.optional(
+        z
+          .array(
+            z
+              .number()
+              .check(
+                z.int("must be whole milliseconds"),
+                z.gte(0, "must not be negative"),
+                z.lte(MAX_DELAY_MS, "must be at most a week"),
+              ),
+            { error: "must be a list of delays in ms" },
+          )
+          .check(
+            z.minLength(1, "must hold at least the first attempt's delay"),
+            z.maxLength(MAX_ATTEMPTS, `must hold at most ${MAX_ATTEMPTS} attempts`),
+          ),
+      ),
+      maxAttempts: z.optional(
+        z
+          .number({ error: `must be a number of attempts from 1 to ${MAX_ATTEMPTS}` })
+          .check(
+            z.int(`must be a number of attempts from 1 to ${MAX_ATTEMPTS}`),
+            z.gte(1, `must be a number of attempts from 1 to ${MAX_ATTEMPTS}`),
+            z.lte(MAX_ATTEMPTS, `must be a number of attempts from 1 to ${MAX_ATTEMPTS}`),
+          ),
+      ),
+      jitter: z.optional(
+        z
+          .number({ error: "must be a fraction from 0 to 1" })
+          .check(z.gte(0, "must be a fraction from 0 to 1"), z.lte(1, "must be a fraction from 0 to 1")),
+      ),
+      retryClientErrors: z.optional(z.union([z.boolean(), z.array(z.number().check(z.int(), z.gte(400), z.lte(499)))])),
+    }),
+  ),
+  breaker: z.optional(
+    z.strictObject({
+      failures: z.optional(z.number().check(z.int(), z.gte(1))),
+      failureRate: z.optional(z.number().check(z.gt(0), z.lte(1))),
+      minimumAttempts: z.optional(z.number().check(z.int(), z.gte(1))),
+      windowMs: z.optional(z.number().check(z.int(), z.gte(1000))),
+      cooldownMs: z.optional(z.number().check(z.int(), z.gte(1000))),
+    }),
+  ),
 };
 
-const httpSchema = z
-  .object({
-    kind: z.literal("http"),
-    url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
-    secret: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
-    unsigned: z.boolean().optional(),
-    headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "not a header name"), z.string()).optional(),
-    ...policySchema,
-  })
-  .strict();
+const httpSchema = z.strictObject({
+  kind: z.literal("http"),
+  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+  secret: z.optional(z.union([z.string(), z.array(z.string()).check(z.minLength(1))])),
+  unsigned: z.optional(z.boolean()),
+  headers: z.optional(
+    z.record(z.string().check(z.regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, "not a header name")), z.string()),
+  ),
+  ...policySchema,
+});
 
 const actionSchema = z.object({ kind: z.literal("action"), name: z.string(), run: fn, ...policySchema });
 
-const routeSchema = z
-  .object({
-    provider: z.string().min(1),
-    events: z.union([z.literal("*"), z.array(z.string().min(1)).min(1)]).optional(),
-    when: fn.optional(),
-    to: z.array(z.string()).min(1, "names no destination"),
-  })
-  .strict();
+const routeSchema = z.strictObject({
+  provider: z.string().check(z.minLength(1)),
+  events: z.optional(z.union([z.literal("*"), z.array(z.string().check(z.minLength(1))).check(z.minLength(1))])),
+  when: z.optional(fn),
+  to: z.array(z.string()).check(z.minLength(1, "names no destination")),
+});
 
 export interface CompileOptions {
   env: Env;

@@ -7,7 +7,7 @@
 // once), so even a retry racing a human edit cannot double-assign. A retry after a
 // partial failure (assignees added, tag call failed) reads the task again and sends
 // only the tag; a replay of a routing that completed sends nothing at all.
-import { z } from "zod";
+import * as z from "../../config/zod.js";
 import type { ActionContext, ActionDestination, AttemptOutcome, DeliveryEvent } from "../contract.js";
 import { StoreError } from "../../store/port.js";
 import { clickupApi, type ClickUpApi } from "./api.js";
@@ -20,12 +20,13 @@ import { trigger } from "./trigger.js";
 export const CLICKUP_ROUTER = "clickup-router";
 
 const RoutedWebhook = z.looseObject({
-  task_id: z.string().min(1),
-  history_items: z
-    .array(z.looseObject({ parent_id: z.union([z.string(), z.number()]).transform(String).optional() }))
-    .default([]),
+  task_id: z.string().check(z.minLength(1)),
+  history_items: z._default(
+    z.array(z.looseObject({ parent_id: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(String))) })),
+    [],
+  ),
   // ClickUp's own task webhooks carry no task; a relay (or an Automation) may embed one.
-  task: z.unknown().optional(),
+  task: z.optional(z.unknown()),
 });
 
 /** What the router uses: the store's directory and decision log, and its settings. */

@@ -1,30 +1,30 @@
 // A ClickUp task as the routing reads it (API v2 `GET /task/{id}`), and the facts the
 // rules need: the values of its Customer and Market custom fields.
 // https://developer.clickup.com/reference/gettask
-import { z } from "zod";
+import * as z from "../../config/zod.js";
 import type { TaskFacts, UserId } from "./rules.js";
 
 const Option = z.looseObject({
-  id: z.string().optional(),
-  name: z.string().optional(),
-  label: z.string().optional(),
-  orderindex: z.union([z.number(), z.string()]).optional(),
+  id: z.optional(z.string()),
+  name: z.optional(z.string()),
+  label: z.optional(z.string()),
+  orderindex: z.optional(z.union([z.number(), z.string()])),
 });
 
 const CustomField = z.looseObject({
   id: z.string(),
   name: z.string(),
   type: z.string(),
-  type_config: z.looseObject({ options: z.array(Option).optional() }).optional(),
-  value: z.unknown().optional(),
+  type_config: z.optional(z.looseObject({ options: z.optional(z.array(Option)) })),
+  value: z.optional(z.unknown()),
 });
 
 export const ClickUpTask = z.looseObject({
   id: z.string(),
-  list: z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) }).optional(),
-  assignees: z.array(z.looseObject({ id: z.number() })).default([]),
-  tags: z.array(z.looseObject({ name: z.string() })).default([]),
-  custom_fields: z.array(CustomField).default([]),
+  list: z.optional(z.looseObject({ id: z.pipe(z.union([z.string(), z.number()]), z.transform(String)) })),
+  assignees: z._default(z.array(z.looseObject({ id: z.number() })), []),
+  tags: z._default(z.array(z.looseObject({ name: z.string() })), []),
+  custom_fields: z._default(z.array(CustomField), []),
 });
 export type ClickUpTask = z.infer<typeof ClickUpTask>;
 type CustomField = z.infer<typeof CustomField>;

@@ -14,28 +14,31 @@
 // routed as if created there; a move out of them, or between two of them (it was
 // routed when it first came in), is not.
 // https://developer.clickup.com/docs/webhooktaskpayloads
-import { z } from "zod";
+import * as z from "../../config/zod.js";
 import type { Rule } from "./rules.js";
 import type { ClickUpRoutingSettings } from "./settings.js";
 import { matchesField } from "./task.js";
 
-const ListRef = z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) });
+/** An id ClickUp sends as a string or a number, as text. */
+const idText = z.pipe(z.union([z.string(), z.number()]), z.transform(String));
+
+const ListRef = z.looseObject({ id: idText });
 
 const HistoryItem = z.looseObject({
-  field: z.string().optional(),
-  before: z.unknown().optional(),
-  after: z.unknown().optional(),
+  field: z.optional(z.string()),
+  before: z.optional(z.unknown()),
+  after: z.optional(z.unknown()),
   // The list the task is in (ClickUp: "parent_id refers to the List ID").
-  parent_id: z.union([z.string(), z.number()]).transform(String).optional(),
-  custom_field: z.looseObject({ id: z.string().optional(), name: z.string().optional() }).optional(),
+  parent_id: z.optional(idText),
+  custom_field: z.optional(z.looseObject({ id: z.optional(z.string()), name: z.optional(z.string()) })),
 });
 
 const TaskWebhook = z.looseObject({
   event: z.string(),
-  task_id: z.string().min(1),
-  history_items: z.array(HistoryItem).default([]),
+  task_id: z.string().check(z.minLength(1)),
+  history_items: z._default(z.array(HistoryItem), []),
   // Some task webhooks name the list at the top level too.
-  list_id: z.union([z.string(), z.number()]).transform(String).optional(),
+  list_id: z.optional(idText),
 });
 
 const ROUTED_EVENTS = new Set(["taskCreated", "taskUpdated", "taskMoved"]);
