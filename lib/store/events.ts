@@ -4,7 +4,7 @@ import type { StoreCall } from "./functions.js";
 import type { EventDetail, EventStatusFilter, EventSummary, IngestResult } from "./rows.js";
 import { storableDedupKey, storableHeaders, storablePayload, storableType } from "./storable.js";
 
-export type { EventDetail, EventStatus, EventStatusFilter, EventSummary, IngestResult } from "./rows.js";
+export type { EventDetail, EventStatusFilter, EventSummary, IngestResult } from "./rows.js";
 
 export interface NewEvent {
   source: string;
