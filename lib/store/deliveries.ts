@@ -56,8 +56,9 @@ export interface DeliveryStore {
     options?: { dryRun?: boolean; now?: Date; limit?: number },
   ): Promise<ReplayResult>;
   /**
-   * Makes pending deliveries due at once: one, or every pending one the filter names.
-   * In-flight, delivered and dead ones do not move; the engine (and its breaker) decides the rest.
+   * Makes pending deliveries due at once (one, or every one the filter names), and
+   * in-flight ones whose lease ran out. Those under a live lease, delivered and dead
+   * ones do not move; the engine (and its breaker) decides the rest.
    */
   retryNow(
     target: { id: number } | DeadLetterFilter,

@@ -72,10 +72,11 @@ as $$
 $$;
 
 -- Retry now: makes pending deliveries due at once (one, p_id, or every pending one the
--- filters name), after a receiver was fixed. Only `pending` rows move: an in-flight
--- delivery is being attempted under a worker's lease, and its outcome decides what
--- comes next (its lease and schedule stay untouched); a delivered or dead one is not
--- retried (a dead one is replayed). A delivery never becomes later than it was. The
+-- filters name), after a receiver was fixed. Pending rows move, and in-flight ones
+-- whose lease has run out (their worker is gone: the next claim takes them anyway). An
+-- in-flight delivery under a live lease is being attempted, and that attempt's outcome
+-- decides what comes next: its lease and schedule stay untouched. A delivered or dead
+-- one is not retried (a dead one is replayed). A delivery never becomes later than it was. The
 -- engine still decides: an open breaker defers the claimed delivery again, without
 -- using an attempt. With p_dry_run nothing changes: the answer counts what would move.
 create function public.hookgate_retry_now(
@@ -101,7 +102,7 @@ begin
     select count(*) into v_count
       from hookgate.deliveries d
       join hookgate.events e on e.id = d.event_id
-     where d.status = 'pending'
+     where (d.status = 'pending' or (d.status = 'in_flight' and d.lease_until <= v_now))
        and (p_id is null or d.id = p_id)
        and (p_destination is null or d.destination = p_destination)
        and (p_provider is null or e.provider = p_provider)
@@ -118,7 +119,7 @@ begin
            select x.id
              from hookgate.deliveries x
              join hookgate.events e on e.id = x.event_id
-            where x.status = 'pending'
+            where (x.status = 'pending' or (x.status = 'in_flight' and x.lease_until <= v_now))
               and (p_id is null or x.id = p_id)
               and (p_destination is null or x.destination = p_destination)
               and (p_provider is null or e.provider = p_provider)
@@ -128,7 +129,7 @@ begin
             order by x.id
             limit p_limit)
      -- Rechecked under the row lock: a worker that claimed it meanwhile keeps it.
-     and d.status = 'pending';
+     and (d.status = 'pending' or (d.status = 'in_flight' and d.lease_until <= v_now));
   get diagnostics v_count = row_count;
   return jsonb_build_object('dry_run', false, 'matched', v_count, 'retried', v_count);
 end

@@ -4,6 +4,7 @@
 // and what to do; an unknown id is a 404; bad bodies are a 400 naming the parameter.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../../lib/app.js";
+import { breakerKeys } from "../../lib/delivery/breaker.js";
 import * as deliveries from "../../lib/routes/deliveries.js";
 import { forward } from "../../lib/routing/define.js";
 import { engine, receiver, SECRET, seedDue, type Receiver } from "../delivery/support.js";
@@ -137,6 +138,30 @@ describe.each(targets)("retry now on $name", (factory) => {
       message: `delivery ${id} is being attempted now (in flight): that attempt's outcome decides the next one`,
     });
     expect(await row(id)).toEqual(leased);
+  });
+
+  it("still goes through the breaker: due now, but an open breaker defers it without an attempt", async () => {
+    healthy = true;
+    const [eventId] = await seedDue(gateway.store, ["flaky"], 1);
+    const id = await idOf(eventId!);
+    const probeAt = new Date(Date.now() + 10 * 60_000);
+    const open = breakerKeys("flaky").open;
+    await gateway.kv.set(open, String(probeAt.getTime()));
+    try {
+      expect(await (await post({ id })).json()).toMatchObject({
+        retried: 1,
+        breaker: "open",
+        message: `delivery ${id} is due now, but the breaker of flaky is open: the next drain defers it until ${probeAt.toISOString()}`,
+      });
+      const before = flaky.requests.length;
+      expect(await engine(gateway, { breakerPrefix: "hookgate:" }).drain()).toMatchObject({ claimed: 1, deferred: 1 });
+      expect(flaky.requests.length).toBe(before);
+      expect(await row(id)).toMatchObject({ status: "pending", attempts: 0 });
+    } finally {
+      await gateway.kv.del(open);
+    }
+    expect(await (await post({ id })).json()).toMatchObject({ retried: 1, breaker: "closed" });
+    expect(await engine(gateway).drain()).toMatchObject({ delivered: 1 });
   });
 
   it("answers 404 for an unknown id", async () => {
