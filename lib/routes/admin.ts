@@ -45,22 +45,34 @@ export const eventsQuery = z.strictObject({
   provider: z.optional(queryName),
   type: z.optional(queryName),
   status: z.optional(
-    z.enum(["none", "pending", "delivered", "dead"], { error: "must be one of none, pending, delivered, dead" }),
+    z.enum(["none", "pending", "delivered", "dead", "accepted", "duplicate"], {
+      error: "must be one of none, pending, delivered, dead, accepted, duplicate",
+    }),
   ),
   // Not trimmed: a key is matched exactly as the provider's ids made it.
   dedup_key: z.optional(textParam(4096, { trim: false })),
+  /** Free text: the beginning of an event id, or part of a dedup key. */
+  q: z.optional(textParam(200)),
   since: z.optional(timeParam),
   until: z.optional(timeParam),
   limit: z.optional(queryLimit),
   cursor: z.optional(cursor),
 });
 
-/** GET /api/admin/events?provider=&type=&status=&dedup_key=&since=&until=&limit=&cursor= */
+/** GET /api/admin/events?provider=&type=&status=&dedup_key=&q=&since=&until=&limit=&cursor= */
 export const events = route(
   { route: "admin/events", methods: ["GET"], auth: "ADMIN_TOKEN", query: eventsQuery },
   async (gw, { query: q }) => {
     const page = await gw.store.events.list(
-      { provider: q.provider, type: q.type, status: q.status, dedupKey: q.dedup_key, since: q.since, until: q.until },
+      {
+        provider: q.provider,
+        type: q.type,
+        status: q.status,
+        dedupKey: q.dedup_key,
+        search: q.q,
+        since: q.since,
+        until: q.until,
+      },
       { limit: q.limit ?? 50, after: q.cursor },
     );
     return Response.json({ items: page.items, next_cursor: page.next ? encodeCursor(page.next) : null });

@@ -1,10 +1,11 @@
 // The operator's HTTP routes for delivery: the cron that drains due deliveries
-// (CRON_SECRET), and the admin API for dead letters and replay (ADMIN_TOKEN).
+// (CRON_SECRET), and the admin API for dead letters, replay and retry now (ADMIN_TOKEN).
 // Bad input is a 400 naming the parameter, never a 500.
 import * as z from "../config/zod.js";
 import { Rejection } from "../http/errors.js";
 import { intParam, limitParam, textParam, timeParam } from "../http/params.js";
-import type { DeadLetterFilter } from "../store/deliveries.js";
+import { readBreakers } from "../operations/breakers.js";
+import type { DeadLetterFilter, DeliveryDetail } from "../store/deliveries.js";
 import { route } from "./route.js";
 
 /** vercel.json gives api/cron/deliver.ts this many seconds; the drain stops well before. */
@@ -61,8 +62,10 @@ export const replayRequest = z
     }),
   );
 
-/** The filter of the dead-letter list and of a bulk replay, as the store takes it. */
-function filterOf(q: z.output<typeof deadLetterQuery> | z.output<typeof replayRequest>): DeadLetterFilter {
+type FilterInput = Pick<z.output<typeof deadLetterQuery>, "destination" | "provider" | "type" | "since" | "until">;
+
+/** The filter of the dead-letter list, a bulk replay or a bulk retry, as the store takes it. */
+function filterOf(q: FilterInput): DeadLetterFilter {
   return { destination: q.destination, provider: q.provider, eventType: q.type, since: q.since, until: q.until };
 }
 
@@ -107,5 +110,50 @@ export const replay = route(
       });
     }
     return Response.json(result);
+  },
+);
+
+/** Why a delivery that is not pending was not made due, in words an operator can act on. */
+function notPending(delivery: DeliveryDetail): string {
+  switch (delivery.status) {
+    case "in_flight":
+      return `delivery ${delivery.id} is being attempted now (in flight): that attempt's outcome decides the next one`;
+    case "dead":
+      return `delivery ${delivery.id} is dead, not pending: replay it (POST /api/admin/replay) to try again`;
+    case "delivered":
+      return `delivery ${delivery.id} is delivered, not pending: nothing to retry (replay sends a dead one again)`;
+    default:
+      return `delivery ${delivery.id} is ${delivery.status}, not pending`;
+  }
+}
+
+/**
+ * POST /api/admin/retry {id} | {destination?, provider?, type?, since?, until?, all?, dryRun?, limit?}
+ * Makes pending deliveries due now; the next drain attempts them, through the breaker.
+ */
+export const retry = route(
+  // The same id-or-filters body as replay, under the same rules.
+  { route: "admin/retry", methods: ["POST"], auth: "ADMIN_TOKEN", body: replayRequest },
+  async (gw, { body }) => {
+    const options = { dryRun: body.dryRun ?? false, limit: body.limit };
+    if (body.id === undefined) return Response.json(await gw.store.deliveries.retryNow(filterOf(body), options));
+
+    const result = await gw.store.deliveries.retryNow({ id: body.id }, options);
+    const delivery = await gw.store.deliveries.get(body.id);
+    if (!delivery) throw new Rejection("not_found", `no delivery ${body.id}`);
+    if (result.matched === 0)
+      return Response.json({ ...result, status: delivery.status, message: notPending(delivery) });
+    // The engine still asks the breaker: an open one defers the attempt until its probe.
+    const [breaker] = await readBreakers(gw.kv, [delivery.destination]);
+    const deferred = breaker?.state === "open";
+    return Response.json({
+      ...result,
+      status: delivery.status,
+      next_attempt_at: delivery.next_attempt_at,
+      breaker: breaker?.state ?? "unknown",
+      message: deferred
+        ? `delivery ${body.id} is due now, but the breaker of ${delivery.destination} is open: the next drain defers it${breaker.until ? ` until ${breaker.until}` : ""}`
+        : `delivery ${body.id} is due now: the next drain attempts it`,
+    });
   },
 );

@@ -1,10 +1,17 @@
 // The deliveries of the store: claimed and recorded by the engine, read, listed when
-// dead and replayed by operators. Each one SQL function of
-// supabase/migrations/20261122000100_delivery.sql.
+// dead and replayed by operators, made due at once ("retry now"). Each one SQL function
+// of supabase/migrations/20261122000100_delivery.sql and 20261201000100_console.sql.
 import type { StoreCall } from "./functions.js";
-import type { AttemptRecord, DeadLetterPage, DeliveryDetail, RecordedAttempts, ReplayResult } from "./rows.js";
+import type {
+  AttemptRecord,
+  DeadLetterPage,
+  DeliveryDetail,
+  RecordedAttempts,
+  ReplayResult,
+  RetryNowResult,
+} from "./rows.js";
 
-export type { AttemptRecord, DeadLetterPage, DeliveryDetail, ReplayResult } from "./rows.js";
+export type { AttemptRecord, DeadLetterPage, DeliveryDetail, ReplayResult, RetryNowResult } from "./rows.js";
 
 /** The event a leased delivery carries, its body as the provider sent it. */
 export interface LeasedEvent {
@@ -48,6 +55,15 @@ export interface DeliveryStore {
     target: { id: number } | DeadLetterFilter,
     options?: { dryRun?: boolean; now?: Date; limit?: number },
   ): Promise<ReplayResult>;
+  /**
+   * Makes pending deliveries due at once (one, or every one the filter names), and
+   * in-flight ones whose lease ran out. Those under a live lease, delivered and dead
+   * ones do not move; the engine (and its breaker) decides the rest.
+   */
+  retryNow(
+    target: { id: number } | DeadLetterFilter,
+    options?: { dryRun?: boolean; now?: Date; limit?: number },
+  ): Promise<RetryNowResult>;
 }
 
 export function deliveryStore(call: StoreCall): DeliveryStore {
@@ -98,6 +114,14 @@ export function deliveryStore(call: StoreCall): DeliveryStore {
     replay: (target, { dryRun = false, now, limit } = {}) =>
       call("hookgate_replay", {
         // One delivery by id, or every dead one matching the filter (none: all of them).
+        p_id: "id" in target ? target.id : null,
+        ...filterArgs("id" in target ? {} : target),
+        p_dry_run: dryRun,
+        p_now: now?.toISOString() ?? null,
+        p_limit: limit ?? null,
+      }),
+    retryNow: (target, { dryRun = false, now, limit } = {}) =>
+      call("hookgate_retry_now", {
         p_id: "id" in target ? target.id : null,
         ...filterArgs("id" in target ? {} : target),
         p_dry_run: dryRun,

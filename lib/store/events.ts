@@ -1,10 +1,10 @@
 // The events of the store: recorded in one round trip (hookgate_ingest), listed and
 // read for operators (hookgate_list_events, hookgate_get_event).
 import type { StoreCall } from "./functions.js";
-import type { EventDetail, EventStatus, EventSummary, IngestResult } from "./rows.js";
+import type { EventDetail, EventStatusFilter, EventSummary, IngestResult } from "./rows.js";
 import { storableDedupKey, storableHeaders, storablePayload, storableType } from "./storable.js";
 
-export type { EventDetail, EventStatus, EventSummary, IngestResult } from "./rows.js";
+export type { EventDetail, EventStatusFilter, EventSummary, IngestResult } from "./rows.js";
 
 export interface NewEvent {
   source: string;
@@ -25,8 +25,10 @@ export interface NewEvent {
 export interface EventFilter {
   provider?: string;
   type?: string;
-  status?: EventStatus;
+  status?: EventStatusFilter;
   dedupKey?: string;
+  /** Free text: the beginning of the event id, or anywhere in the dedup key (case-insensitive). */
+  search?: string;
   since?: Date;
   until?: Date;
 }
@@ -76,6 +78,7 @@ export function eventsStore(call: StoreCall): EventsStore {
         p_event_type: filter.type ?? null,
         p_status: filter.status ?? null,
         p_dedup_key: filter.dedupKey ?? null,
+        p_search: filter.search ?? null,
         p_since: filter.since?.toISOString() ?? null,
         p_until: filter.until?.toISOString() ?? null,
         p_limit: limit,

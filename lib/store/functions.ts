@@ -18,6 +18,7 @@ import type {
   RecordedReason,
   RecordedRejection,
   ReplayResult,
+  RetryNowResult,
   StoreMetrics,
   StoreReport,
 } from "./rows.js";
@@ -75,6 +76,7 @@ export const STORE_FUNCTIONS = {
     p_event_type: orNull(text),
     p_status: orNull(text),
     p_dedup_key: orNull(text),
+    p_search: orNull(text),
     p_since: orNull(timestamptz),
     p_until: orNull(timestamptz),
     p_limit: integer,
@@ -112,6 +114,17 @@ export const STORE_FUNCTIONS = {
     p_now: orNull(timestamptz),
     p_limit: orNull(integer),
   }).returns<ReplayResult>(),
+  hookgate_retry_now: fn({
+    p_id: orNull(bigint),
+    p_destination: orNull(text),
+    p_provider: orNull(text),
+    p_event_type: orNull(text),
+    p_since: orNull(timestamptz),
+    p_until: orNull(timestamptz),
+    p_dry_run: boolean,
+    p_now: orNull(timestamptz),
+    p_limit: orNull(integer),
+  }).returns<RetryNowResult>(),
 
   // rejections
   hookgate_record_rejection: fn({

@@ -14,7 +14,10 @@ export interface IngestResult {
   deliveries: CreatedDelivery[];
 }
 
+/** An event's deliveries summed up (dead, else pending, else delivered; none without any). */
 export type EventStatus = "none" | "pending" | "delivered" | "dead";
+/** The list also filters by arrival: sent once (accepted) or repeated by the provider (duplicate). */
+export type EventStatusFilter = EventStatus | "accepted" | "duplicate";
 
 export interface EventSummary {
   id: string;
@@ -168,6 +171,15 @@ export interface ReplayResult {
   dry_run: boolean;
   matched: number;
   replayed: number;
+}
+
+// ---- console (20261201000100_console.sql)
+
+/** Retry now: how many pending deliveries matched, and how many were made due. */
+export interface RetryNowResult {
+  dry_run: boolean;
+  matched: number;
+  retried: number;
 }
 
 // ---- rejections (20261122000200_rejections.sql)

@@ -101,12 +101,32 @@ describe("GET /api/admin/events", () => {
     expect(await keys(`until=${encodeURIComponent(until)}`)).toEqual(["e5"]);
   });
 
+  it("filters by free text over the event id and the dedup key, and by arrival (accepted, duplicate)", async () => {
+    const keys = async (query: string) => {
+      const response = await call(endpointOf(admin.events, open), `events?${query}`);
+      expect(response.status, query).toBe(200);
+      return ((await response.json()) as { items: { id: string; dedup_key: string }[] }).items;
+    };
+    expect((await keys("q=E3")).map((i) => i.dedup_key)).toEqual(["e3"]);
+    // Plain text, not a pattern: % and _ match only themselves.
+    expect(await keys("q=%25")).toEqual([]);
+    expect(await keys("q=e_")).toEqual([]);
+    const e6 = (await keys("dedup_key=e6"))[0]!;
+    expect((await keys(`q=${e6.id.slice(0, 8).toUpperCase()}`)).map((i) => i.dedup_key)).toEqual(["e6"]);
+    expect((await keys(`q=${e6.id}`)).map((i) => i.dedup_key)).toEqual(["e6"]);
+    expect((await keys("status=duplicate")).map((i) => i.dedup_key)).toEqual(["e1"]);
+    expect((await keys("status=accepted")).map((i) => i.dedup_key)).toEqual(["e2", "e6", "e3", "e4", "e5"]);
+    expect((await keys("status=accepted&provider=github&q=e4")).map((i) => i.dedup_key)).toEqual(["e4"]);
+  });
+
   it("answers 400 naming the parameter for bad input, never 500", async () => {
     const bad: [string, string][] = [
       ["limit=0", "limit"],
       ["limit=abc", "limit"],
       ["limit=501", "limit"],
       ["status=lost", "status"],
+      ["q=", "q"],
+      ["q=%00", "q"],
       ["since=yesterday", "since"],
       ["until=2026-13-45T99:00:00Z", "until"],
       ["cursor=bm9wZQ", "cursor"],
