@@ -29,6 +29,14 @@ const base = {
   // requests at once in one instance, new ones are answered 503 at once.
   HOOKGATE_STORE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
   HOOKGATE_MAX_IN_FLIGHT: z.coerce.number().int().positive().default(256),
+  // Group commit (lib/store/group-commit.ts): the most webhooks, and bytes, in one ingest batch.
+  HOOKGATE_INGEST_BATCH_MAX_ITEMS: z.coerce.number().int().min(1).max(1_000).default(64),
+  HOOKGATE_INGEST_BATCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   HOOKGATE_BODY_LIMIT_BYTES: z.coerce
     .number()
     .int()
@@ -177,6 +185,8 @@ export interface Config {
   storeTimeoutMs: number;
   /** Webhook requests one instance serves at once before it sheds load (HOOKGATE_MAX_IN_FLIGHT). */
   maxInFlight: number;
+  /** Bounds of one group-commit batch of ingests (HOOKGATE_INGEST_BATCH_MAX_ITEMS, _MAX_BYTES). */
+  ingestBatch: { maxItems: number; maxBytes: number };
   publicBaseUrl: string | undefined;
   logLevel: Env["LOG_LEVEL"];
   store: StoreTarget;
@@ -207,6 +217,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bodyLimitBytes: env.HOOKGATE_BODY_LIMIT_BYTES,
     storeTimeoutMs: env.HOOKGATE_STORE_TIMEOUT_MS,
     maxInFlight: env.HOOKGATE_MAX_IN_FLIGHT,
+    ingestBatch: { maxItems: env.HOOKGATE_INGEST_BATCH_MAX_ITEMS, maxBytes: env.HOOKGATE_INGEST_BATCH_MAX_BYTES },
     publicBaseUrl: env.PUBLIC_BASE_URL,
     logLevel: env.LOG_LEVEL,
     store: storeTarget(env),
