@@ -1,14 +1,15 @@
 // Group commit: concurrent calls in one process share round trips. A call made while
-// the store is free leaves at once, alone (no timer, no waiting for company); calls made
-// while batches are in flight queue up, and the next free place takes them together as
-// one batch, bounded in count and bytes. Each caller gets its own answer, in the order
+// no batch is in flight leaves at once, alone (no timer, no waiting for company); calls
+// made while one is in flight queue up, and leave together as the next batch the moment
+// it is answered, bounded in count and bytes. One batch at a time: batches grow exactly
+// as fast as load does, and Postgres commits once per batch (on this project's 2-core
+// bench, one in flight gave ~15 webhooks a batch and 10 % more throughput than two). Each caller gets its own answer, in the order
 // of the batch, only once the whole batch has been answered (committed); a failed batch
 // fails every caller in it with the same StoreError, never a partial answer.
 //
 // Every caller keeps its own deadline, counted from its call: one still queued when it
 // passes is withdrawn (it is never sent) and gets its 503; one already sent is answered
 // late as a lone call would be, and its batch's outcome is dropped for it.
-import { withDeadline } from "./deadline.js";
 import { StoreError } from "./port.js";
 
 export interface BatchLimits {
@@ -16,8 +17,6 @@ export interface BatchLimits {
   maxItems: number;
   /** The most bytes in one batch, by the caller's estimate (HOOKGATE_INGEST_BATCH_MAX_BYTES); a larger call goes alone. */
   maxBytes: number;
-  /** Batches in flight at once; calls queue only when all of them are taken. */
-  inFlight: number;
   /** Each caller's limit, from its call to its answer (HOOKGATE_STORE_TIMEOUT_MS). */
   timeoutMs: number;
 }
@@ -41,7 +40,7 @@ export type Batched<I, R> = (item: I, bytes: number) => Promise<R>;
 
 export function groupCommit<I, R>(send: SendBatch<I, R>, limits: BatchLimits, label = "store"): Batched<I, R> {
   const queue: Waiting<I, R>[] = [];
-  let sending = 0;
+  let sending = false;
 
   /** The longest run at the head of the queue within the bounds; at least one. */
   const take = (): Waiting<I, R>[] => {
@@ -62,15 +61,14 @@ export function groupCommit<I, R>(send: SendBatch<I, R>, limits: BatchLimits, la
   };
 
   const pump = (): void => {
-    while (sending < limits.inFlight) {
-      const batch = take();
-      if (batch.length === 0) return;
-      sending += 1;
-      void sendBatch(batch).finally(() => {
-        sending -= 1;
-        pump();
-      });
-    }
+    if (sending) return;
+    const batch = take();
+    if (batch.length === 0) return;
+    sending = true;
+    void sendBatch(batch).finally(() => {
+      sending = false;
+      pump();
+    });
   };
 
   const sendBatch = async (batch: Waiting<I, R>[]): Promise<void> => {
@@ -87,22 +85,31 @@ export function groupCommit<I, R>(send: SendBatch<I, R>, limits: BatchLimits, la
     }
   };
 
-  const late = () =>
-    new StoreError(`${label}: no answer within ${limits.timeoutMs} ms (HOOKGATE_STORE_TIMEOUT_MS)`, true);
-
+  // One timer per caller, and no more: the deadline is this call's whole wait, in the
+  // queue and in its batch (the batch's own call has the transport's limit too).
   return (item, bytes) =>
-    withDeadline(
-      limits.timeoutMs,
-      (signal) =>
-        new Promise<R>((resolve, reject) => {
-          const waiting: Waiting<I, R> = { item, bytes, withdrawn: false, resolve, reject };
-          // Past the deadline a call still in the queue is never sent (take() skips it).
-          signal.addEventListener("abort", () => (waiting.withdrawn = true), { once: true });
-          queue.push(waiting);
-          pump();
-        }),
-      late,
-    );
+    new Promise<R>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        // Still queued: never sent (take() skips it). Already sent: its outcome is dropped.
+        waiting.withdrawn = true;
+        reject(new StoreError(`${label}: no answer within ${limits.timeoutMs} ms (HOOKGATE_STORE_TIMEOUT_MS)`, true));
+      }, limits.timeoutMs);
+      const waiting: Waiting<I, R> = {
+        item,
+        bytes,
+        withdrawn: false,
+        resolve: (result) => {
+          clearTimeout(timer);
+          resolve(result);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      queue.push(waiting);
+      pump();
+    });
 }
 
 function describe(results: unknown): string {

@@ -31,19 +31,11 @@ export interface StoreOptions {
   batch?: { maxItems?: number; maxBytes?: number };
 }
 
-/**
- * Ingest batches in flight at once per process. With one, the ingests arriving during a
- * call all leave together in the next, so batches grow exactly as fast as load does; a
- * second overlaps one batch's round trip with the next one's work in Postgres.
- */
-const INGEST_BATCHES_IN_FLIGHT = 2;
-
 export function createStore(rpc: Rpc, options: StoreOptions = {}): Store {
   const call = storeCall(rpc);
   const batch: BatchLimits = {
     maxItems: options.batch?.maxItems ?? DEFAULT_BATCH_MAX_ITEMS,
     maxBytes: options.batch?.maxBytes ?? DEFAULT_BATCH_MAX_BYTES,
-    inFlight: INGEST_BATCHES_IN_FLIGHT,
     timeoutMs: options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
   };
   const rejections = rejectionsStore(call);
