@@ -25,7 +25,7 @@ export interface Store {
 }
 
 export interface StoreOptions {
-  /** Each call's limit, in ms (HOOKGATE_STORE_TIMEOUT_MS): an ingest waiting its turn in a batch included. */
+  /** Each ingest's limit, in ms, its wait for a batch included; default: the transport's (HOOKGATE_STORE_TIMEOUT_MS). */
   timeoutMs?: number;
   /** Bounds of one ingest batch (HOOKGATE_INGEST_BATCH_MAX_ITEMS, HOOKGATE_INGEST_BATCH_MAX_BYTES). */
   batch?: { maxItems?: number; maxBytes?: number };
@@ -36,7 +36,7 @@ export function createStore(rpc: Rpc, options: StoreOptions = {}): Store {
   const batch: BatchLimits = {
     maxItems: options.batch?.maxItems ?? DEFAULT_BATCH_MAX_ITEMS,
     maxBytes: options.batch?.maxBytes ?? DEFAULT_BATCH_MAX_BYTES,
-    timeoutMs: options.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
+    timeoutMs: options.timeoutMs ?? rpc.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
   };
   const rejections = rejectionsStore(call);
   return {
