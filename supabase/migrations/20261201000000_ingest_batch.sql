@@ -2,11 +2,15 @@
 -- as one call of this function (lib/store/group-commit.ts): one round trip and one commit
 -- for many webhooks.
 --
--- Each item is recorded by hookgate_ingest itself, in the order given, inside this one
--- transaction: the dedup, the duplicate counts and the outbox are exactly a lone
--- ingest's, and two copies of one event in the same batch give one new event and one
--- duplicate (the second meets the first's row). Any failure fails the whole batch: no
--- item is answered unless every item is committed.
+-- Each item is recorded by hookgate_ingest itself, inside this one transaction: the
+-- dedup, the duplicate counts and the outbox are exactly a lone ingest's, and two copies
+-- of one event in the same batch give one new event and one duplicate (the earlier one
+-- is recorded, the later meets its row). Any failure fails the whole batch: no item is
+-- answered unless every item is committed.
+--
+-- Items are recorded in the order of their keys, not as given: a batch holds row locks
+-- until it commits, and two processes' batches taking the same events in opposite orders
+-- would deadlock. In key order, every batch takes its locks in one order.
 --
 -- p_items: a JSON array of objects with the arguments of hookgate_ingest, named without
 -- their `p_` (source, provider, dedup_key, event_type, verified, body_base64, payload,
@@ -20,14 +24,19 @@ set search_path = ''
 as $$
 declare
   v_item    jsonb;
-  v_results jsonb[] := '{}';
+  v_n       bigint;
+  v_results jsonb[];
 begin
   if jsonb_typeof(p_items) is distinct from 'array' then
     raise exception 'hookgate_ingest_batch: p_items must be a JSON array' using errcode = '22023';
   end if;
 
-  for v_item in select value from jsonb_array_elements(p_items) with ordinality order by ordinality loop
-    v_results := v_results || public.hookgate_ingest(
+  v_results := array_fill(null::jsonb, array[jsonb_array_length(p_items)]);
+  for v_item, v_n in
+    select value, ordinality from jsonb_array_elements(p_items) with ordinality
+     order by value->>'source', value->>'dedup_key', ordinality
+  loop
+    v_results[v_n] := public.hookgate_ingest(
       p_source        => v_item->>'source',
       p_provider      => v_item->>'provider',
       p_dedup_key     => v_item->>'dedup_key',

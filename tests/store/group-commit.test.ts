@@ -221,6 +221,23 @@ describe.skipIf(!DATABASE_URL)("real PostgreSQL (skipped: DATABASE_URL is not se
     expect(row).toEqual({ events: 1, duplicates: 199, deliveries: 2 });
   });
 
+  it("regression: batches of two processes holding the same events in opposite orders never deadlock", async () => {
+    const backend = await open();
+    const stores = [createStore(backend.rpc()), createStore(backend.rpc())];
+    const events = Array.from({ length: 12 }, () => newEvent());
+    for (let round = 0; round < 6; round += 1) {
+      // Each store: one ingest in flight, then the twelve queued behind it leave as one batch.
+      const outcomes = await Promise.allSettled(
+        stores.flatMap((store, s) => {
+          const order = s === 0 ? events : [...events].reverse();
+          return [store.events.ingest(newEvent()), ...order.map((event) => store.events.ingest(event))];
+        }),
+      );
+      expect(outcomes.filter((o) => o.status === "rejected")).toEqual([]);
+    }
+    expect(await backend.count(events.map((e) => e.dedupKey))).toBe(12);
+  });
+
   it("answers a caller still queued past its deadline with a 503 StoreError, and never sends it", async () => {
     const backend = await open();
     // The transport would wait 10 s; the store's deadline for each caller is 300 ms.
