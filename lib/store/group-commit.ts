@@ -30,9 +30,28 @@ export type SendBatch<I, R> = (items: readonly I[]) => Promise<readonly R[]>;
 interface Waiting<I, R> {
   readonly item: I;
   readonly bytes: number;
+  /** Past its deadline: answered already, and never sent if still queued. */
   withdrawn: boolean;
+  timer: ReturnType<typeof setTimeout> | undefined;
   resolve(result: R): void;
   reject(error: unknown): void;
+}
+
+// Settled through functions made once, not closures made per call: this runs for every webhook.
+function answer<R>(waiting: Waiting<unknown, R>, result: R): void {
+  clearTimeout(waiting.timer);
+  waiting.resolve(result);
+}
+
+function fail(waiting: Waiting<unknown, unknown>, error: unknown): void {
+  clearTimeout(waiting.timer);
+  waiting.reject(error);
+}
+
+function expire(waiting: Waiting<unknown, unknown>, late: () => StoreError): void {
+  // Still queued: never sent (take() skips it). Already sent: its outcome is dropped.
+  waiting.withdrawn = true;
+  waiting.reject(late());
 }
 
 /** A call that joins the batch leaving next: `bytes` is the item's share of the batch's size. */
@@ -77,36 +96,22 @@ export function groupCommit<I, R>(send: SendBatch<I, R>, limits: BatchLimits, la
       if (!Array.isArray(results) || results.length !== batch.length) {
         throw new StoreError(`${label}: a batch of ${batch.length} was answered with ${describe(results)}`, false);
       }
-      batch.forEach((waiting, i) => waiting.resolve(results[i]!));
+      for (let i = 0; i < batch.length; i += 1) answer(batch[i]!, results[i]!);
     } catch (error) {
       const failure =
         error instanceof StoreError ? error : new StoreError(`${label}: ${String(error)}`, false, { cause: error });
-      for (const waiting of batch) waiting.reject(failure);
+      for (const waiting of batch) fail(waiting, failure);
     }
   };
 
   // One timer per caller, and no more: the deadline is this call's whole wait, in the
   // queue and in its batch (the batch's own call has the transport's limit too).
+  const late = () =>
+    new StoreError(`${label}: no answer within ${limits.timeoutMs} ms (HOOKGATE_STORE_TIMEOUT_MS)`, true);
   return (item, bytes) =>
     new Promise<R>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        // Still queued: never sent (take() skips it). Already sent: its outcome is dropped.
-        waiting.withdrawn = true;
-        reject(new StoreError(`${label}: no answer within ${limits.timeoutMs} ms (HOOKGATE_STORE_TIMEOUT_MS)`, true));
-      }, limits.timeoutMs);
-      const waiting: Waiting<I, R> = {
-        item,
-        bytes,
-        withdrawn: false,
-        resolve: (result) => {
-          clearTimeout(timer);
-          resolve(result);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
+      const waiting: Waiting<I, R> = { item, bytes, withdrawn: false, timer: undefined, resolve, reject };
+      waiting.timer = setTimeout(expire, limits.timeoutMs, waiting, late);
       queue.push(waiting);
       pump();
     });
