@@ -96,7 +96,7 @@ export function groupCommit<I, R>(send: SendBatch<I, R>, limits: BatchLimits, la
       if (!Array.isArray(results) || results.length !== batch.length) {
         throw new StoreError(`${label}: a batch of ${batch.length} was answered with ${describe(results)}`, false);
       }
-      for (let i = 0; i < batch.length; i += 1) answer(batch[i]!, results[i]!);
+      for (let i = 0; i < batch.length; i += 1) answer(batch[i]!, results[i]);
     } catch (error) {
       const failure =
         error instanceof StoreError ? error : new StoreError(`${label}: ${String(error)}`, false, { cause: error });
