@@ -66,7 +66,7 @@ export async function openApp(config: Config, parts: AppParts = {}): Promise<App
   setLogLevel(config.logLevel);
   const { env } = config;
   const [store, kv] = await Promise.all([
-    parts.store ?? openStore(config.store, { timeoutMs: config.storeTimeoutMs }),
+    parts.store ?? openStore(config.store, { timeoutMs: config.storeTimeoutMs, batch: config.ingestBatch }),
     parts.kv ?? openKv(config.kv, config.kvPrefix),
   ]);
   const close = async () => {

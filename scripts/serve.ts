@@ -38,8 +38,8 @@ const server = serve(
     port: config.port,
     hostname: config.env.HOST,
     serverOptions,
-    fetch: (request) => {
-      const route = routes.get(new URL(request.url).pathname.replace(/\/+$/, ""));
+    fetch: (request, { incoming }) => {
+      const route = routes.get(pathOf(incoming.url, request));
       if (!route) return Response.json({ error: "not_found", message: "no such route" }, { status: 404 });
       return route.fetch(request);
     },
@@ -60,6 +60,17 @@ server.on("error", (error: NodeJS.ErrnoException) => {
   );
   process.exit(1);
 });
+
+/**
+ * The request's path without its query or trailing slashes, read from the request line
+ * as sent: parsing the whole URL again for every request costs more than the routing.
+ * An absolute-form target (`POST http://host/path`, from a proxy) is parsed in full.
+ */
+function pathOf(target: string | undefined, request: Request): string {
+  const path = target?.startsWith("/") ? target : new URL(request.url).pathname;
+  const query = path.indexOf("?");
+  return (query === -1 ? path : path.slice(0, query)).replace(/\/+$/, "");
+}
 
 function printable(info: AddressInfo): string {
   const host = info.family === "IPv6" ? `[${info.address}]` : info.address;

@@ -32,6 +32,12 @@ const base = {
   // requests at once in one instance, new ones are answered 503 at once.
   HOOKGATE_STORE_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(50), z.lte(60_000)), 2_000),
   HOOKGATE_MAX_IN_FLIGHT: z._default(z.coerce.number().check(z.int(), z.gt(0)), 256),
+  // Group commit (lib/store/group-commit.ts): the most webhooks, and bytes, in one ingest batch.
+  HOOKGATE_INGEST_BATCH_MAX_ITEMS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1_000)), 64),
+  HOOKGATE_INGEST_BATCH_MAX_BYTES: z._default(
+    z.coerce.number().check(z.int(), z.gte(1024), z.lte(64 * 1024 * 1024)),
+    1024 * 1024,
+  ),
   HOOKGATE_BODY_LIMIT_BYTES: z._default(z.coerce.number().check(z.int(), z.gt(0)), 1024 * 1024),
   HOOKGATE_DATA_DIR: z._default(z.string(), ".hookgate"),
   PUBLIC_BASE_URL: z.optional(z.url()),
@@ -175,6 +181,8 @@ export interface Config {
   storeTimeoutMs: number;
   /** Webhook requests one instance serves at once before it sheds load (HOOKGATE_MAX_IN_FLIGHT). */
   maxInFlight: number;
+  /** Bounds of one group-commit batch of ingests (HOOKGATE_INGEST_BATCH_MAX_ITEMS, _MAX_BYTES). */
+  ingestBatch: { maxItems: number; maxBytes: number };
   publicBaseUrl: string | undefined;
   logLevel: Env["LOG_LEVEL"];
   store: StoreTarget;
@@ -205,6 +213,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bodyLimitBytes: env.HOOKGATE_BODY_LIMIT_BYTES,
     storeTimeoutMs: env.HOOKGATE_STORE_TIMEOUT_MS,
     maxInFlight: env.HOOKGATE_MAX_IN_FLIGHT,
+    ingestBatch: { maxItems: env.HOOKGATE_INGEST_BATCH_MAX_ITEMS, maxBytes: env.HOOKGATE_INGEST_BATCH_MAX_BYTES },
     publicBaseUrl: env.PUBLIC_BASE_URL,
     logLevel: env.LOG_LEVEL,
     store: storeTarget(env),

@@ -91,6 +91,8 @@ const SECURITY_HEADERS = {
   "content-security-policy": "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 };
 
+const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
+
 export function endpoint<S extends { readonly frame: FrameServices } = never, Q = undefined, B = undefined>(
   spec: EndpointSpec<S, Q, B>,
   handler: (call: Call<S, Q, B>) => Promise<Response>,
@@ -148,10 +150,11 @@ export function endpoint<S extends { readonly frame: FrameServices } = never, Q 
         }
         response = rejectionResponse(rejection);
       }
-      for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
-        if (!response.headers.has(name)) response.headers.set(name, value);
+      const headers = response.headers;
+      for (const [name, value] of SECURITY_HEADER_ENTRIES) {
+        if (!headers.has(name)) headers.set(name, value);
       }
-      response.headers.set("x-request-id", idOf());
+      headers.set("x-request-id", idOf());
       log.info("request", {
         request_id: idOf(),
         route,

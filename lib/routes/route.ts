@@ -45,7 +45,10 @@ export function openingRoute<Q = undefined, B = undefined>(
  * The instance's app (lib/app.ts sharedApp), its module imported by the first request
  * that needs it: liveness never loads it, and no function pays for it at import.
  */
-const instanceApp = (): Promise<App> => import("../app.js").then(({ sharedApp }) => sharedApp());
+const instanceApp = (): Promise<App> => (appModule ??= import("../app.js")).then(({ sharedApp }) => sharedApp());
+// Imported once: every dynamic import() resolves its specifier again, which under a
+// module loader (tsx) is a message to the loader's thread, on every request.
+let appModule: Promise<typeof import("../app.js")> | undefined;
 
 /** The Vercel function of a route, on the instance's app (or the one `open` gives). */
 export function served(definition: Route, open: () => Promise<App> = instanceApp): Endpoint {

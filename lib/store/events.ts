@@ -1,7 +1,9 @@
-// The events of the store: recorded in one round trip (hookgate_ingest), listed and
-// read for operators (hookgate_list_events, hookgate_get_event).
+// The events of the store: recorded in one round trip shared with the ingests that
+// arrived meanwhile (group commit: hookgate_ingest_batch), listed and read for operators
+// (hookgate_list_events, hookgate_get_event).
 import type { StoreCall } from "./functions.js";
-import type { EventDetail, EventStatusFilter, EventSummary, IngestResult } from "./rows.js";
+import { groupCommit, type BatchLimits } from "./group-commit.js";
+import type { EventDetail, EventStatusFilter, EventSummary, IngestItem, IngestResult } from "./rows.js";
 import { storableDedupKey, storableHeaders, storablePayload, storableType } from "./storable.js";
 
 export type { EventDetail, EventStatusFilter, EventSummary, IngestResult } from "./rows.js";
@@ -51,26 +53,30 @@ export interface EventsStore {
   get(id: string): Promise<EventDetail | null>;
 }
 
-export function eventsStore(call: StoreCall): EventsStore {
+/** An event as a batch item, with the moment its request arrived (performance.now()). */
+interface Queued {
+  item: IngestItem;
+  arrivedAt: number | null;
+}
+
+export function eventsStore(call: StoreCall, batch: BatchLimits): EventsStore {
+  const ingest = groupCommit<Queued, IngestResult>(
+    (queued) =>
+      call("hookgate_ingest_batch", {
+        // The ack latency runs to the batch's call: the time queued behind another is in it.
+        p_items: queued.map(({ item, arrivedAt }) => {
+          if (arrivedAt !== null) item.elapsed_ms = Math.round(performance.now() - arrivedAt);
+          return item;
+        }),
+      }),
+    batch,
+    "store",
+  );
   return {
     ingest(event) {
-      // Derived fields are made storable here (lib/store/storable.ts): a signed body must
-      // never fail the insert the same way on every retry. The raw bytes go unchanged.
-      const payload = storablePayload(event.payload);
-      return call("hookgate_ingest", {
-        p_source: event.source,
-        p_provider: event.provider,
-        p_dedup_key: storableDedupKey(event.dedupKey),
-        p_event_type: storableType(event.type),
-        p_verified: event.verified,
-        p_body_base64: Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength).toString("base64"),
-        p_payload: payload.payload,
-        p_payload_error: payload.error,
-        p_headers: storableHeaders(event.headers),
-        p_destinations: event.destinations,
-        p_lease_seconds: event.leaseSeconds,
-        p_elapsed_ms: event.elapsedMs === undefined ? null : Math.round(event.elapsedMs),
-      });
+      const item = ingestItem(event);
+      const arrivedAt = event.elapsedMs === undefined ? null : performance.now() - event.elapsedMs;
+      return ingest({ item, arrivedAt }, itemBytes(item));
     },
     async list(filter, { limit = 50, after } = {}) {
       const page = await call("hookgate_list_events", {
@@ -93,4 +99,35 @@ export function eventsStore(call: StoreCall): EventsStore {
       return (await call("hookgate_get_event", { p_id: id })) ?? null;
     },
   };
+}
+
+/**
+ * Derived fields made storable (lib/store/storable.ts): a signed body must never fail the
+ * insert the same way on every retry. The raw bytes go unchanged.
+ */
+function ingestItem(event: NewEvent): IngestItem {
+  const payload = storablePayload(event.payload);
+  return {
+    source: event.source,
+    provider: event.provider,
+    dedup_key: storableDedupKey(event.dedupKey),
+    event_type: storableType(event.type),
+    verified: event.verified,
+    body_base64: Buffer.from(event.body.buffer, event.body.byteOffset, event.body.byteLength).toString("base64"),
+    payload: payload.payload,
+    payload_error: payload.error,
+    headers: storableHeaders(event.headers),
+    destinations: event.destinations,
+    lease_seconds: event.leaseSeconds,
+    elapsed_ms: null,
+  };
+}
+
+/**
+ * An item's share of a batch, estimated without serialising it: the body in base64, the
+ * payload parsed from it (about the body's size) and the other fields.
+ */
+function itemBytes(item: IngestItem): number {
+  const base64 = item.body_base64.length;
+  return base64 + (base64 * 3) / 4 + 512;
 }

@@ -12,6 +12,7 @@ import type {
   DirectoryRow,
   EventDetail,
   EventSummaryPage,
+  IngestItem,
   IngestResult,
   RecordedAttempts,
   RecordedDecision,
@@ -70,6 +71,8 @@ export const STORE_FUNCTIONS = {
     p_lease_seconds: integer,
     p_elapsed_ms: orNull(integer),
   }).returns<IngestResult>(),
+  // Group commit (lib/store/group-commit.ts): hookgate_ingest for each item, in one transaction.
+  hookgate_ingest_batch: fn({ p_items: jsonb<readonly IngestItem[]>() }).returns<IngestResult[]>(),
   hookgate_ping: fn({}).returns<{ ok: boolean }>(),
   hookgate_list_events: fn({
     p_provider: orNull(text),

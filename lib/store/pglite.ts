@@ -40,6 +40,7 @@ export async function pgliteRpc(dataDir: string, options: PgliteOptions = {}): P
   }
   return {
     transport: "pglite",
+    timeoutMs,
     db,
     call: <T>(fn: SqlFunction, values: readonly unknown[]): Promise<T> =>
       withDeadline(

@@ -16,6 +16,8 @@ export interface SqlFunction {
 /** Calls `public.<fn>` with one value per argument name (null for SQL null) and returns its jsonb result. */
 export interface Rpc {
   readonly transport: StoreTransport;
+  /** The transport's limit on one call, in ms (HOOKGATE_STORE_TIMEOUT_MS); the store's batching keeps it per caller. */
+  readonly timeoutMs?: number;
   call<T>(fn: SqlFunction, values: readonly unknown[]): Promise<T>;
   close(): Promise<void>;
 }

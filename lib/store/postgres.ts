@@ -31,6 +31,7 @@ export function postgresRpc(url: string, options: PostgresOptions = {}): Rpc & {
   const late = () => new StoreError(`postgres: no answer within ${timeoutMs} ms (HOOKGATE_STORE_TIMEOUT_MS)`, true);
   return {
     transport: "postgres",
+    timeoutMs,
     sql,
     call: <T>(fn: SqlFunction, values: readonly unknown[]): Promise<T> =>
       withDeadline(

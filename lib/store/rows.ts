@@ -8,6 +8,23 @@ export interface CreatedDelivery {
   destination: string;
 }
 
+/** One event of hookgate_ingest_batch (20261201000000_ingest_batch.sql): hookgate_ingest's arguments without `p_`. */
+export interface IngestItem {
+  source: string;
+  provider: string;
+  dedup_key: string;
+  event_type: string | null;
+  verified: boolean;
+  body_base64: string;
+  payload: unknown;
+  payload_error: string | null;
+  headers: Record<string, string>;
+  destinations: readonly string[];
+  lease_seconds: number;
+  /** Arrival to the batch's call, in ms; null when the caller did not measure it. */
+  elapsed_ms: number | null;
+}
+
 export interface IngestResult {
   event_id: string;
   duplicate: boolean;

@@ -5,6 +5,8 @@ import { clickupDirectoryStore, type ClickupDirectoryStore } from "./clickup-dir
 import { deliveryStore, type DeliveryStore } from "./deliveries.js";
 import { eventsStore, type EventsStore } from "./events.js";
 import { storeCall } from "./functions.js";
+import { DEFAULT_BATCH_MAX_BYTES, DEFAULT_BATCH_MAX_ITEMS, type BatchLimits } from "./group-commit.js";
+import { DEFAULT_STORE_TIMEOUT_MS } from "./deadline.js";
 import { metricsStore, type MetricsStore } from "./metrics.js";
 import type { Rpc, StoreTransport } from "./port.js";
 import { rejectionsStore, type RejectionsStore } from "./rejections.js";
@@ -22,12 +24,24 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export function createStore(rpc: Rpc): Store {
+export interface StoreOptions {
+  /** Each ingest's limit, in ms, its wait for a batch included; default: the transport's (HOOKGATE_STORE_TIMEOUT_MS). */
+  timeoutMs?: number;
+  /** Bounds of one ingest batch (HOOKGATE_INGEST_BATCH_MAX_ITEMS, HOOKGATE_INGEST_BATCH_MAX_BYTES). */
+  batch?: { maxItems?: number; maxBytes?: number };
+}
+
+export function createStore(rpc: Rpc, options: StoreOptions = {}): Store {
   const call = storeCall(rpc);
+  const batch: BatchLimits = {
+    maxItems: options.batch?.maxItems ?? DEFAULT_BATCH_MAX_ITEMS,
+    maxBytes: options.batch?.maxBytes ?? DEFAULT_BATCH_MAX_BYTES,
+    timeoutMs: options.timeoutMs ?? rpc.timeoutMs ?? DEFAULT_STORE_TIMEOUT_MS,
+  };
   const rejections = rejectionsStore(call);
   return {
     transport: rpc.transport,
-    events: eventsStore(call),
+    events: eventsStore(call, batch),
     deliveries: deliveryStore(call),
     metrics: metricsStore(call),
     retention: retentionStore(call, rejections),

@@ -28,6 +28,7 @@ export function supabaseRpc(url: string, serviceRoleKey: string, options: Supaba
   const late = () => new StoreError(`supabase: no answer within ${timeoutMs} ms (HOOKGATE_STORE_TIMEOUT_MS)`, true);
   return {
     transport: "supabase",
+    timeoutMs,
     call: <T>(fn: SqlFunction, values: readonly unknown[]): Promise<T> =>
       // The deadline's signal aborts the fetch itself: no socket is left waiting.
       withDeadline(

@@ -1,6 +1,9 @@
 // npm run bench:ingest — the gateway (npm start, real PostgreSQL) driven with signed,
-// unique ClickUp events, beside the ceiling (tests/bench/ceiling-server.ts), then a
-// steady 500 req/s for latency, then the cold import time of each bundled function.
+// unique ClickUp events, alternated in one run with a hand-written server
+// (tests/bench/baseline-server.ts: node:http + HMAC + one INSERT) and the INSERT
+// ceiling of the same PostgreSQL (single-row INSERTs straight from this process), each
+// server's CPU per webhook beside its throughput; then a steady 500 req/s for latency,
+// then the cold import time of each bundled function (`--no-cold` skips it).
 import autocannon from "autocannon";
 import { buildSync } from "esbuild";
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
@@ -129,7 +132,6 @@ async function rateLimiterCost(): Promise<void> {
     cpu[mode].push(perRequest);
     server.kill();
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const loss = 1 - median(rps.on) / median(rps.off);
   const cpuShare = median(cpu.on) / median(cpu.off) - 1;
   console.log(`rate limiter cost     ${(loss * 100).toFixed(1)} % of throughput (medians)   (target ≤ 10 %)`);
@@ -142,28 +144,122 @@ function cpuMillis(pid: number): number {
   const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
+/**
+ * The INSERT ceiling: single-row INSERTs of an event-shaped row, straight from this
+ * process (no HTTP, no verification), CONNECTIONS at once over a pool of 10 — what the
+ * same PostgreSQL accepts one row per round trip.
+ */
+async function insertCeiling(seconds: number) {
+  const sql = postgres(url, { max: 10, onnotice: () => {} });
+  await sql.unsafe("create table if not exists bench_ceiling (like hookgate.events including all)");
+  const headers = { "content-type": "application/json" };
+  const latencies: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  let failures = 0;
+  const worker = async () => {
+    while (performance.now() < until) {
+      sequence += 1;
+      const hook = {
+        event: "taskCreated",
+        task_id: `ceiling-${sequence}`,
+        webhook_id: "7fa3ec74-69a8-4530-a251-8a13730bd204",
+        history_items: [{ id: `${process.pid}${sequence}`, field: "task_creation", date: String(Date.now()) }],
+      };
+      const body = Buffer.from(JSON.stringify(hook));
+      const started = performance.now();
+      try {
+        await sql`insert into bench_ceiling (source, provider, dedup_key, event_type, verified, raw_body, payload, headers)
+                  values ('clickup', 'clickup', ${`ceiling:${sequence}`}, 'taskCreated', true, ${body},
+                          ${sql.json(hook)}, ${sql.json(headers)})`;
+        latencies.push(performance.now() - started);
+      } catch {
+        failures += 1;
+      }
+    }
+  };
+  const began = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  const elapsed = (performance.now() - began) / 1000;
+  await sql.end({ timeout: 5 });
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0);
+  return { rps: latencies.length / elapsed, p50: at(0.5), p99: at(0.99), total: latencies.length, failures };
+}
+
+type Run = Awaited<ReturnType<typeof drive>>;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** A run of one server, with the server's own CPU per webhook (user + system, from /proc). */
+async function measured(server: ChildProcess, port: number, path: string, options = {}) {
+  const before = cpuMillis(server.pid!);
+  const run = await drive(port, path, options);
+  return { ...run, cpuMicros: ((cpuMillis(server.pid!) - before) * 1000) / Math.max(1, run.total) };
+}
+const withCpu = (r: Run & { cpuMicros: number }) =>
+  `${format(r)}   CPU ${r.cpuMicros.toFixed(0).padStart(4)} µs/webhook`;
+
 try {
-  console.log(`bench:ingest — ${CONNECTIONS} connections, ${SECONDS} s per run, PostgreSQL database ${database}\n`);
+  const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+  console.log(
+    `bench:ingest — ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} alternated rounds, PostgreSQL database ${database}\n`,
+  );
   const gateway = await start("scripts/serve.ts", 3901);
   children.push(gateway);
-  await drive(3901, "/api/webhooks/clickup", { overallRate: 200 }); // warm-up: JIT, pool, plans
-  const ingest = await drive(3901, "/api/webhooks/clickup");
-  const steady = await drive(3901, "/api/webhooks/clickup", { overallRate: 500, connections: STEADY_CONNECTIONS });
-  gateway.kill();
-
-  const ceilingServer = await start("tests/bench/ceiling-server.ts", 3902);
-  children.push(ceilingServer);
+  const baseline = await start("tests/bench/baseline-server.ts", 3902);
+  children.push(baseline);
+  // Warm-up: JIT, pools, plans.
+  await drive(3901, "/api/webhooks/clickup", { overallRate: 200 });
   await drive(3902, "/", { overallRate: 200 });
-  const ceiling = await drive(3902, "/");
-  ceilingServer.kill();
+  await insertCeiling(2);
 
-  console.log(`ingest   (max)        ${format(ingest)}`);
-  console.log(`ceiling  (max)        ${format(ceiling)}`);
-  console.log(`ratio ingest/ceiling  ${(ingest.rps / ceiling.rps).toFixed(2)}   (target ≥ 0.80)`);
-  console.log(`ingest at 500 req/s   ${format(steady)}   (${STEADY_CONNECTIONS} connections; target p99 ≤ 25 ms)`);
+  const runs = { hookgate: [] as number[], baseline: [] as number[], ceiling: [] as number[] };
+  for (let round = 1; round <= ROUNDS; round += 1) {
+    const hook = await measured(gateway, 3901, "/api/webhooks/clickup");
+    const base = await measured(baseline, 3902, "/");
+    const ceiling = await insertCeiling(SECONDS);
+    runs.hookgate.push(hook.rps);
+    runs.baseline.push(base.rps);
+    runs.ceiling.push(ceiling.rps);
+    console.log(`round ${round}`);
+    console.log(`  hookgate             ${withCpu(hook)}`);
+    console.log(`  hand-written server  ${withCpu(base)}`);
+    console.log(`  INSERT ceiling       ${format(ceiling)}   (single-row INSERTs from the load process)`);
+    console.log(
+      `  hookgate/hand-written ${(hook.rps / base.rps).toFixed(2)}   hookgate/INSERT ceiling ${(hook.rps / ceiling.rps).toFixed(2)}`,
+    );
+  }
+  const steady = await measured(gateway, 3901, "/api/webhooks/clickup", {
+    overallRate: 500,
+    connections: STEADY_CONNECTIONS,
+  });
+  const steadyBaseline = await measured(baseline, 3902, "/", { overallRate: 500, connections: STEADY_CONNECTIONS });
+  gateway.kill();
+  baseline.kill();
+
+  const [hookgate, hand, ceiling] = [median(runs.hookgate), median(runs.baseline), median(runs.ceiling)];
+  console.log(`\nmedians over ${ROUNDS} rounds`);
+  console.log(
+    `  hookgate ${hookgate.toFixed(0)} req/s   hand-written ${hand.toFixed(0)} req/s   INSERT ceiling ${ceiling.toFixed(0)} rows/s`,
+  );
+  console.log(`  hookgate/hand-written    ${(hookgate / hand).toFixed(2)}   (target ≥ 1.5)`);
+  console.log(`  hookgate/INSERT ceiling  ${(hookgate / ceiling).toFixed(2)}   (target ≥ 1.0)`);
+  console.log(
+    `hookgate at 500 req/s      ${withCpu(steady)}   (${STEADY_CONNECTIONS} connections; target p99 ≤ 25 ms)`,
+  );
+  console.log(`hand-written at 500 req/s  ${withCpu(steadyBaseline)}`);
 
   if (process.argv.includes("--ratelimit")) await rateLimiterCost();
 
+  if (!process.argv.includes("--no-cold")) coldImports();
+} finally {
+  for (const child of children) child.kill();
+  await admin.unsafe(`drop database if exists ${database} with (force)`);
+  await admin.end();
+}
+
+/** The cold import of each api/ function as esbuild bundles it, in a fresh process. */
+function coldImports(): void {
   console.log("\ncold import of each bundled function (node, fresh process; Sentry not configured):");
   // Inside the project, so the bundles resolve node_modules as a deployment would.
   const out = mkdtempSync(join(ROOT, "tests/bench/out-"));
@@ -201,8 +297,4 @@ try {
     console.log(`  ${route.path.padEnd(32)} ${median.toFixed(1).padStart(6)} ms   (target ≤ 100 ms)`);
   }
   rmSync(out, { recursive: true });
-} finally {
-  for (const child of children) child.kill();
-  await admin.unsafe(`drop database if exists ${database} with (force)`);
-  await admin.end();
 }

@@ -26,6 +26,13 @@ describe("config", () => {
     expect(loadConfig({ DATABASE_URL: "postgres://h/db" }).store.transport).toBe("postgres");
   });
 
+  it("bounds a group-commit batch at 64 webhooks and 1 MiB unless told otherwise", () => {
+    expect(loadConfig({}).ingestBatch).toEqual({ maxItems: 64, maxBytes: 1024 * 1024 });
+    expect(
+      loadConfig({ HOOKGATE_INGEST_BATCH_MAX_ITEMS: "8", HOOKGATE_INGEST_BATCH_MAX_BYTES: "65536" }).ingestBatch,
+    ).toEqual({ maxItems: 8, maxBytes: 65536 });
+  });
+
   it("treats an empty value as unset", () => {
     expect(loadConfig({ DATABASE_URL: "" }).store.transport).toBe("pglite");
   });
@@ -35,6 +42,8 @@ describe("config", () => {
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
     [{ SUPABASE_URL: "https://x.supabase.co" }, "SUPABASE_SERVICE_ROLE_KEY"],
     [{ HOOKGATE_BODY_LIMIT_BYTES: "-1" }, "HOOKGATE_BODY_LIMIT_BYTES"],
+    [{ HOOKGATE_INGEST_BATCH_MAX_ITEMS: "0" }, "HOOKGATE_INGEST_BATCH_MAX_ITEMS"],
+    [{ HOOKGATE_INGEST_BATCH_MAX_BYTES: "a lot" }, "HOOKGATE_INGEST_BATCH_MAX_BYTES"],
     [{ VERCEL: "1" }, "SUPABASE_URL"],
   ])("names the invalid variable in %j", (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
