@@ -16,7 +16,8 @@ import { served } from "../routes/route.js";
 import type { RecordedDecision } from "../store/clickup-directory.js";
 import type { DeadLetterPage, DeliveryDetail, ReplayResult } from "../store/deliveries.js";
 import type { EventDetail, EventSummary } from "../store/events.js";
-import { UsageError } from "./command.js";
+import { flagOf, knownName, UsageError } from "./command.js";
+import { providers } from "../providers/catalog.js";
 import { lockStore, readToken, runningServer } from "./local-server.js";
 
 export type DeadLetterQuery = z.input<typeof deadLetterQuery>;
@@ -38,6 +39,8 @@ export interface AdminClient {
   listDeadLetters(query: DeadLetterQuery): Promise<DeadLetterPage>;
   getDelivery(id: number): Promise<DeliveryDetail | null>;
   replay(request: ReplayRequest): Promise<ReplayResult & { message?: string }>;
+  /** Destination names the deployment knows: in its routes, or holding deliveries. */
+  destinations(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -171,14 +174,34 @@ function client(where: string, send: Send, close: () => Promise<void>): AdminCli
       check(replayRequest, request);
       return (await call<ReplayResult>("/api/admin/replay", { method: "POST", body: JSON.stringify(request) }))!;
     },
+    async destinations() {
+      const { metrics } = (await get<Overview>("/api/admin/overview"))!;
+      return [
+        ...new Set([...metrics.breakers.map((b) => b.destination), ...metrics.deliveries.map((d) => d.destination)]),
+      ];
+    },
     close,
   };
+}
+
+/** An unknown --provider or --destination is a usage error listing the known ones. */
+export async function checkNames(client: AdminClient, names: { provider?: string; destination?: string }) {
+  knownName(
+    "provider",
+    names.provider,
+    providers.map((p) => p.name),
+  );
+  if (names.destination !== undefined) knownName("destination", names.destination, await client.destinations());
 }
 
 function check<T>(schema: z.ZodType<T>, input: unknown): T {
   const parsed = schema.safeParse(input);
   if (!parsed.success)
-    throw new UsageError(parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; "));
+    throw new UsageError(
+      parsed.error.issues
+        .map((i) => `${i.path.length ? flagOf(String(i.path[0])) : "options"}: ${i.message}`)
+        .join("; "),
+    );
   return parsed.data;
 }
 
