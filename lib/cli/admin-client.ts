@@ -39,6 +39,11 @@ export interface AdminClient {
   listDeadLetters(query: DeadLetterQuery): Promise<DeadLetterPage>;
   getDelivery(id: number): Promise<DeliveryDetail | null>;
   replay(request: ReplayRequest): Promise<ReplayResult & { message?: string }>;
+  /**
+   * Makes a pending delivery due at once (POST /api/admin/retry {id}); the breaker
+   * still applies when it is attempted.
+   */
+  retry(id: number): Promise<{ message?: string } & Record<string, unknown>>;
   /** Destination names the deployment knows: in its routes, or holding deliveries. */
   destinations(): Promise<string[]>;
   close(): Promise<void>;
@@ -135,7 +140,12 @@ function local(app: App, token: string): Send {
       ...init,
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     });
-    return endpoints.get(new URL(request.url).pathname)!.fetch(request);
+    const endpoint = endpoints.get(new URL(request.url).pathname);
+    if (!endpoint)
+      return Promise.resolve(
+        Response.json({ error: "not_found", message: `${path} is not served by this build` }, { status: 404 }),
+      );
+    return endpoint.fetch(request);
   };
 }
 
@@ -174,6 +184,8 @@ function client(where: string, send: Send, close: () => Promise<void>): AdminCli
       check(replayRequest, request);
       return (await call<ReplayResult>("/api/admin/replay", { method: "POST", body: JSON.stringify(request) }))!;
     },
+    retry: async (id) =>
+      (await call<{ message?: string }>("/api/admin/retry", { method: "POST", body: JSON.stringify({ id }) }))!,
     async destinations() {
       const { metrics } = (await get<Overview>("/api/admin/overview"))!;
       return [

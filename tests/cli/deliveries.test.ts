@@ -125,6 +125,21 @@ describe("the hookgate CLI", () => {
     [["replay", "--colour", "red"], /Unknown option/],
     [["dlq", "--limit", "0"], /limit/],
     [["dlq", "show"], /one delivery id/],
+    // Regressions (issue 12): a usage error said "or all: true"; `--since yesterday` said
+    // "must be an ISO 8601 date"; an unknown --provider silently returned nothing.
+    [["replay", "--dry-run"], /or --all\n/],
+    [["replay", "3", "--all"], /give a delivery id or filters, not both/],
+    [
+      ["dlq", "--since", "yesterday"],
+      /--since: "yesterday" is not a time: give how long ago \(30m, 2h, 7d\) or an ISO 8601 time/,
+    ],
+    [["replay", "--until", "2026-13-45", "--all"], /--until: "2026-13-45" is not a time/],
+    [["events", "--status", "lost"], /--status: must be one of none, pending, delivered, dead/],
+    [["events", "--dedup-key", ""], /--dedup-key: /],
+    [["replay", "--provider", "strpe"], /--provider: no provider "strpe"; known: chatwoot, clickup, github, /],
+    [["dlq", "--destination", "agnet"], /--destination: no destination "agnet"; known: agent\n/],
+    [["retry"], /retry takes one delivery id/],
+    [["retry", "x1"], /not a delivery id: x1/],
   ])("refuses %j with usage and exit code 2", async (argv, message) => {
     const run = io(env);
     expect(await main(argv, run.io)).toBe(2);
