@@ -23,9 +23,10 @@ if (existsSync(".env")) process.loadEnvFile(".env");
 const debug = process.env.LOG_LEVEL === "debug";
 // What this process holds under the data directory, given back on every way out.
 let lock: { release(): void } | undefined;
-let dataDir: string | undefined;
+/** The data directory this process registered itself in (server.json), once listening. */
+let registered: string | undefined;
 function release(): void {
-  if (dataDir !== undefined) removeServerFile(dataDir);
+  if (registered !== undefined) removeServerFile(registered);
   lock?.release();
   lock = undefined;
 }
@@ -45,12 +46,11 @@ try {
   if (error instanceof ConfigError) fail(`${error.message} (fix it in .env or the environment)`, error, 2);
   throw error;
 }
-dataDir = config.env.HOOKGATE_DATA_DIR;
 // One server per data directory; and the embedded store open in one process only.
 const running = runningServer(config.env.HOOKGATE_DATA_DIR);
 if (running)
   fail(
-    `already running at ${running.url} (pid ${running.pid}) on ${dataDir}: use that one (npx hookgate talks to it), or stop it first`,
+    `already running at ${running.url} (pid ${running.pid}) on ${config.env.HOOKGATE_DATA_DIR}: use that one (npx hookgate talks to it), or stop it first`,
   );
 if (config.store.transport === "pglite") {
   try {
@@ -103,6 +103,7 @@ const server = serve(
     const where = config.store.transport === "pglite" ? `pglite (${config.store.dataDir})` : config.store.transport;
     const url = printable(info);
     writeServerFile(config.env.HOOKGATE_DATA_DIR, reachable(info));
+    registered = config.env.HOOKGATE_DATA_DIR;
     console.log(`hookgate listening on ${url}`);
     console.log(`store: ${where}   kv: ${app.kv.transport}`);
     console.log(`dashboard: ${reachable(info)}/api/admin/dashboard`);

@@ -238,7 +238,7 @@ function readableIssue(issue: z.core.$ZodIssue): string {
     (issue.code === "invalid_type" && (issue.expected === "number" || issue.expected === "int")) ||
     ((issue.code === "too_small" || issue.code === "too_big") && issue.origin === "number");
   if (!field || !numeric || !/^(Invalid input|Too (small|big))/.test(issue.message)) return issue.message;
-  const found = (value: string) => (field.safeParse(value).error?.issues ?? []) as z.core.$ZodIssue[];
+  const found = (value: string) => field.safeParse(value).error?.issues ?? [];
   const whole = found("0.5").some((i) => i.code === "invalid_type" && i.expected === "int");
   // A whole number's own safe-integer bounds are not the variable's rule.
   const low = found("-1e300").find((i) => i.code === "too_small" && Number(i.minimum) > -Number.MAX_SAFE_INTEGER);

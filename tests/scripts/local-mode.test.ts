@@ -41,11 +41,11 @@ function start(env: Record<string, string>): Run {
   });
   let out = "";
   let err = "";
-  child.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const listening = new Promise<string>((resolve, reject) => {
-    child.stdout!.on("data", () => {
+    child.stdout.on("data", () => {
       // The whole start block: listening, store, dashboard, token, then the routes.
       const match = /hookgate listening on (\S+)\n[\s\S]*\n {2}\/api\//.exec(out);
       if (match) resolve(match[1]!);
