@@ -1,6 +1,8 @@
-// The one client of the CLI: a deployment's admin API (HOOKGATE_URL + ADMIN_TOKEN), or,
-// when HOOKGATE_URL is unset, the app this machine is configured for (its store, KV and
-// routes), served in-process by the same route handlers. Either way the same requests,
+// The one client of the CLI: a deployment's admin API (HOOKGATE_URL + ADMIN_TOKEN); or,
+// when HOOKGATE_URL is unset, the `npm start` running on this data directory (found
+// through its server.json, lib/cli/local-server.ts); or, when none runs, the app this
+// machine is configured for (its store, KV and routes), served in-process by the same
+// route handlers, the embedded store locked meanwhile. Either way the same requests,
 // the same answers, and input checked by the API's own schemas first (a misuse is a
 // usage error before anything is sent).
 import { randomBytes } from "node:crypto";
@@ -8,13 +10,15 @@ import * as z from "../config/zod.js";
 import { openApp, type App } from "../app.js";
 import { loadConfig } from "../config/env.js";
 import { eventsQuery, event, events, overviewRoute, routing, type Overview } from "../routes/admin.js";
-import { deadLetterQuery, deadLetters, delivery, replay, replayRequest } from "../routes/deliveries.js";
+import { deadLetterQuery, deadLetters, delivery, replay, replayRequest, retry } from "../routes/deliveries.js";
 import type { Route } from "../routes/route.js";
 import { served } from "../routes/route.js";
 import type { RecordedDecision } from "../store/clickup-directory.js";
 import type { DeadLetterPage, DeliveryDetail, ReplayResult } from "../store/deliveries.js";
 import type { EventDetail, EventSummary } from "../store/events.js";
-import { UsageError } from "./command.js";
+import { flagOf, knownName, UsageError } from "./command.js";
+import { providers } from "../providers/catalog.js";
+import { lockStore, readToken, runningServer } from "./local-server.js";
 
 export type DeadLetterQuery = z.input<typeof deadLetterQuery>;
 export type ReplayRequest = z.input<typeof replayRequest>;
@@ -35,6 +39,13 @@ export interface AdminClient {
   listDeadLetters(query: DeadLetterQuery): Promise<DeadLetterPage>;
   getDelivery(id: number): Promise<DeliveryDetail | null>;
   replay(request: ReplayRequest): Promise<ReplayResult & { message?: string }>;
+  /**
+   * Makes a pending delivery due at once (POST /api/admin/retry {id}); the breaker
+   * still applies when it is attempted.
+   */
+  retry(id: number): Promise<{ message?: string } & Record<string, unknown>>;
+  /** Destination names the deployment knows: in its routes, or holding deliveries. */
+  destinations(): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -50,24 +61,77 @@ const ROUTES: Record<string, Route> = {
   "/api/admin/dead-letters": deadLetters,
   "/api/admin/delivery": delivery,
   "/api/admin/replay": replay,
+  "/api/admin/retry": retry,
 };
 
 export async function openAdminClient(env: Record<string, string | undefined>): Promise<AdminClient> {
   const base = env.HOOKGATE_URL?.replace(/\/+$/, "");
   if (base) {
     if (!env.ADMIN_TOKEN) throw new UsageError("HOOKGATE_URL is set, so ADMIN_TOKEN is needed too");
-    const token = env.ADMIN_TOKEN;
-    const send: Send = (path, init) =>
-      fetch(`${base}${path}`, {
-        ...init,
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      });
-    return client(base, send, async () => {});
+    return client(
+      base,
+      http(
+        base,
+        env.ADMIN_TOKEN,
+        (cause) => `cannot reach ${base} (${cause}): check HOOKGATE_URL and that the deployment is up`,
+      ),
+      async () => {},
+    );
   }
   // In-process, through the routes' own frame: this process alone holds the token.
-  const token = randomBytes(24).toString("base64url");
-  const app = await openApp(loadConfig({ LOG_LEVEL: "warn", ...env, ADMIN_TOKEN: token }));
-  return client(`local store (${app.store.transport})`, local(app, token), () => app.close());
+  const config = loadConfig({ LOG_LEVEL: "warn", ...env, ADMIN_TOKEN: randomBytes(24).toString("base64url") });
+  const dataDir = config.env.HOOKGATE_DATA_DIR;
+  // `npm start` runs on this data directory: ask it, never open its store beside it.
+  const server = runningServer(dataDir);
+  if (server) {
+    const token = env.ADMIN_TOKEN ?? readToken(dataDir);
+    if (!token)
+      throw new Error(
+        `hookgate runs at ${server.url} (pid ${server.pid}) with an ADMIN_TOKEN this shell does not have: set ADMIN_TOKEN to the same value`,
+      );
+    const unreachable = (cause: string) =>
+      `hookgate (pid ${server.pid}) is registered at ${server.url} in ${dataDir}/server.json but does not answer (${cause}): wait for it to finish starting, or stop it (kill ${server.pid}) and run this again`;
+    return client(`local server ${server.url}`, http(server.url, token, unreachable), async () => {});
+  }
+  // No server: the embedded store is opened here, and locked while it is.
+  const lock = config.store.transport === "pglite" ? lockStore(dataDir, "npx hookgate") : undefined;
+  let app: App;
+  try {
+    app = await openApp(config);
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  return client(`local store (${app.store.transport})`, local(app, config.env.ADMIN_TOKEN!), async () => {
+    await app.close();
+    lock?.release();
+  });
+}
+
+/** A request waits this long for an answer before the command gives up. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Admin requests over HTTP; a network failure becomes one line saying what to do. */
+function http(base: string, token: string, unreachable: (cause: string) => string): Send {
+  return async (path, init) => {
+    try {
+      return await fetch(`${base.replace(/\/+$/, "")}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      throw new Error(unreachable(networkCause(error)), { cause: error });
+    }
+  };
+}
+
+/** `ECONNREFUSED`, `ENOTFOUND`, `no answer within 30 s`: what a person needs from a failed fetch. */
+export function networkCause(error: unknown): string {
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"))
+    return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 function local(app: App, token: string): Send {
@@ -77,7 +141,12 @@ function local(app: App, token: string): Send {
       ...init,
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     });
-    return endpoints.get(new URL(request.url).pathname)!.fetch(request);
+    const endpoint = endpoints.get(new URL(request.url).pathname);
+    if (!endpoint)
+      return Promise.resolve(
+        Response.json({ error: "not_found", message: `${path} is not served by this build` }, { status: 404 }),
+      );
+    return endpoint.fetch(request);
   };
 }
 
@@ -116,14 +185,36 @@ function client(where: string, send: Send, close: () => Promise<void>): AdminCli
       check(replayRequest, request);
       return (await call<ReplayResult>("/api/admin/replay", { method: "POST", body: JSON.stringify(request) }))!;
     },
+    retry: async (id) =>
+      (await call<{ message?: string }>("/api/admin/retry", { method: "POST", body: JSON.stringify({ id }) }))!,
+    async destinations() {
+      const { metrics } = (await get<Overview>("/api/admin/overview"))!;
+      return [
+        ...new Set([...metrics.breakers.map((b) => b.destination), ...metrics.deliveries.map((d) => d.destination)]),
+      ];
+    },
     close,
   };
+}
+
+/** An unknown --provider or --destination is a usage error listing the known ones. */
+export async function checkNames(client: AdminClient, names: { provider?: string; destination?: string }) {
+  knownName(
+    "provider",
+    names.provider,
+    providers.map((p) => p.name),
+  );
+  if (names.destination !== undefined) knownName("destination", names.destination, await client.destinations());
 }
 
 function check<T>(schema: z.Schema<T>, input: unknown): T {
   const parsed = z.safeParse(schema, input);
   if (!parsed.success)
-    throw new UsageError(parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`).join("; "));
+    throw new UsageError(
+      parsed.error.issues
+        .map((i) => `${i.path.length ? flagOf(String(i.path[0])) : "options"}: ${i.message}`)
+        .join("; "),
+    );
   return parsed.data;
 }
 

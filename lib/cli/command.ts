@@ -2,6 +2,7 @@
 // returns the exit code (0 done, 1 failed, 2 misused). Commands write through `io`, so
 // tests run them in-process.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { timeParam } from "../http/params.js";
 
 type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 
@@ -54,15 +55,46 @@ export function options<T extends ParseArgsConfig>(config: T): ReturnType<typeof
   }
 }
 
-/** `--since 2h` / `30m` / `7d`, or an ISO 8601 time, as ISO 8601. */
-export function timeOption(value: string | undefined, now = new Date()): string | undefined {
+const SPAN = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/**
+ * `--since 2h` / `30m` / `7d` (that long before now), or an ISO 8601 time, as ISO 8601.
+ * Anything else is a usage error naming the flag and the forms it takes.
+ */
+export function timeOption(flag: string, value: string | undefined, now = new Date()): string | undefined {
   if (value === undefined) return undefined;
-  const relative = /^(\d+)(m|h|d)$/.exec(value.trim());
+  const relative = /^(\d{1,6})\s*(m|h|d)$/i.exec(value.trim());
   if (relative) {
-    const unit = { m: 60_000, h: 3_600_000, d: 86_400_000 }[relative[2] as "m" | "h" | "d"];
+    const unit = SPAN[relative[2]!.toLowerCase() as keyof typeof SPAN];
     return new Date(now.getTime() - Number(relative[1]) * unit).toISOString();
   }
-  return value;
+  if (timeParam.safeParse(value.trim()).success) return new Date(value.trim()).toISOString();
+  throw new UsageError(
+    `--${flag}: "${value}" is not a time: give how long ago (30m, 2h, 7d) or an ISO 8601 time (2026-12-01T09:00:00Z)`,
+  );
+}
+
+/** The one time format of the CLI's tables and lines: ISO 8601 in UTC, to the second. */
+export function isoTime(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? value : new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** An API parameter (`dedup_key`, `dryRun`) as the flag `--help` names (`--dedup-key`, `--dry-run`). */
+export function flagOf(parameter: string): string {
+  return `--${parameter.replace(/_/g, "-").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/**
+ * A name the store cannot know better than this list: an unknown one is a usage
+ * error that lists the known ones, never a silently empty answer.
+ */
+export function knownName(flag: string, value: string | undefined, known: readonly string[]): void {
+  if (value === undefined || known.includes(value)) return;
+  throw new UsageError(
+    `--${flag}: no ${flag} "${value}"; known: ${known.length ? [...known].sort().join(", ") : "none yet"}`,
+  );
 }
 
 /** Columns padded to their widest cell: a table a person can read in a terminal. */

@@ -42,7 +42,9 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.err(command.usage);
       return 2;
     }
+    // One line naming the cause and what to do; the stack only when asked for.
     io.err(`hookgate ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    if (io.env.LOG_LEVEL === "debug" && error instanceof Error && error.stack) io.err(error.stack);
     return 1;
   }
 }
@@ -54,5 +56,8 @@ async function help(io: Io): Promise<void> {
     io.out(`  ${command.name.padEnd(10)} ${command.summary}`);
   }
   io.out("\nWith HOOKGATE_URL and ADMIN_TOKEN set, commands talk to that deployment's admin API;");
-  io.out("otherwise straight to the store this machine is configured for (DATABASE_URL, Supabase, or .hookgate/).");
+  io.out("otherwise to the `npm start` running on this machine's data directory (HOOKGATE_DATA_DIR, .hookgate/),");
+  io.out(
+    "or, when none runs, straight to the store this machine is configured for (DATABASE_URL, Supabase, or .hookgate/).",
+  );
 }

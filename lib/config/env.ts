@@ -204,7 +204,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`);
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${readableIssue(i)}`);
     throw new ConfigError(`invalid environment: ${problems.join("; ")}`);
   }
   const env = parsed.data;
@@ -230,6 +230,40 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     ),
     env,
   };
+}
+
+/**
+ * An issue as a person reads it. zod's own wording for a number variable ("expected
+ * number, received NaN", "Too big: expected number to be <=65535") becomes the rule the
+ * variable follows, read off its schema by parsing values past its ends:
+ * "must be a whole number from 0 to 65535". Messages written here are kept as they are.
+ */
+function readableIssue(issue: z.core.$ZodIssue): string {
+  const name = issue.path[0];
+  const field = typeof name === "string" ? (base as Record<string, z.Schema<unknown> | undefined>)[name] : undefined;
+  const numeric =
+    (issue.code === "invalid_type" && (issue.expected === "number" || issue.expected === "int")) ||
+    ((issue.code === "too_small" || issue.code === "too_big") && issue.origin === "number");
+  if (!field || !numeric || !/^(Invalid input|Too (small|big))/.test(issue.message)) return issue.message;
+  const found = (value: string): z.core.$ZodIssue[] => z.safeParse(field, value).error?.issues ?? [];
+  const whole = found("0.5").some((i) => i.code === "invalid_type" && i.expected === "int");
+  // A whole number's own safe-integer bounds are not the variable's rule.
+  const low = found("-1e300").find((i) => i.code === "too_small" && Number(i.minimum) > -Number.MAX_SAFE_INTEGER);
+  const high = found("1e300").find((i) => i.code === "too_big" && Number(i.maximum) < Number.MAX_SAFE_INTEGER);
+  let min = low?.code === "too_small" ? Number(low.minimum) : undefined;
+  let max = high?.code === "too_big" ? Number(high.maximum) : undefined;
+  let minIncluded = low?.code === "too_small" && low.inclusive !== false;
+  let maxIncluded = high?.code === "too_big" && high.inclusive !== false;
+  if (whole && min !== undefined && !minIncluded) [min, minIncluded] = [Math.floor(min) + 1, true];
+  if (whole && max !== undefined && !maxIncluded) [max, maxIncluded] = [Math.ceil(max) - 1, true];
+  const kind = whole ? "a whole number" : "a number";
+  if (min !== undefined && max !== undefined && minIncluded && maxIncluded)
+    return `must be ${kind} from ${min} to ${max}`;
+  const bounds = [
+    min === undefined ? "" : `${minIncluded ? "at least" : "above"} ${min}`,
+    max === undefined ? "" : `${maxIncluded ? "at most" : "below"} ${max}`,
+  ].filter(Boolean);
+  return `must be ${kind}${bounds.length ? ` ${bounds.join(" and ")}` : ""}`;
 }
 
 function storeTarget(env: Env): StoreTarget {

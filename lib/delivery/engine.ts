@@ -114,7 +114,12 @@ export function deliveryEngine(parts: EngineParts): DeliveryEngine {
       // phone numbers and tokens masked: receivers echo customers' data.
       response: answerExcerpt(outcome.response),
     };
-    const next = nextAttemptAt(delivery.attempt, outcome, { now: clock(), policy: destination.retry, random });
+    // The schedule starts over after a replay; the attempt number goes on counting.
+    const next = nextAttemptAt(delivery.attempt - delivery.attemptsBeforeReplay, outcome, {
+      now: clock(),
+      policy: destination.retry,
+      random,
+    });
     if (next.kind === "delivered" || outcome.kind === "delivered")
       return { delivery, outcome, record: { ...base, outcome: "delivered" } };
     const failure = { error_class: outcome.errorClass, error: redactPersonal(outcome.error) };
@@ -194,6 +199,7 @@ export function deliveryEngine(parts: EngineParts): DeliveryEngine {
     const dead: DeliverySignal[] = [];
     for (const { delivery, record } of attempted) {
       if (!kept.has(delivery.id)) continue;
+      if (record.outcome !== "deferred") logAttempt(delivery, record);
       if (record.outcome === "delivered") report.delivered++;
       else if (record.outcome === "retry") report.retried++;
       else if (record.outcome === "deferred") report.deferred++;
@@ -224,7 +230,15 @@ export function deliveryEngine(parts: EngineParts): DeliveryEngine {
     signals,
     attempt,
     deliverNow: (event, created) =>
-      attempt(created.map(({ id, destination }) => ({ id: Number(id), destination, attempt: 1, event }))),
+      attempt(
+        created.map(({ id, destination }) => ({
+          id: Number(id),
+          destination,
+          attempt: 1,
+          attemptsBeforeReplay: 0,
+          event,
+        })),
+      ),
     async drain({ deadline, concurrency = DEFAULT_CONCURRENCY, lanes = DEFAULT_LANES } = {}) {
       const total: DrainReport = {
         delivered: 0,
@@ -259,6 +273,24 @@ export function deliveryEngine(parts: EngineParts): DeliveryEngine {
       return total;
     },
   };
+}
+
+/**
+ * One line per recorded attempt, so retries are visible in the server's log: which
+ * delivery, where, how it ended (the HTTP status, or the error's class), how long it
+ * took, and what comes next. Ids and classes only: no payload, no error text (a
+ * receiver's answer can echo customers' data).
+ */
+function logAttempt(delivery: LeasedDelivery, record: AttemptRecord): void {
+  log.info("delivery attempt", {
+    delivery_id: delivery.id,
+    destination: delivery.destination,
+    attempt: delivery.attempt,
+    outcome: record.outcome,
+    status: record.status ?? record.error_class ?? null,
+    duration_ms: record.duration_ms,
+    next: record.outcome === "retry" ? record.next_attempt_at : record.outcome === "dead" ? "dead" : null,
+  });
 }
 
 /** An action's answer, checked: a malformed outcome is retried rather than trusted. */

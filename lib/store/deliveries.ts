@@ -1,6 +1,7 @@
 // The deliveries of the store: claimed and recorded by the engine, read, listed when
 // dead and replayed by operators, made due at once ("retry now"). Each one SQL function
-// of supabase/migrations/20261122000100_delivery.sql and 20261201000100_console.sql.
+// of supabase/migrations/20261122000100_delivery.sql (claim and replay as replaced by
+// 20261122000550_attempts_across_replays.sql) and 20261201000100_console.sql.
 import type { StoreCall } from "./functions.js";
 import type {
   AttemptRecord,
@@ -28,8 +29,10 @@ export interface LeasedEvent {
 export interface LeasedDelivery {
   id: number;
   destination: string;
-  /** 1 for the first attempt. */
+  /** 1 for the first attempt; the count goes on across replays. */
   attempt: number;
+  /** Attempts made before the last replay: the retry schedule starts over after one. */
+  attemptsBeforeReplay: number;
   event: LeasedEvent;
 }
 
@@ -86,6 +89,7 @@ export function deliveryStore(call: StoreCall): DeliveryStore {
         id: Number(row.id),
         destination: row.destination,
         attempt: row.attempt,
+        attemptsBeforeReplay: row.attempts_before_replay ?? 0,
         event: {
           id: row.event.id,
           provider: row.event.provider,

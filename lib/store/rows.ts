@@ -95,6 +95,8 @@ export interface ClaimedRow {
   id: number;
   destination: string;
   attempt: number;
+  /** Attempts made before the delivery's last replay (0 if never replayed). */
+  attempts_before_replay?: number;
   event: {
     id: string;
     provider: string;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../lib/cli/main.js";
 import type { Io } from "../../lib/cli/command.js";
 import { deadLetters, delivery, replay } from "../../lib/routes/deliveries.js";
+import { overviewRoute } from "../../lib/routes/admin.js";
 import type { App } from "../../lib/app.js";
 import { forward } from "../../lib/routing/define.js";
 import { engine, receiver, SECRET, seedDue, type Receiver } from "../delivery/support.js";
@@ -44,6 +45,8 @@ describe("the hookgate CLI", () => {
       ["/api/admin/dead-letters", endpointOf(deadLetters, gw)],
       ["/api/admin/delivery", endpointOf(delivery, gw)],
       ["/api/admin/replay", endpointOf(replay, gw)],
+      // The CLI checks a --destination against the destinations the deployment knows.
+      ["/api/admin/overview", endpointOf(overviewRoute, gw)],
     ]);
     server = serve({ port: 0, hostname: "127.0.0.1", fetch: (r) => routes.get(new URL(r.url).pathname)!.fetch(r) });
     await new Promise((resolve) => server.once("listening", resolve));
@@ -58,8 +61,15 @@ describe("the hookgate CLI", () => {
   it("lists dead letters from a deployment", async () => {
     const run = io(env);
     expect(await main(["dlq", "list", "--destination", "agent", "--since", "1h"], run.io)).toBe(0);
-    expect(run.out[0]).toBe("id\tdestination\tprovider\tevent type\tattempts\tlast\tdead at");
-    expect(run.out.slice(1).map((line) => line.split("\t").slice(0, 6))).toEqual([
+    // An aligned table, as every command prints (it was tab-separated).
+    expect(run.out[0]).toMatch(/^id +destination +provider +event type +attempts +last +dead at$/);
+    const columns = run.out[0]!.match(/\S+( \S+)*/g)!.map((name) => run.out[0]!.indexOf(name));
+    // Every cell starts under its header.
+    for (const line of run.out.slice(1))
+      expect(columns.map((at) => `${line[at - 1] ?? " "}${line[at] === " " ? "gap" : "cell"}`)).toEqual(
+        columns.map(() => " cell"),
+      );
+    expect(run.out.slice(1).map((line) => line.split(/ {2,}/).slice(0, 6))).toEqual([
       ["3", "agent", "clickup", "taskCreated", "1", "410 http_410"],
       ["2", "agent", "clickup", "taskCreated", "1", "410 http_410"],
       ["1", "agent", "clickup", "taskCreated", "1", "410 http_410"],
@@ -115,6 +125,21 @@ describe("the hookgate CLI", () => {
     [["replay", "--colour", "red"], /Unknown option/],
     [["dlq", "--limit", "0"], /limit/],
     [["dlq", "show"], /one delivery id/],
+    // Regressions (issue 12): a usage error said "or all: true"; `--since yesterday` said
+    // "must be an ISO 8601 date"; an unknown --provider silently returned nothing.
+    [["replay", "--dry-run"], /or --all\n/],
+    [["replay", "3", "--all"], /give a delivery id or filters, not both/],
+    [
+      ["dlq", "--since", "yesterday"],
+      /--since: "yesterday" is not a time: give how long ago \(30m, 2h, 7d\) or an ISO 8601 time/,
+    ],
+    [["replay", "--until", "2026-13-45", "--all"], /--until: "2026-13-45" is not a time/],
+    [["events", "--status", "lost"], /--status: must be one of none, pending, delivered, dead/],
+    [["events", "--dedup-key", ""], /--dedup-key: /],
+    [["replay", "--provider", "strpe"], /--provider: no provider "strpe"; known: chatwoot, clickup, github, /],
+    [["dlq", "--destination", "agnet"], /--destination: no destination "agnet"; known: agent\n/],
+    [["retry"], /retry takes one delivery id/],
+    [["retry", "x1"], /not a delivery id: x1/],
   ])("refuses %j with usage and exit code 2", async (argv, message) => {
     const run = io(env);
     expect(await main(argv, run.io)).toBe(2);

@@ -73,7 +73,8 @@ describe("against a deployment (HOOKGATE_URL, ADMIN_TOKEN)", () => {
     const shown = await run(["event", list.items[0].id], env);
     expect(shown.code).toBe(0);
     expect(shown.out).toContain("→ agent: delivered, 2 attempt(s)");
-    expect(shown.out).toMatch(/1\s+\S+ \S+\s+retry\s+503/);
+    // One time format: ISO 8601 in UTC, to the second.
+    expect(shown.out).toMatch(/1\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\s+retry\s+503/);
     expect((await run(["event", "00000000-0000-4000-8000-000000000000"], env)).code).toBe(1);
     expect((await run(["event", "nope"], env)).code).toBe(2);
   });

@@ -1,6 +1,14 @@
 // `hookgate dlq`: reads the dead-letter queue.
-import { openAdminClient } from "../admin-client.js";
-import { deliveryFilterOptions, parseOptions, timeOption, UsageError, type Command } from "../command.js";
+import { checkNames, openAdminClient } from "../admin-client.js";
+import {
+  deliveryFilterOptions,
+  isoTime,
+  parseOptions,
+  table,
+  timeOption,
+  UsageError,
+  type Command,
+} from "../command.js";
 
 const usage = `usage:
   npx hookgate dlq [list] [--destination <name>] [--provider <name>] [--type <event type>]
@@ -40,24 +48,33 @@ export const command: Command = {
           `delivery ${delivery.id} → ${delivery.destination}: ${delivery.status}, ${delivery.attempts} attempt(s), replayed ${delivery.replays}×`,
         );
         io.out(
-          `event ${delivery.event.id}  ${delivery.event.provider} ${delivery.event.type ?? "-"}  received ${delivery.event.received_at}`,
+          `event ${delivery.event.id}  ${delivery.event.provider} ${delivery.event.type ?? "-"}  received ${isoTime(delivery.event.received_at)}`,
         );
         if (delivery.last_error) io.out(`last error: ${delivery.last_error_class}: ${delivery.last_error}`);
         io.out("attempts (newest first):");
-        for (const a of delivery.log) {
-          io.out(
-            `  #${a.attempt} ${a.attempted_at} ${a.outcome.padEnd(9)} ${String(a.status ?? "-").padEnd(4)} ${a.duration_ms} ms ${a.error_class ?? ""}${a.response ? `  ${oneLine(a.response, 80)}` : ""}`,
-          );
-        }
+        for (const line of table(
+          ["attempt", "at", "outcome", "status", "took", "error", "answer"],
+          delivery.log.map((a) => [
+            `#${a.attempt}`,
+            isoTime(a.attempted_at),
+            a.outcome,
+            a.status,
+            `${a.duration_ms} ms`,
+            a.error_class,
+            a.response ? oneLine(a.response, 80) : null,
+          ]),
+        ))
+          io.out(`  ${line}`);
         return 0;
       }
       if (sub !== "list" || rest.length > 0) throw new UsageError(`unknown: ${positionals.join(" ")}`);
+      await checkNames(admin, values);
       const page = await admin.listDeadLetters({
         destination: values.destination,
         provider: values.provider,
         type: values.type,
-        since: timeOption(values.since),
-        until: timeOption(values.until),
+        since: timeOption("since", values.since),
+        until: timeOption("until", values.until),
         limit: values.limit,
         before: values.before,
       });
@@ -69,20 +86,19 @@ export const command: Command = {
         io.out(`no dead letters (${admin.where})`);
         return 0;
       }
-      io.out(["id", "destination", "provider", "event type", "attempts", "last", "dead at"].join("\t"));
-      for (const d of page.items) {
-        io.out(
-          [
-            d.id,
-            d.destination,
-            d.provider,
-            d.event_type ?? "-",
-            d.attempts,
-            `${d.last_status ?? "-"} ${d.last_error_class ?? ""}`.trim(),
-            d.dead_at,
-          ].join("\t"),
-        );
-      }
+      for (const line of table(
+        ["id", "destination", "provider", "event type", "attempts", "last", "dead at"],
+        page.items.map((d) => [
+          d.id,
+          d.destination,
+          d.provider,
+          d.event_type,
+          d.attempts,
+          `${d.last_status ?? "-"} ${d.last_error_class ?? ""}`.trim(),
+          isoTime(d.dead_at),
+        ]),
+      ))
+        io.out(line);
       if (page.next_before_id !== null) io.out(`more: --before ${page.next_before_id}`);
       return 0;
     } finally {

@@ -1,5 +1,5 @@
 // `hookgate event <id>`: one event, its deliveries and every attempt of each.
-import { options, table, UsageError, type Command } from "../command.js";
+import { isoTime, options, table, UsageError, type Command } from "../command.js";
 import { openAdminClient } from "../admin-client.js";
 
 const usage = `usage:
@@ -34,7 +34,7 @@ export const command: Command = {
       }
       io.out(`event ${event.id}`);
       io.out(
-        `  ${event.provider} ${event.event_type ?? "-"}, received ${event.received_at}, ${event.verified ? "verified" : "UNVERIFIED"}`,
+        `  ${event.provider} ${event.event_type ?? "-"}, received ${isoTime(event.received_at)}, ${event.verified ? "verified" : "UNVERIFIED"}`,
       );
       io.out(
         `  dedup key ${event.dedup_key}; ack ${event.ack_ms ?? "-"} ms; repeats acknowledged: ${event.duplicates}; body ${event.body_bytes} bytes`,
@@ -44,14 +44,14 @@ export const command: Command = {
       for (const d of event.deliveries) {
         io.out("");
         io.out(
-          `delivery ${d.id} → ${d.destination}: ${d.status}, ${d.attempts} attempt(s)${d.replays ? `, replayed ${d.replays}×` : ""}${d.status === "pending" ? `, next ${d.next_attempt_at}` : ""}`,
+          `delivery ${d.id} → ${d.destination}: ${d.status}, ${d.attempts} attempt(s)${d.replays ? `, replayed ${d.replays}×` : ""}${d.status === "pending" ? `, next ${isoTime(d.next_attempt_at)}` : ""}`,
         );
         if (d.log.length === 0) continue;
         for (const line of table(
           ["#", "at", "outcome", "status", "took", "error"],
           d.log.map((a) => [
             a.attempt,
-            a.attempted_at.slice(0, 19).replace("T", " "),
+            isoTime(a.attempted_at),
             a.outcome,
             a.status,
             `${a.duration_ms} ms`,

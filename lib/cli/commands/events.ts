@@ -1,6 +1,6 @@
 // `hookgate events`: search the recorded events, a page at a time.
-import { options, table, timeOption, UsageError, type Command } from "../command.js";
-import { openAdminClient } from "../admin-client.js";
+import { isoTime, options, table, timeOption, UsageError, type Command } from "../command.js";
+import { checkNames, openAdminClient } from "../admin-client.js";
 
 const usage = `usage:
   npx hookgate events [--provider <name>] [--type <event type>] [--status none|pending|delivered|dead]
@@ -20,13 +20,14 @@ export const command: Command = {
     if (positionals.length > 0) throw new UsageError(`unexpected: ${positionals.join(" ")}`);
     const client = await openAdminClient(io.env);
     try {
+      await checkNames(client, values);
       const page = await client.events({
         provider: values.provider,
         type: values.type,
         status: values.status as never,
         dedup_key: values["dedup-key"],
-        since: timeOption(values.since),
-        until: timeOption(values.until),
+        since: timeOption("since", values.since),
+        until: timeOption("until", values.until),
         limit: values.limit,
         cursor: values.cursor,
       });
@@ -41,7 +42,7 @@ export const command: Command = {
       for (const line of table(
         ["received", "provider", "type", "status", "deliveries", "ack", "dedup key", "id"],
         page.items.map((e) => [
-          e.received_at.slice(0, 19).replace("T", " "),
+          isoTime(e.received_at),
           e.provider,
           e.event_type,
           e.status,

@@ -5,6 +5,7 @@ import type { Command } from "../command.js";
 export const commands: Record<string, () => Promise<{ command: Command }>> = {
   dlq: () => import("./dlq.js"),
   replay: () => import("./replay.js"),
+  retry: () => import("./retry.js"),
   status: () => import("./status.js"),
   events: () => import("./events.js"),
   event: () => import("./event.js"),

@@ -1,6 +1,6 @@
 // `hookgate replay`: puts dead deliveries back to pending with a fresh schedule. A
 // replayed forward keeps its webhook-id, so the receiver can still dedup it.
-import { openAdminClient } from "../admin-client.js";
+import { checkNames, openAdminClient } from "../admin-client.js";
 import type { ReplayResult } from "../../store/deliveries.js";
 import { deliveryFilterOptions, parseOptions, timeOption, UsageError, type Command, type Io } from "../command.js";
 
@@ -31,15 +31,25 @@ export const command: Command = {
     if (id !== undefined && (!Number.isSafeInteger(id) || id <= 0))
       throw new UsageError(`not a delivery id: ${positionals[0]}`);
 
+    const filtered = [values.destination, values.provider, values.type, values.since, values.until].some(
+      (v) => v !== undefined,
+    );
+    if (id !== undefined && (filtered || values.all)) throw new UsageError("give a delivery id or filters, not both");
+    if (id === undefined && !filtered && !values.all)
+      throw new UsageError(
+        "give an id, at least one filter (--destination, --provider, --type, --since, --until), or --all",
+      );
+
     const admin = await openAdminClient(io.env);
     try {
+      await checkNames(admin, values);
       const request = {
         id,
         destination: values.destination,
         provider: values.provider,
         type: values.type,
-        since: timeOption(values.since),
-        until: timeOption(values.until),
+        since: timeOption("since", values.since),
+        until: timeOption("until", values.until),
         all: values.all,
       };
       const result =

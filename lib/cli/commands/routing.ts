@@ -1,5 +1,5 @@
 // `hookgate routing --task <id>`: why a ClickUp ticket was routed as it was.
-import { options, UsageError, type Command } from "../command.js";
+import { isoTime, options, UsageError, type Command } from "../command.js";
 import { openAdminClient } from "../admin-client.js";
 
 const usage = `usage:
@@ -42,7 +42,7 @@ export const command: Command = {
       }
       for (const d of decisions) {
         io.out(
-          `${d.decided_at}  task ${d.task_id}  ${d.event_type ?? "-"}  (event ${d.event_id}, attempt ${d.attempt}, delivery ${d.delivery_status ?? "-"})`,
+          `${isoTime(d.decided_at)}  task ${d.task_id}  ${d.event_type ?? "-"}  (event ${d.event_id}, attempt ${d.attempt}, delivery ${d.delivery_status ?? "-"})`,
         );
         io.out(`  customer: ${d.customer ?? "-"}   market: ${d.market ?? "-"}`);
         io.out(
