@@ -1,5 +1,5 @@
 // The ClickUp ticket router, as hookgate.routes.ts registers it: a destination (the
-// action) and the predicate of its route. README, "ClickUp ticket routing".
+// action) and the predicate of its route. docs/clickup-routing.md.
 import type { Env } from "../../config/env.js";
 import type { Store } from "../../store/store.js";
 import { clickupRouter } from "./action.js";
