@@ -8,6 +8,7 @@ import type { DeadLetterPage } from "../store/deliveries.js";
 import { snapshot, type Snapshot, type SnapshotSources } from "../operations/metrics.js";
 import type { EventCursor } from "../store/events.js";
 import { route } from "./route.js";
+import type { Store } from "../store/store.js";
 
 const uuid = z.uuid({ error: "must be an event id (a UUID)" });
 
@@ -59,24 +60,27 @@ export const eventsQuery = z.strictObject({
   cursor: z.optional(cursor),
 });
 
+/** One page of events for these query parameters, as the API and the dashboard list them. */
+export async function eventsPage(store: Pick<Store, "events">, q: z.output<typeof eventsQuery>) {
+  const page = await store.events.list(
+    {
+      provider: q.provider,
+      type: q.type,
+      status: q.status,
+      dedupKey: q.dedup_key,
+      search: q.q,
+      since: q.since,
+      until: q.until,
+    },
+    { limit: q.limit ?? 50, after: q.cursor },
+  );
+  return { items: page.items, next_cursor: page.next ? encodeCursor(page.next) : null };
+}
+
 /** GET /api/admin/events?provider=&type=&status=&dedup_key=&q=&since=&until=&limit=&cursor= */
 export const events = route(
   { route: "admin/events", methods: ["GET"], auth: "ADMIN_TOKEN", query: eventsQuery },
-  async (gw, { query: q }) => {
-    const page = await gw.store.events.list(
-      {
-        provider: q.provider,
-        type: q.type,
-        status: q.status,
-        dedupKey: q.dedup_key,
-        search: q.q,
-        since: q.since,
-        until: q.until,
-      },
-      { limit: q.limit ?? 50, after: q.cursor },
-    );
-    return Response.json({ items: page.items, next_cursor: page.next ? encodeCursor(page.next) : null });
-  },
+  async (gw, { query }) => Response.json(await eventsPage(gw.store, query)),
 );
 
 /** GET /api/admin/event?id= : the event, its deliveries and every attempt. */

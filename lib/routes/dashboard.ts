@@ -10,7 +10,7 @@ import { Rejection } from "../http/errors.js";
 import { parseParams } from "../http/params.js";
 import { providers } from "../providers/catalog.js";
 import type { App } from "../app.js";
-import { encodeCursor, eventsQuery, overview } from "./admin.js";
+import { eventsPage, eventsQuery, overview } from "./admin.js";
 import {
   NO_DEAD_LETTERS,
   NO_EVENTS,
@@ -82,21 +82,9 @@ async function render(gw: App, panel: keyof typeof PANELS, query: Record<string,
       const parsed = refused(PANELS.events, query);
       if ("error" in parsed) return renderEvents(NO_EVENTS, shown(query), providerNames(), parsed.error);
       const q = parsed.value;
-      const page = await gw.store.events.list(
-        {
-          provider: q.provider,
-          type: q.type,
-          status: q.status,
-          dedupKey: q.dedup_key,
-          search: q.q,
-          since: sinceOf(q.range, q.since, now),
-          until: q.until,
-        },
-        { limit: q.limit ?? 50, after: q.cursor },
-      );
-      const next_cursor = page.next ? encodeCursor(page.next) : null;
+      const page = await eventsPage(gw.store, { ...q, since: sinceOf(q.range, q.since, now) });
       return renderEvents(
-        { items: page.items, next_cursor },
+        page,
         shown(query),
         providers.map((p) => p.name),
       );
