@@ -4,7 +4,6 @@
 // local PostgREST stand-in. Round trips are counted at the transport (the Rpc).
 import type { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NewEvent } from "../../lib/store/events.js";
 import { pgliteRpc } from "../../lib/store/pglite.js";
 import { StoreError, type Rpc, type SqlFunction } from "../../lib/store/port.js";
 import { postgresRpc } from "../../lib/store/postgres.js";
@@ -12,24 +11,7 @@ import { createStore, type Store, type StoreOptions } from "../../lib/store/stor
 import { supabaseRpc } from "../../lib/store/supabase.js";
 import { DATABASE_URL, freshDatabase, type TestDatabase } from "../support/postgres.js";
 import { startPostgrest, type FakePostgrest } from "../support/postgrest.js";
-
-let counter = 0;
-function newEvent(overrides: Partial<NewEvent> = {}): NewEvent {
-  counter += 1;
-  return {
-    source: "clickup",
-    provider: "clickup",
-    dedupKey: `batch-${counter}-${Math.random()}`,
-    type: "taskCreated",
-    verified: true,
-    body: new TextEncoder().encode(`{"n":${counter}}`),
-    payload: { n: counter },
-    headers: { "content-type": "application/json" },
-    destinations: [],
-    leaseSeconds: 60,
-    ...overrides,
-  };
-}
+import { newEvent } from "../support/events.js";
 
 /** The transport, with every call it was handed: the number of round trips, and each batch's items. */
 function counted(rpc: Rpc): Rpc & { batches: unknown[][] } {

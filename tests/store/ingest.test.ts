@@ -3,29 +3,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgliteRpc } from "../../lib/store/pglite.js";
 import { StoreError } from "../../lib/store/port.js";
-import type { NewEvent } from "../../lib/store/events.js";
 import { createStore, type Store } from "../../lib/store/store.js";
 import { supabaseRpc } from "../../lib/store/supabase.js";
 import { DATABASE_URL, freshDatabase, postgresStore, type TestDatabase } from "../support/postgres.js";
 import { startPostgrest, type FakePostgrest } from "../support/postgrest.js";
-
-let counter = 0;
-function newEvent(overrides: Partial<NewEvent> = {}): NewEvent {
-  counter += 1;
-  return {
-    source: "clickup",
-    provider: "clickup",
-    dedupKey: `key-${counter}-${Math.random()}`,
-    type: "taskCreated",
-    verified: true,
-    body: new TextEncoder().encode(`{"n":${counter}}`),
-    payload: { n: counter },
-    headers: { "content-type": "application/json" },
-    destinations: [],
-    leaseSeconds: 60,
-    ...overrides,
-  };
-}
+import { newEvent } from "../support/events.js";
 
 function behavesAsTheStore(open: () => Promise<{ store: Store; close: () => Promise<void> }>) {
   let store: Store;
