@@ -8,7 +8,7 @@ export interface CreatedDelivery {
   destination: string;
 }
 
-/** One event of hookgate_ingest_batch (20261201000000_ingest_batch.sql): hookgate_ingest's arguments without `p_`. */
+/** One event of hookgate_ingest_batch (20261201000150_ingest_batch_set_based.sql): hookgate_ingest's arguments without `p_`. */
 export interface IngestItem {
   source: string;
   provider: string;

@@ -87,6 +87,39 @@ function groupCommits(label: string, open: () => Promise<Backend & { close(): Pr
       expect(stored?.duplicates).toBe(1);
     });
 
+    it("in one batch, counts every copy of a stored event and of a new one, and leases deliveries in the order named", async () => {
+      const { rpc, store } = storeOn();
+      const provider = `mixed-${Math.random()}`;
+      const stored = newEvent({ provider });
+      const storedAnswer = await store.events.ingest(stored);
+      const fresh = newEvent({ provider, destinations: ["zeta", "alpha", "mid"] });
+      const other = newEvent({ provider, destinations: ["alpha"] });
+      const first = store.events.ingest(newEvent());
+      const answers = await Promise.all(
+        [stored, fresh, stored, fresh, other, fresh].map((event) => store.events.ingest(event)),
+      );
+      await first;
+
+      // The six left together (with `first`, when it found the previous batch still finishing).
+      expect(rpc.batches.at(-1)!.length).toBeGreaterThanOrEqual(6);
+      const [storedCopy, freshFirst, storedAgain, freshCopy, otherFirst, freshLast] = answers;
+      expect(storedCopy).toEqual({ event_id: storedAnswer.event_id, duplicate: true, deliveries: [] });
+      expect(storedAgain).toEqual(storedCopy);
+      expect(freshFirst!.duplicate).toBe(false);
+      expect(freshFirst!.deliveries.map((d) => d.destination)).toEqual(["zeta", "alpha", "mid"]);
+      expect(otherFirst!.deliveries.map((d) => d.destination)).toEqual(["alpha"]);
+      for (const copy of [freshCopy, freshLast]) {
+        expect(copy).toEqual({ event_id: freshFirst!.event_id, duplicate: true, deliveries: [] });
+      }
+      expect((await store.events.get(storedAnswer.event_id))?.duplicates).toBe(2);
+      expect((await store.events.get(freshFirst!.event_id))?.duplicates).toBe(2);
+      expect((await store.events.get(otherFirst!.event_id))?.duplicates).toBe(0);
+      const arrivals = (await store.metrics.snapshot()).events.find(
+        (row) => row.provider === provider && row.outcome === "duplicate",
+      );
+      expect(arrivals?.last_15m).toBe(4);
+    });
+
     it("fails every caller of a failed batch with a StoreError, and records none of its events", async () => {
       // A trigger refuses one event: the batch's transaction fails as a whole.
       await backend.exec(`
