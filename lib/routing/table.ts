@@ -11,7 +11,7 @@ import { signingKey, type AsymmetricKey } from "../signing/standard-webhooks.js"
 import { errorFields, log } from "../observability/log.js";
 import type { ProviderEvent } from "../providers/types.js";
 import type { Store } from "../store/store.js";
-import type { DestinationDefinition, RouteDefinition, RoutingContext, RoutingFile } from "./define.js";
+import type { DestinationDefinition, RouteDefinition, RoutingContext, RoutingFile, SigningMode } from "./define.js";
 import type { Router } from "./router.js";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -22,6 +22,8 @@ export const MAX_TIMEOUT_MS = 45_000;
 export interface Destination {
   name: string;
   kind: "http" | "action";
+  /** How an HTTP forward is signed; /api/ready warns of missing signing keys only when one needs them. */
+  signing?: SigningMode;
   timeoutMs: number;
   retry: RetryPolicy;
   breaker: BreakerPolicy;
@@ -303,6 +305,7 @@ function compileDestination(
   return {
     name,
     kind: "http",
+    signing: value.unsigned ? undefined : signing,
     ...resolved,
     attempt: (event, context) => send({ event, attempt: context.attempt, signal: context.signal, now: context.now }),
   };
