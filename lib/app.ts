@@ -84,7 +84,7 @@ export async function openApp(config: Config, parts: AppParts = {}): Promise<App
     // The routing file's actions are built with the store they use; its forwards sign with these keys.
     routing =
       parts.routing ??
-      (parts.route ? { ...emptyRouting, route: parts.route } : await loadRouting(config, store, keys.current));
+      (parts.route ? { ...emptyRouting, route: parts.route } : await loadRouting(config, store, () => keys.current()));
   } catch (error) {
     // An invalid routing file fails the start; what was opened for it is closed again.
     await Promise.all([parts.store ? undefined : store.close(), parts.kv ? undefined : kv.close()]);

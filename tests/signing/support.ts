@@ -56,12 +56,17 @@ export interface Jwk {
 }
 
 /** What a receiver verifies a v1a entry over: `<webhook-id>.<webhook-timestamp>.<body>`. */
-export function signedContent(headers: Record<string, string | string[] | undefined>, body: Uint8Array): Buffer {
-  return Buffer.concat([
-    Buffer.from(`${String(headers["webhook-id"])}.${String(headers["webhook-timestamp"])}.`),
-    body,
-  ]);
+export function signedContent(
+  headers: Record<string, string | string[] | undefined>,
+  body: Uint8Array,
+): Uint8Array<ArrayBuffer> {
+  return bytes(
+    Buffer.concat([Buffer.from(`${String(headers["webhook-id"])}.${String(headers["webhook-timestamp"])}.`), body]),
+  );
 }
+
+/** A copy WebCrypto takes (its own ArrayBuffer, never a pooled Buffer's). */
+export const bytes = (data: Uint8Array): Uint8Array<ArrayBuffer> => new Uint8Array(data);
 
 /** The base64 of every `v1a,` entry of a webhook-signature header. */
 export function v1aEntries(header: string | string[] | undefined): string[] {
@@ -95,7 +100,14 @@ export async function verifyWithJose(
   if (!jwk) return false;
   const key = (await importJWK(jwk, "EdDSA")) as CryptoKey;
   for (const sig of v1aEntries(headers["webhook-signature"]))
-    if (await crypto.subtle.verify({ name: "Ed25519" }, key, Buffer.from(sig, "base64"), signedContent(headers, body)))
+    if (
+      await crypto.subtle.verify(
+        { name: "Ed25519" },
+        key,
+        bytes(Buffer.from(sig, "base64")),
+        signedContent(headers, body),
+      )
+    )
       return true;
   return false;
 }

@@ -43,7 +43,7 @@ export async function testApp(env: Record<string, string> = {}, parts: TestAppPa
         env: config.env,
         providers: providers.map((p) => p.name),
         store,
-        signingKey: keys.current,
+        signingKey: () => keys.current(),
       })
     : parts.routing;
   return openApp(config, { kv: memoryKv(), ...rest, store, routing, keys });
