@@ -13,8 +13,10 @@ export default defineRoutes(({ env, store }) => ({
       env.AGENT_SDK_URL !== undefined &&
       forward({
         url: env.AGENT_SDK_URL,
-        // Required with AGENT_SDK_URL (lib/config/env.ts): the agent verifies hookgate with it.
-        secret: env.AGENT_SDK_SECRET ?? [],
+        // AGENT_SDK_SIGNING (default symmetric): v1 with AGENT_SDK_SECRET (required then,
+        // lib/config/env.ts), v1a with the signing keys the agent fetches from the JWKS, or both.
+        signing: env.AGENT_SDK_SIGNING,
+        secret: env.AGENT_SDK_SECRET,
         timeoutMs: env.AGENT_SDK_TIMEOUT_MS,
       }),
     // The ClickUp ticket router (README, "ClickUp ticket routing"); on once CLICKUP_ROUTED_LIST_IDS is set.

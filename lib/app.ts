@@ -21,6 +21,7 @@ import { loadRouting } from "./routing/load.js";
 import type { Router } from "./routing/router.js";
 import { emptyRouting, type Routing } from "./routing/table.js";
 import { openShield, type Shield } from "./shield/guard.js";
+import { signingKeyring, type Keyring } from "./signing/keyring.js";
 import { openStore } from "./store/open.js";
 import type { Store } from "./store/store.js";
 
@@ -30,6 +31,8 @@ export interface App {
   readonly kv: Kv;
   /** The routes and destinations of hookgate.routes.ts, checked at start. */
   readonly routing: Routing;
+  /** The ed25519 signing keys: asymmetric forwards, the JWKS, their rotation. */
+  readonly keys: Keyring;
   readonly alerts: Alerts;
   /** The cap on webhook requests this instance serves at once (HOOKGATE_MAX_IN_FLIGHT). */
   readonly inFlight: InFlight;
@@ -49,6 +52,8 @@ export interface AppParts {
   route?: Router;
   /** Compiled routes (lib/routing/table.ts compileRouting); default: hookgate.routes.ts. */
   routing?: Routing;
+  /** The signing keys (compiled routes given above should sign with these); default: from the store or env. */
+  keys?: Keyring;
   /** Where alerts go; default Slack as configured (SLACK_BOT_TOKEN, ALERT_CHANNEL_ID). */
   alertChannel?: AlertChannel;
   /** The clock of the shield, the alerts and the engine, in ms (tests move it by hand). */
@@ -73,10 +78,13 @@ export async function openApp(config: Config, parts: AppParts = {}): Promise<App
     await Promise.all([store.close(), kv.close()]);
   };
   let routing: Routing;
+  let keys: Keyring;
   try {
-    // The routing file's actions are built with the store they use.
+    keys = parts.keys ?? signingKeyring({ env, store: store.signingKeys, clock: parts.clock });
+    // The routing file's actions are built with the store they use; its forwards sign with these keys.
     routing =
-      parts.routing ?? (parts.route ? { ...emptyRouting, route: parts.route } : await loadRouting(config, store));
+      parts.routing ??
+      (parts.route ? { ...emptyRouting, route: parts.route } : await loadRouting(config, store, () => keys.current()));
   } catch (error) {
     // An invalid routing file fails the start; what was opened for it is closed again.
     await Promise.all([parts.store ? undefined : store.close(), parts.kv ? undefined : kv.close()]);
@@ -99,6 +107,7 @@ export async function openApp(config: Config, parts: AppParts = {}): Promise<App
     store,
     kv,
     routing,
+    keys,
     alerts,
     inFlight: inFlightLimit(config.maxInFlight),
     shield() {

@@ -18,6 +18,7 @@ import { build, type Metafile, type Plugin } from "esbuild";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { vercelRewrites } from "./routes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -178,9 +179,17 @@ export async function buildFunctions({ outDir = join(ROOT, ".vercel", "output") 
   mkdirSync(dirname(join(outDir, "config.json")), { recursive: true });
   const config = {
     version: 3,
-    // Each function answers at its own path; any other /api path is a 404. The crons are
+    // vercel.json's rewrites first (/.well-known/jwks.json is the jwks function), then
+    // each function at its own path; any other /api path is a 404. The crons are
     // vercel.json's: `vercel build` writes them here (written here too, they would be doubled).
-    routes: [{ handle: "filesystem" }, { src: "^/api(/.*)?$", status: 404 }],
+    routes: [
+      ...vercelRewrites(ROOT).map(({ source, destination }) => ({
+        src: `^${source.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`,
+        dest: destination,
+      })),
+      { handle: "filesystem" },
+      { src: "^/api(/.*)?$", status: 404 },
+    ],
   };
   writeFileSync(join(outDir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
   return built;

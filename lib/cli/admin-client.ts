@@ -11,7 +11,9 @@ import { openApp, type App } from "../app.js";
 import { loadConfig } from "../config/env.js";
 import { eventsQuery, event, events, overviewRoute, routing, type Overview } from "../routes/admin.js";
 import { deadLetterQuery, deadLetters, delivery, replay, replayRequest, retry } from "../routes/deliveries.js";
+import { keysChange, keysList, keysRequest } from "../routes/keys.js";
 import type { Route } from "../routes/route.js";
+import type { SigningKeyView } from "../signing/keyring.js";
 import { served } from "../routes/route.js";
 import type { RecordedDecision } from "../store/clickup-directory.js";
 import type { DeadLetterPage, DeliveryDetail, ReplayResult } from "../store/deliveries.js";
@@ -23,6 +25,7 @@ import { lockStore, readToken, runningServer } from "./local-server.js";
 export type DeadLetterQuery = z.input<typeof deadLetterQuery>;
 export type ReplayRequest = z.input<typeof replayRequest>;
 export type EventsQuery = z.input<typeof eventsQuery>;
+export type KeysRequest = z.input<typeof keysRequest>;
 
 export interface EventsPage {
   items: EventSummary[];
@@ -44,6 +47,10 @@ export interface AdminClient {
    * still applies when it is attempted.
    */
   retry(id: number): Promise<{ message?: string } & Record<string, unknown>>;
+  /** The signing keys (GET /api/admin/keys): where they come from, and each one's state. */
+  keys(): Promise<{ source: "store" | "env"; keys: SigningKeyView[] }>;
+  /** A change of the signing keys (POST /api/admin/key): create, rotate, retire, revoke. */
+  changeKeys(request: KeysRequest): Promise<{ message: string } & Record<string, unknown>>;
   /** Destination names the deployment knows: in its routes, or holding deliveries. */
   destinations(): Promise<string[]>;
   close(): Promise<void>;
@@ -62,6 +69,8 @@ const ROUTES: Record<string, Route> = {
   "/api/admin/delivery": delivery,
   "/api/admin/replay": replay,
   "/api/admin/retry": retry,
+  "/api/admin/keys": keysList,
+  "/api/admin/key": keysChange,
 };
 
 export async function openAdminClient(env: Record<string, string | undefined>): Promise<AdminClient> {
@@ -187,6 +196,11 @@ function client(where: string, send: Send, close: () => Promise<void>): AdminCli
     },
     retry: async (id) =>
       (await call<{ message?: string }>("/api/admin/retry", { method: "POST", body: JSON.stringify({ id }) }))!,
+    keys: async () => (await get<{ source: "store" | "env"; keys: SigningKeyView[] }>("/api/admin/keys"))!,
+    async changeKeys(request) {
+      check(keysRequest, request);
+      return (await call<{ message: string }>("/api/admin/key", { method: "POST", body: JSON.stringify(request) }))!;
+    },
     async destinations() {
       const { metrics } = (await get<Overview>("/api/admin/overview"))!;
       return [

@@ -19,6 +19,44 @@ const list = z.pipe(
   ),
 );
 
+/** `whpk_` + base64 of a 32-byte Ed25519 public key (Standard Webhooks' serialisation). */
+const WHPK = /^whpk_[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+const BASE64URL = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * HOOKGATE_SIGNING_KEYS: a JSON list of private Ed25519 JWKs (`kty`, `crv`, `x`, `d`,
+ * optional `kid` and `state`), for a deployment whose keys live in its environment
+ * rather than its store. lib/signing/keyring.ts checks that each `d` matches its `x`.
+ */
+const signingJwk = z.object({
+  kty: z.literal("OKP", { error: 'kty must be "OKP"' }),
+  crv: z.literal("Ed25519", { error: 'crv must be "Ed25519"' }),
+  x: z.string().check(z.regex(BASE64URL, "x must be 32 bytes in base64url")),
+  d: z.string().check(z.regex(BASE64URL, "d must be 32 bytes in base64url")),
+  kid: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/, "kid must be 8 to 64 of A-Z a-z 0-9 _ -"))),
+  state: z.optional(z.enum(["next", "current", "retired"], { error: "state must be next, current or retired" })),
+});
+const signingJwks = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.issues.push({ code: "custom", message: "must be a JSON list of private JWKs", input: text });
+        return z.NEVER;
+      }
+    }),
+  ),
+  z.array(signingJwk, { error: "must be a JSON list of private JWKs" }).check(z.minLength(1, "lists no key")),
+);
+
+/** How each forward signs: Standard Webhooks v1 (HMAC), v1a (ed25519), or both. */
+const signingMode = z._default(
+  z.enum(["symmetric", "asymmetric", "both"], { error: "must be symmetric, asymmetric or both" }),
+  "symmetric",
+);
+
 const base = {
   /** `npm start`'s port; 0 takes any free one (the address printed is the one bound). */
   PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
@@ -67,6 +105,8 @@ const base = {
   HOOKGATE_URL: z.optional(z.url()),
   AGENT_SDK_URL: z.optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })),
   AGENT_SDK_SECRET: z.optional(list),
+  /** How the forwards to AGENT_SDK_URL are signed; asymmetric needs no AGENT_SDK_SECRET. */
+  AGENT_SDK_SIGNING: signingMode,
   /** Each forward to AGENT_SDK_URL may take this long (at most 45 s: attempts end inside their 60 s lease). */
   AGENT_SDK_TIMEOUT_MS: z._default(
     z.coerce
@@ -77,6 +117,19 @@ const base = {
         z.lte(45_000, "must be milliseconds from 1 to 45000 (attempts end inside their 60 s lease)"),
       ),
     10_000,
+  ),
+  // Signing keys (lib/signing/keyring.ts): ed25519 keys for v1a forwards and the JWKS.
+  HOOKGATE_KEY_ENCRYPTION_KEY: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 bytes in base64 (openssl rand -base64 32)")),
+  ),
+  HOOKGATE_SIGNING_KEYS: z.optional(signingJwks),
+  /** A retired key stays in the JWKS this long, so deliveries signed before a rotation still verify. */
+  HOOKGATE_SIGNING_KEY_GRACE_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(365)), 7),
+  /** /api/ready warns once the current key has signed this long. */
+  HOOKGATE_SIGNING_KEY_ROTATION_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(3650)), 90),
+  /** Standard Webhooks `whpk_…` public keys that verify inbound `v1a` signatures (beside STANDARD_WEBHOOK_SECRET). */
+  STANDARD_WEBHOOK_PUBLIC_KEYS: z.optional(
+    z.pipe(list, z.array(z.string().check(z.regex(WHPK, "each key must be whpk_ followed by 32 bytes in base64")))),
   ),
   // ClickUp ticket routing (lib/destinations/clickup): off until the routed lists are set.
   CLICKUP_ROUTED_LIST_IDS: z.optional(list),
@@ -153,9 +206,15 @@ const schema = z.object({ ...base, ...secretVars, ...unsignedVars }).check(
     message: "CLICKUP_ROUTED_LIST_IDS is set, so ClickUp routing needs CLICKUP_API_TOKEN",
     path: ["CLICKUP_API_TOKEN"],
   }),
-  z.refine((e) => !e.AGENT_SDK_URL || e.AGENT_SDK_SECRET?.length, {
+  z.refine((e) => !e.AGENT_SDK_URL || e.AGENT_SDK_SIGNING === "asymmetric" || e.AGENT_SDK_SECRET?.length, {
     message: "AGENT_SDK_URL is set, so the forward needs AGENT_SDK_SECRET (whsec_…) to sign with",
     path: ["AGENT_SDK_SECRET"],
+  }),
+  // One source of signing keys, or it is unclear which one signs.
+  z.refine((e) => !(e.HOOKGATE_SIGNING_KEYS && e.HOOKGATE_KEY_ENCRYPTION_KEY), {
+    message:
+      "HOOKGATE_SIGNING_KEYS (keys in the environment) and HOOKGATE_KEY_ENCRYPTION_KEY (keys in the store) are alternatives: set one",
+    path: ["HOOKGATE_SIGNING_KEYS"],
   }),
   // Vercel functions have no lasting disk: the embedded store would lose events.
   z.refine((e) => !e.VERCEL || e.SUPABASE_URL || e.DATABASE_URL, {
@@ -219,8 +278,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     store: storeTarget(env),
     kv: kvTarget(env),
     kvPrefix: kvPrefix(env, storeTarget(env)),
+    // A provider's public keys (`whpk_…`) sit in its list beside its secrets: either
+    // configures it, and its verify tells them apart by their prefix.
     secrets: Object.fromEntries(
-      providerEnvRows.map((p) => [p.name, ((env as Record<string, unknown>)[p.secret] as string[] | undefined) ?? []]),
+      providerEnvRows.map((p) => [
+        p.name,
+        [p.secret, ...(p.publicKeys ? [p.publicKeys] : [])].flatMap(
+          (name) => ((env as Record<string, unknown>)[name] as string[] | undefined) ?? [],
+        ),
+      ]),
     ),
     allowUnsigned: Object.fromEntries(
       providerEnvRows.map((p) => [

@@ -10,11 +10,11 @@ export const PROVIDER_ENV = {
   github: { secret: "GITHUB_WEBHOOK_SECRET" },
   slack: { secret: "SLACK_SIGNING_SECRET" },
   shopify: { secret: "SHOPIFY_WEBHOOK_SECRET" },
-  standard: { secret: "STANDARD_WEBHOOK_SECRET" },
+  // v1 (HMAC) secrets, and the `whpk_` public keys that verify v1a (ed25519) signatures.
+  standard: { secret: "STANDARD_WEBHOOK_SECRET", publicKeys: "STANDARD_WEBHOOK_PUBLIC_KEYS" },
   linear: { secret: "LINEAR_WEBHOOK_SECRET" },
-} as const satisfies Record<string, { secret: string; unsigned?: string }>;
+} as const satisfies Record<string, { secret: string; unsigned?: string; publicKeys?: string }>;
 
-/** The table as rows: `{ name, secret, unsigned? }`. */
-export const providerEnvRows: readonly { name: string; secret: string; unsigned?: string }[] = Object.entries(
-  PROVIDER_ENV,
-).map(([name, vars]) => ({ name, ...vars }));
+/** The table as rows: `{ name, secret, unsigned?, publicKeys? }`. */
+export const providerEnvRows: readonly { name: string; secret: string; unsigned?: string; publicKeys?: string }[] =
+  Object.entries(PROVIDER_ENV).map(([name, vars]) => ({ name, ...vars }));

@@ -7,12 +7,18 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { AttemptOutcome, DeliveryEvent } from "./contract.js";
 import type { RetryPolicy } from "../routing/policy.js";
 import { classifyStatus, parseRetryAfter } from "./http-answer.js";
-import { signStandardWebhook } from "../signing/standard-webhooks.js";
+import { signStandardWebhook, type AsymmetricKey } from "../signing/standard-webhooks.js";
+import { errorFields } from "../observability/log.js";
 
 export interface HttpForwardSettings {
   url: URL;
-  /** Signing keys (from `whsec_` secrets); empty only when the destination is declared unsigned. */
+  /** HMAC keys (from `whsec_` secrets) for `v1`; empty when the destination is unsigned or asymmetric only. */
   keys: readonly Buffer[];
+  /**
+   * The ed25519 key `v1a` is signed with, asked for on each attempt (the keyring keeps
+   * it cached, so that is no round trip: lib/signing/keyring.ts); unset: no `v1a`.
+   */
+  signingKey?: () => Promise<AsymmetricKey | null>;
   headers: Readonly<Record<string, string>>;
   retry: Pick<RetryPolicy, "retryClientErrors">;
 }
@@ -38,7 +44,34 @@ export function httpForward(settings: HttpForwardSettings): HttpSend {
     ? new HttpsAgent({ keepAlive: true, maxSockets: 64 })
     : new HttpAgent({ keepAlive: true, maxSockets: 64 });
 
-  return ({ event, attempt, signal, now }) =>
+  const post = postWith(settings, send, agent);
+  const signingKey = settings.signingKey;
+  if (!signingKey) return (input) => post(input);
+  return async (input) => {
+    let key: AsymmetricKey | null;
+    try {
+      key = await signingKey();
+    } catch (error) {
+      // The store is down, or the key cannot be decrypted: nothing is sent unsigned.
+      const reason = String(errorFields(error).error_message ?? error);
+      return { kind: "retry", error: `no signing key: ${reason}`, errorClass: "signing_key" };
+    }
+    if (!key)
+      return {
+        kind: "retry",
+        error: "no current signing key (npx hookgate keys create)",
+        errorClass: "signing_key",
+      };
+    return post(input, key);
+  };
+}
+
+function postWith(
+  settings: HttpForwardSettings,
+  send: typeof httpRequest,
+  agent: HttpAgent,
+): (input: HttpAttempt, asymmetric?: AsymmetricKey) => Promise<AttemptOutcome> {
+  return ({ event, attempt, signal, now }, asymmetric) =>
     new Promise<AttemptOutcome>((resolve) => {
       if (signal.aborted) return resolve(timeout());
       const headers: Record<string, string> = {
@@ -53,8 +86,8 @@ export function httpForward(settings: HttpForwardSettings): HttpSend {
         "webhook-id": event.id,
         "webhook-timestamp": String(Math.floor(now.getTime() / 1000)),
       };
-      if (settings.keys.length > 0)
-        Object.assign(headers, signStandardWebhook(settings.keys, event.id, now, event.body));
+      if (settings.keys.length > 0 || asymmetric)
+        Object.assign(headers, signStandardWebhook(settings.keys, event.id, now, event.body, asymmetric));
 
       let settled = false;
       const finish = (outcome: AttemptOutcome) => {

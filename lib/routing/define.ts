@@ -29,13 +29,24 @@ export interface DeliveryPolicy {
   breaker?: Partial<BreakerPolicy>;
 }
 
+/**
+ * How a forward is signed (Standard Webhooks): `symmetric`, `v1` with the forward's
+ * `whsec_` secret (the receiver holds it too); `asymmetric`, `v1a` with the deployment's
+ * current ed25519 key (the receiver needs only the public key, from the JWKS);
+ * `both`, each, in one `webhook-signature` header.
+ */
+export type SigningMode = "symmetric" | "asymmetric" | "both";
+
 /** POST the raw body to `url`, re-signed with Standard Webhooks headers. */
 export interface HttpForwardDefinition extends DeliveryPolicy {
   kind: "http";
   url: string;
+  /** Default `symmetric`. */
+  signing?: SigningMode;
   /**
    * `whsec_<base64>` secret(s) the receiver verifies with. Several sign at once (for
-   * rotation). Required unless `unsigned: true` says plainly that the receiver checks nothing.
+   * rotation). Required unless the forward is `signing: "asymmetric"`, or `unsigned: true`
+   * says plainly that the receiver checks nothing.
    */
   secret?: string | readonly string[];
   unsigned?: boolean;

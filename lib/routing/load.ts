@@ -3,9 +3,9 @@
 import type { Config } from "../config/env.js";
 import { providers } from "../providers/catalog.js";
 import type { Store } from "../store/store.js";
-import { compileRouting, type Routing } from "./table.js";
+import { compileRouting, type Routing, type SigningKeySource } from "./table.js";
 
-export async function loadRouting(config: Config, store: Store): Promise<Routing> {
+export async function loadRouting(config: Config, store: Store, signingKey?: SigningKeySource): Promise<Routing> {
   const { default: file } = await import("../../hookgate.routes.js");
-  return compileRouting(file, { env: config.env, providers: providers.map((p) => p.name), store });
+  return compileRouting(file, { env: config.env, providers: providers.map((p) => p.name), store, signingKey });
 }

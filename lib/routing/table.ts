@@ -7,11 +7,11 @@ import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from "./policy.js";
 import type { ActionContext, AttemptOutcome, DeliveryEvent } from "../destinations/contract.js";
 import { httpForward } from "../destinations/http-forward.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./policy.js";
-import { signingKey } from "../signing/standard-webhooks.js";
+import { signingKey, type AsymmetricKey } from "../signing/standard-webhooks.js";
 import { errorFields, log } from "../observability/log.js";
 import type { ProviderEvent } from "../providers/types.js";
 import type { Store } from "../store/store.js";
-import type { DestinationDefinition, RouteDefinition, RoutingContext, RoutingFile } from "./define.js";
+import type { DestinationDefinition, RouteDefinition, RoutingContext, RoutingFile, SigningMode } from "./define.js";
 import type { Router } from "./router.js";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -22,6 +22,8 @@ export const MAX_TIMEOUT_MS = 45_000;
 export interface Destination {
   name: string;
   kind: "http" | "action";
+  /** How an HTTP forward is signed; /api/ready warns of missing signing keys only when one needs them. */
+  signing?: SigningMode;
   timeoutMs: number;
   retry: RetryPolicy;
   breaker: BreakerPolicy;
@@ -39,7 +41,7 @@ export const emptyRouting: Routing = { route: () => [], destinations: new Map() 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/;
 /** Headers hookgate sets itself; a destination cannot override them. */
 const RESERVED_HEADERS =
-  /^(webhook-(id|timestamp|signature)|content-(type|length)|host|transfer-encoding|connection|x-hookgate-.*)$/i;
+  /^(webhook-(id|timestamp|signature|key-id)|content-(type|length)|host|transfer-encoding|connection|x-hookgate-.*)$/i;
 
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === "function", "must be a function");
 
@@ -108,6 +110,9 @@ const policySchema = {
 const httpSchema = z.strictObject({
   kind: z.literal("http"),
   url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+  signing: z.optional(
+    z.enum(["symmetric", "asymmetric", "both"], { error: 'must be "symmetric", "asymmetric" or "both"' }),
+  ),
   secret: z.optional(z.union([z.string(), z.array(z.string()).check(z.minLength(1))])),
   unsigned: z.optional(z.boolean()),
   headers: z.optional(
@@ -125,6 +130,9 @@ const routeSchema = z.strictObject({
   to: z.array(z.string()).check(z.minLength(1, "names no destination")),
 });
 
+/** The key an asymmetric forward signs with now (the app's keyring), or null when none is current. */
+export type SigningKeySource = () => Promise<AsymmetricKey | null>;
+
 export interface CompileOptions {
   env: Env;
   /** Provider names hookgate knows (lib/providers/catalog.ts). */
@@ -133,6 +141,8 @@ export interface CompileOptions {
   source?: string;
   /** The store the routing file's actions use; only a file that asks for it needs one. */
   store?: Store;
+  /** Where asymmetric forwards get their key (lib/signing/keyring.ts); only they need it. */
+  signingKey?: SigningKeySource;
 }
 
 /** Checks and compiles a routing file; throws a ConfigError listing every problem. */
@@ -164,7 +174,12 @@ export function compileRouting(file: RoutingFile, options: CompileOptions): Rout
       problems.push(`${where}: names are letters, digits and _.:- (at most 64)`);
       continue;
     }
-    const compiled = compileDestination(name, value, (problem) => problems.push(`${where}: ${problem}`));
+    const compiled = compileDestination(
+      name,
+      value,
+      (problem) => problems.push(`${where}: ${problem}`),
+      options.signingKey ?? noSigningKey,
+    );
     if (compiled) destinations.set(name, compiled);
   }
 
@@ -218,10 +233,15 @@ const noStore = new Proxy({} as Store, {
   },
 });
 
+/** The signing keys of a compile that was given none: an asymmetric forward fails its attempt saying so. */
+const noSigningKey: SigningKeySource = () =>
+  Promise.reject(new Error("compileRouting was given no signing keys, and an asymmetric forward needed one"));
+
 function compileDestination(
   name: string,
   value: DestinationDefinition,
   problem: (message: string) => void,
+  signingKeySource: SigningKeySource,
 ): Destination | undefined {
   if (value.kind === "action") {
     const parsed = actionSchema.safeParse(value);
@@ -254,8 +274,17 @@ function compileDestination(
     if (key.ok) keys.push(key.key);
     else problem(`secret${secrets.length > 1 ? ` ${i + 1}` : ""} ${key.reason}`);
   }
-  if (secrets.length === 0 && !value.unsigned) {
-    problem("has no secret: set secret (whsec_…) or say unsigned: true");
+  const signing = value.signing ?? "symmetric";
+  if (secrets.length === 0 && !value.unsigned && signing !== "asymmetric") {
+    problem(
+      signing === "both"
+        ? 'signs "both" ways, so it needs a secret (whsec_…) for v1 too'
+        : 'has no secret: set secret (whsec_…), say signing: "asymmetric", or say unsigned: true',
+    );
+    return undefined;
+  }
+  if (value.unsigned && signing !== "symmetric") {
+    problem(`is unsigned, so signing: "${signing}" has nothing to do: drop one`);
     return undefined;
   }
   for (const header of Object.keys(value.headers ?? {})) {
@@ -265,10 +294,18 @@ function compileDestination(
     return undefined;
 
   const resolved = policies(value);
-  const send = httpForward({ url: new URL(value.url), keys, headers: value.headers ?? {}, retry: resolved.retry });
+  const send = httpForward({
+    url: new URL(value.url),
+    // An asymmetric forward carries only v1a: a secret given beside it is not used.
+    keys: signing === "asymmetric" ? [] : keys,
+    signingKey: signing === "symmetric" ? undefined : signingKeySource,
+    headers: value.headers ?? {},
+    retry: resolved.retry,
+  });
   return {
     name,
     kind: "http",
+    signing: value.unsigned ? undefined : signing,
     ...resolved,
     attempt: (event, context) => send({ event, attempt: context.attempt, signal: context.signal, now: context.now }),
   };

@@ -1,12 +1,16 @@
 // Standard Webhooks, written once: hookgate verifies it on /api/webhooks/standard (and
 // Svix, which sends the same scheme as `svix-*` headers) and signs every forward with it,
 // so a receiver can verify hookgate with any Standard Webhooks library.
-//   webhook-signature: v1,<base64> [v1,<base64>…]   (any listed signature may match)
-// HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<raw body>`, keyed with the
-// base64-decoded secret without its `whsec_` prefix, refused outside ±5 minutes.
+//   webhook-signature: v1,<base64> [v1a,<base64>…]   (any listed signature may match)
+// `v1`: HMAC-SHA256 over `<webhook-id>.<webhook-timestamp>.<raw body>`, keyed with the
+// base64-decoded secret without its `whsec_` prefix; `v1a`: an ed25519 signature of the
+// same bytes ("asymmetric" in the spec's table; public keys serialised `whpk_…`).
+// Either is refused outside ±5 minutes.
 // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
-import { decodeBase64, signature, type Scheme } from "./scheme.js";
-import { unixSeconds } from "./timestamp.js";
+import { sign as ed25519Sign, verify as ed25519Verify, type KeyObject } from "node:crypto";
+import { decodeBase64, signature, verifyWith, type Scheme } from "./scheme.js";
+import { secondsOutsideWindow, unixSeconds } from "./timestamp.js";
+import type { Verification, WebhookRequest } from "./verdict.js";
 
 const PREFIX = "whsec_";
 
@@ -27,13 +31,21 @@ function headersOf(headers: Headers): { id: string | null; timestamp: string | n
   };
 }
 
-/** The base64 of each `v1,<base64>` entry of a space-separated list (other versions are skipped). */
-function v1Signatures(list: string): string[] {
-  if (list.indexOf(" ") === -1) return list.startsWith("v1,") ? [list.slice(3)] : []; // the usual single entry
+/** The base64 of each `<version>,<base64>` entry of a space-separated list (other versions are skipped). */
+function signaturesOf(list: string, version: "v1" | "v1a"): string[] {
+  const prefix = `${version},`;
+  if (list.indexOf(" ") === -1) return list.startsWith(prefix) ? [list.slice(prefix.length)] : []; // the usual single entry
   const found: string[] = [];
-  for (const entry of list.split(" ")) if (entry.startsWith("v1,")) found.push(entry.slice(3));
+  for (const entry of list.split(" ")) if (entry.startsWith(prefix)) found.push(entry.slice(prefix.length));
   return found;
 }
+
+/**
+ * The header naming the key a `v1a` signature was made with (its JWKS `kid`). The spec
+ * names no such header (key discovery is its open issues 34 and 124) and Svix sends
+ * none; the spec asks that every header be `webhook-` prefixed, hence this name.
+ */
+export const KEY_ID_HEADER = "webhook-key-id";
 
 /** The message id of a request in either header family (the sender's dedup key). */
 export function messageId(headers: Headers): string | null {
@@ -51,7 +63,7 @@ export const standardWebhooks: Scheme<StandardWebhookFields> = {
   read(request) {
     const { id, timestamp, signature } = headersOf(request.headers);
     if (!signature || !id) return { ok: false, reason: "missing_signature" };
-    return { ok: true, fields: { id, timestamp: timestamp ?? "" }, signatures: v1Signatures(signature) };
+    return { ok: true, fields: { id, timestamp: timestamp ?? "" }, signatures: signaturesOf(signature, "v1") };
   },
   signedBytes: ({ id, timestamp }, body) => [`${id}.${timestamp}.`, body],
   write: ({ id, timestamp }, signatures) => ({
@@ -82,17 +94,78 @@ export function signingKey(secret: string): { ok: true; key: Buffer } | { ok: fa
   return { ok: true, key };
 }
 
+/** An ed25519 key that signs `v1a`, and the kid receivers look it up by. */
+export interface AsymmetricKey {
+  kid: string;
+  key: KeyObject;
+}
+
 /**
- * The three headers for one attempt. With several keys (a secret being rotated) each
- * signs, space-separated, and the receiver accepts any one it knows.
+ * The headers for one attempt. With several HMAC keys (a secret being rotated) each
+ * signs; an asymmetric key adds its `v1a` entry, space-separated after them, and names
+ * itself in `webhook-key-id`. The receiver accepts any one signature it can check.
  */
 export function signStandardWebhook(
   keys: readonly Buffer[],
   id: string,
   timestamp: Date,
   body: Uint8Array,
+  asymmetric?: AsymmetricKey,
 ): Record<string, string> {
   const fields = { id, timestamp: unixSeconds(timestamp) };
-  const signatures = keys.map((key) => signature(standardWebhooks, fields, body, key));
-  return standardWebhooks.write(fields, signatures);
+  const headers = standardWebhooks.write(
+    fields,
+    keys.map((key) => signature(standardWebhooks, fields, body, key)),
+  );
+  if (!asymmetric) return headers;
+  const v1a = `v1a,${ed25519Sign(null, signedMessage(fields, body), asymmetric.key).toString("base64")}`;
+  headers["webhook-signature"] = headers["webhook-signature"] ? `${headers["webhook-signature"]} ${v1a}` : v1a;
+  headers[KEY_ID_HEADER] = asymmetric.kid;
+  return headers;
+}
+
+function signedMessage(fields: StandardWebhookFields, body: Uint8Array): Buffer {
+  return Buffer.concat([Buffer.from(`${fields.id}.${fields.timestamp}.`, "utf8"), body]);
+}
+
+export interface StandardKeys {
+  /** HMAC secrets (`whsec_…`), through the scheme's key(). */
+  secrets: readonly string[];
+  /** Ed25519 public keys (from `whpk_…`). */
+  publicKeys: readonly KeyObject[];
+}
+
+/**
+ * A request checked against both kinds of key: any `v1` entry matching a secret, or any
+ * `v1a` entry verifying under a public key. The timestamp window applies to both.
+ */
+export function verifyStandardWebhook(
+  scheme: Scheme<StandardWebhookFields>,
+  request: WebhookRequest,
+  { secrets, publicKeys }: StandardKeys,
+): Verification {
+  const symmetric: Verification =
+    secrets.length > 0 ? verifyWith(scheme, request, { secrets }) : { ok: false, reason: "bad_signature" };
+  if (symmetric.ok || publicKeys.length === 0) return symmetric;
+  const asymmetric = verifyV1a(request, publicKeys);
+  if (asymmetric.ok || secrets.length === 0) return asymmetric;
+  // Neither holds: the answer that says most (a v1a that was bad beats v1 entries that were absent).
+  return symmetric.reason === "malformed_signature" ? asymmetric : symmetric;
+}
+
+function verifyV1a(request: WebhookRequest, publicKeys: readonly KeyObject[]): Verification {
+  const { id, timestamp, signature: list } = headersOf(request.headers);
+  if (!list || !id) return { ok: false, reason: "missing_signature" };
+  const stale = secondsOutsideWindow(timestamp ?? "", request.receivedAt, standardWebhooks.window!);
+  if (stale) return { ok: false, reason: stale };
+  const candidates = signaturesOf(list, "v1a")
+    .map(decodeBase64)
+    .filter((bytes): bytes is Buffer => bytes !== null && bytes.length === 64);
+  if (candidates.length === 0) return { ok: false, reason: "malformed_signature" };
+  const message = signedMessage({ id, timestamp: timestamp ?? "" }, request.body);
+  // Every pair is tried (no early exit): the time taken says nothing of which key matched.
+  let valid = false;
+  for (const key of publicKeys)
+    for (const candidate of candidates) valid = ed25519Verify(null, message, key, candidate) || valid;
+  return valid ? { ok: true, verified: true } : { ok: false, reason: "bad_signature" };
 }

@@ -20,7 +20,11 @@ import type {
   RecordedRejection,
   ReplayResult,
   RetryNowResult,
+  SigningKeyAdded,
+  SigningKeyRotated,
+  SigningKeyStateSet,
   StoreMetrics,
+  StoredSigningKey,
   StoreReport,
 } from "./rows.js";
 
@@ -162,6 +166,24 @@ export const STORE_FUNCTIONS = {
     p_event_id: orNull(uuid),
     p_limit: integer,
   }).returns<RecordedDecision[]>(),
+
+  // signing keys (lib/store/signing-keys.ts)
+  hookgate_signing_keys: fn({}).returns<StoredSigningKey[]>(),
+  hookgate_signing_key_add: fn({
+    p_kid: text,
+    p_public_jwk: jsonb<StoredSigningKey["public_jwk"]>(),
+    p_private_key: text,
+    p_now: orNull(timestamptz),
+  }).returns<SigningKeyAdded>(),
+  hookgate_signing_key_rotate: fn({
+    p_min_published_seconds: integer,
+    p_now: orNull(timestamptz),
+  }).returns<SigningKeyRotated>(),
+  hookgate_signing_key_set_state: fn({
+    p_kid: text,
+    p_state: text,
+    p_now: orNull(timestamptz),
+  }).returns<SigningKeyStateSet>(),
 
   // metrics, report, retention
   hookgate_metrics: fn({ p_now: orNull(timestamptz) }).returns<StoreMetrics>(),

@@ -308,3 +308,35 @@ export interface CleanupBatch {
   /** The batch was full: more may be waiting. */
   more: boolean;
 }
+
+// ---- signing keys (20261201000300_signing_keys.sql)
+
+export type SigningKeyState = "next" | "current" | "retired" | "revoked";
+
+/** A signing key as the admin API shows it: everything but the private key. */
+export interface SigningKeyRow {
+  kid: string;
+  state: SigningKeyState;
+  /** The public JWK: `{kty: "OKP", crv: "Ed25519", x}`. */
+  public_jwk: { kty: string; crv: string; x: string };
+  created_at: string;
+  activated_at: string | null;
+  retired_at: string | null;
+  revoked_at: string | null;
+}
+
+/** A stored key with its encrypted private key (lib/signing/key-encryption.ts). */
+export interface StoredSigningKey extends SigningKeyRow {
+  private_key: string;
+}
+
+export type SigningKeyAdded = { ok: true; key: SigningKeyRow } | { ok: false; reason: "next_exists"; kid: string };
+
+export type SigningKeyRotated =
+  | { ok: true; current: string; retired: string | null }
+  | { ok: false; reason: "no_next" }
+  | { ok: false; reason: "too_new"; kid: string; ready_at: string };
+
+export type SigningKeyStateSet =
+  | { ok: true; previous_state: SigningKeyState; key: SigningKeyRow }
+  | { ok: false; reason: "not_found" | `already_${SigningKeyState}` };

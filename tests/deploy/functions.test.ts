@@ -74,6 +74,18 @@ describe("the functions `vercel build` deploys", () => {
     expect(config.crons).toEqual(given ? crons : undefined);
   });
 
+  it("route /.well-known/jwks.json to the jwks function, as vercel.json rewrites it", () => {
+    const config = JSON.parse(readFileSync(join(output, "config.json"), "utf8")) as {
+      routes: { src?: string; dest?: string; handle?: string }[];
+    };
+    const rewrite = config.routes.findIndex((r) => r.dest === "/api/jwks");
+    expect(rewrite).toBeGreaterThanOrEqual(0);
+    expect(new RegExp(config.routes[rewrite]!.src!).test("/.well-known/jwks.json")).toBe(true);
+    expect(new RegExp(config.routes[rewrite]!.src!).test("/.well-known/jwksXjson")).toBe(false);
+    expect(rewrite).toBeLessThan(config.routes.findIndex((r) => r.handle === "filesystem"));
+    expect(statSync(funcDir("api/jwks")).isDirectory()).toBe(true);
+  });
+
   it("import their handler with no environment, opening nothing", async () => {
     const [answer] = await callBuilt(funcDir("api/health"), {}, [
       { url: "https://hookgate.test/api/health", method: "GET", headers: {} },

@@ -13,6 +13,7 @@ import type { RoutingFile } from "../../lib/routing/define.js";
 import { compileRouting } from "../../lib/routing/table.js";
 import { pgliteRpc } from "../../lib/store/pglite.js";
 import { createStore, type Store } from "../../lib/store/store.js";
+import { signingKeyring } from "../../lib/signing/keyring.js";
 
 export type { App } from "../../lib/app.js";
 
@@ -35,10 +36,17 @@ export async function testApp(env: Record<string, string> = {}, parts: TestAppPa
   const config = loadConfig({ LOG_LEVEL: "silent", ...env });
   const store = parts.store ?? (await memoryStore());
   const { routes, ...rest } = parts;
+  // One keyring for the app and the routes compiled here, as openApp would make it.
+  const keys = parts.keys ?? signingKeyring({ env: config.env, store: store.signingKeys, clock: parts.clock });
   const routing = routes
-    ? compileRouting(routes, { env: config.env, providers: providers.map((p) => p.name), store })
+    ? compileRouting(routes, {
+        env: config.env,
+        providers: providers.map((p) => p.name),
+        store,
+        signingKey: () => keys.current(),
+      })
     : parts.routing;
-  return openApp(config, { kv: memoryKv(), ...rest, store, routing });
+  return openApp(config, { kv: memoryKv(), ...rest, store, routing, keys });
 }
 
 /** A route as the function it is on Vercel, served by `app` (or whatever `app()` gives). */
