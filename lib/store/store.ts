@@ -11,6 +11,7 @@ import { metricsStore, type MetricsStore } from "./metrics.js";
 import type { Rpc, StoreTransport } from "./port.js";
 import { rejectionsStore, type RejectionsStore } from "./rejections.js";
 import { retentionStore, type RetentionStore } from "./retention.js";
+import { whatsappUsersStore, type WhatsappUsersStore } from "./whatsapp-users.js";
 
 export interface Store {
   readonly transport: StoreTransport;
@@ -20,6 +21,7 @@ export interface Store {
   readonly retention: RetentionStore;
   readonly rejections: RejectionsStore;
   readonly clickup: ClickupDirectoryStore;
+  readonly whatsapp: WhatsappUsersStore;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -47,6 +49,7 @@ export function createStore(rpc: Rpc, options: StoreOptions = {}): Store {
     retention: retentionStore(call, rejections),
     rejections,
     clickup: clickupDirectoryStore(call),
+    whatsapp: whatsappUsersStore(call),
     ping: async () => {
       await call("hookgate_ping", {});
     },
