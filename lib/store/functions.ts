@@ -209,7 +209,7 @@ export const STORE_FUNCTIONS = {
     p_opted_out: orNull(boolean),
     p_opted_out_events: jsonb<readonly OutboxItem[]>(),
     p_now: orNull(timestamptz),
-  }).returns<WhatsappUserView | null>(),
+  }).returns<{ user: WhatsappUserView; published: IngestResult[] } | null>(),
   hookgate_whatsapp_metrics: fn({}).returns<WhatsappMetrics>(),
 
   // metrics, report, retention

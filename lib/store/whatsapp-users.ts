@@ -4,6 +4,7 @@
 // function of supabase/migrations/20261201000200_whatsapp_onboarding.sql.
 import type { StoreCall } from "./functions.js";
 import type {
+  IngestResult,
   OutboxItem,
   WhatsappApplyResult,
   WhatsappCodeRow,
@@ -61,7 +62,7 @@ export interface WhatsappUsersStore {
     optedOut: boolean | null;
     optedOutEvents: readonly OutboxItem[];
     now?: Date;
-  }): Promise<WhatsappUserView | null>;
+  }): Promise<{ user: WhatsappUserView; published: IngestResult[] } | null>;
   metrics(): Promise<WhatsappMetrics>;
 }
 

@@ -299,8 +299,9 @@ $$;
 
 -- Sets preferences from the admin API: p_preferences merged into the user's (a JSON null
 -- removes a key); p_opted_out true/false sets or clears the opt-out (null: unchanged).
--- p_opted_out_events are recorded only when this call opts the user out. Answers the
--- user as hookgate_whatsapp_users does, or null when there is no such user.
+-- p_opted_out_events are recorded only when this call opts the user out. Answers
+-- {user (as hookgate_whatsapp_users shows one), published (hookgate_ingest's answers)},
+-- or null when there is no such user.
 create function public.hookgate_whatsapp_set_preferences(
   p_user_id uuid, p_preferences jsonb, p_opted_out boolean, p_opted_out_events jsonb, p_now timestamptz default null
 ) returns jsonb
@@ -309,7 +310,8 @@ security definer
 set search_path = ''
 as $$
 declare
-  v_was_out boolean;
+  v_was_out   boolean;
+  v_published jsonb := '[]'::jsonb;
 begin
   select opted_out_at is not null into v_was_out from hookgate.whatsapp_users where id = p_user_id for update;
   if not found then
@@ -324,9 +326,10 @@ begin
          updated_at   = coalesce(p_now, now())
    where id = p_user_id;
   if p_opted_out and not v_was_out then
-    perform hookgate.whatsapp_outbox(p_opted_out_events);
+    v_published := hookgate.whatsapp_outbox(p_opted_out_events);
   end if;
-  return public.hookgate_whatsapp_users(p_user_id, null, 1, p_now)->0;
+  return jsonb_build_object('user', public.hookgate_whatsapp_users(p_user_id, null, 1, p_now)->0,
+                            'published', v_published);
 end
 $$;
 

@@ -10,4 +10,5 @@ export const commands: Record<string, () => Promise<{ command: Command }>> = {
   events: () => import("./events.js"),
   event: () => import("./event.js"),
   routing: () => import("./routing.js"),
+  users: () => import("./users.js"),
 };

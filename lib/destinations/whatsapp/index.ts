@@ -10,8 +10,6 @@ import { messageEventType } from "./outbox.js";
 import { SENDERS, twilioSender } from "./sender.js";
 import { whatsappEnabled, whatsappSettings } from "./settings.js";
 
-export { whatsappEnabled } from "./settings.js";
-
 /**
  * Twilio's sends, from the production notes of the handler this grew from: retried after
  * 1 s, 2 s and 4 s (four attempts in all), and a breaker that opens after 3 failures in a

@@ -67,7 +67,11 @@ export interface Harness {
 
 let sids = 0;
 
-export async function openHarness(kind: "pglite" | "postgres", api: FakeTwilio): Promise<Harness> {
+export async function openHarness(
+  kind: "pglite" | "postgres",
+  api: FakeTwilio,
+  extraEnv: Record<string, string> = {},
+): Promise<Harness> {
   const clock = { now: Date.now() };
   const crm = await receiver();
   // No jitter: the retries come exactly 1 s, 2 s, 4 s after.
@@ -77,11 +81,14 @@ export async function openHarness(kind: "pglite" | "postgres", api: FakeTwilio):
   let drop = async () => {};
   if (kind === "pglite") {
     const { store, db } = await memoryDatabase();
-    gateway = await testApp(onboardingEnv(api), { ...parts, store });
+    gateway = await testApp({ ...onboardingEnv(api), ...extraEnv }, { ...parts, store });
     query = async <T>(text: string) => (await db.query<T>(text)).rows;
   } else {
     const database = await freshDatabase();
-    gateway = await testApp(onboardingEnv(api), { ...parts, store: postgresStore(database.url, 4) });
+    gateway = await testApp(
+      { ...onboardingEnv(api), ...extraEnv },
+      { ...parts, store: postgresStore(database.url, 4) },
+    );
     query = async <T>(text: string) => (await database.sql.unsafe(text)) as unknown as T[];
     drop = () => database.drop();
   }
