@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import type { ActionDestination, AttemptOutcome, DeliveryEvent } from "../contract.js";
 import type { Router } from "../../routing/router.js";
-import { StoreError } from "../../store/port.js";
+import { retryingStoreOutages } from "../store-outage.js";
 import type { WhatsappChannel, WhatsappUsersStore } from "../../store/whatsapp-users.js";
 import { codeFor, codeHash, codeMatches } from "./code.js";
 import { inboundOf, type Inbound } from "./inbound.js";
@@ -39,13 +39,7 @@ export function whatsappOnboarding(parts: OnboardingParts): ActionDestination {
       if (!inbound) {
         return { kind: "dead", error: "not an inbound message from a phone number", errorClass: "whatsapp_bad_event" };
       }
-      try {
-        return await handle(parts, event, inbound, context.now ?? new Date());
-      } catch (error) {
-        if (error instanceof StoreError)
-          return { kind: "retry", error: error.message, errorClass: "store_unavailable" };
-        throw error;
-      }
+      return retryingStoreOutages(() => handle(parts, event, inbound, context.now ?? new Date()));
     },
   };
 }

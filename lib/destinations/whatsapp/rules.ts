@@ -103,7 +103,6 @@ export function decide(snapshot: WhatsappSnapshot, message: InboundMessage, now:
     };
     return done(outcome, { kind: "code", challengeId: fresh.challengeId });
   };
-  const onboard = (outcome: string) => (user.verified_at !== null ? done(outcome, null) : issue(outcome));
 
   const { intent } = message;
   if (intent.kind === "stop") {
@@ -123,11 +122,11 @@ export function decide(snapshot: WhatsappSnapshot, message: InboundMessage, now:
   if (intent.kind === "language") {
     if (intent.language === null) return done("language_unknown", { kind: "language_unknown" });
     user.preferences.language = intent.language;
-    if (!existing) return onboard("registered");
+    if (!existing) return issue("registered");
     return done("language_set", { kind: "language" });
   }
   if (user.opted_out_at !== null) return done("ignored_opted_out", null);
-  if (!existing) return onboard("registered");
+  if (!existing) return issue("registered");
   // A verified user's messages are not onboarded again.
   if (user.verified_at !== null) return done("already_verified", null);
 

@@ -10,7 +10,7 @@
 // the language fixed when the reply was decided.
 import * as z from "../../config/zod.js";
 import type { ActionDestination, AttemptOutcome, DeliveryEvent } from "../contract.js";
-import { StoreError } from "../../store/port.js";
+import { retryingStoreOutages } from "../store-outage.js";
 import type { WhatsappChannel, WhatsappUsersStore } from "../../store/whatsapp-users.js";
 import { codeFor } from "./code.js";
 import { isLanguage } from "./intent.js";
@@ -53,15 +53,7 @@ export function twilioSender(parts: SenderParts): ActionDestination {
   return {
     kind: "action",
     name: SENDERS[parts.channel],
-    async run(event, context) {
-      try {
-        return await send(parts, api, event, context.signal);
-      } catch (error) {
-        if (error instanceof StoreError)
-          return { kind: "retry", error: error.message, errorClass: "store_unavailable" };
-        throw error;
-      }
-    },
+    run: (event, context) => retryingStoreOutages(() => send(parts, api, event, context.signal)),
   };
 }
 

@@ -312,6 +312,15 @@ describe("decide", () => {
     expect(d.user).toMatchObject({ id: "new-user", phone: "+15551234567", channel: "whatsapp", profile_name: "Ana" });
   });
 
+  it("an SMS (no profile name or WaId) keeps what WhatsApp told before", () => {
+    const sms = { ...message("hello?"), channel: "sms" as const, profileName: null, waId: null };
+    expect(decide(snap({ user: user(), code: code() }), sms, NOW, fresh()).user).toMatchObject({
+      profile_name: "Ana",
+      wa_id: "15551234567",
+      channel: "whatsapp",
+    });
+  });
+
   it("replies in the user's language; a wrong code says how many tries are left", () => {
     const d = decide(
       snap({ user: user({ preferences: { language: "es" } }), code: code({ wrong_attempts: 1 }) }),
@@ -372,6 +381,25 @@ describe("codes", () => {
     expect(codeMatches(key, { ...challenge, challenge_id: "c2" }, "123456")).toBe(false);
     expect(codeMatches(key, { ...challenge, code_hash: "" }, "123456")).toBe(false);
   });
+  it.each(["en", "es"] as const)("every message has a text in %s", (language) => {
+    const kinds = [
+      "code",
+      "verified",
+      "wrong_code",
+      "code_void",
+      "code_expired",
+      "limited",
+      "prompt",
+      "language",
+      "language_unknown",
+      "opted_in",
+    ] as const;
+    const texts = kinds.map((kind) => render(kind, language, { code: "012345", triesLeft: 2 }));
+    expect(new Set(texts).size).toBe(kinds.length);
+    expect(texts[0]).toContain("012345");
+    expect(texts[2]).toContain("2");
+  });
+
   it("messages render the same body for the same inputs", () => {
     expect(render("code", "en", { code: "012345" })).toBe(render("code", "en", { code: "012345" }));
     expect(render("code", "es", { code: "012345" })).toContain("012345");
