@@ -2,17 +2,19 @@
 // on every attempt (the check for a send whose answer was lost compares bodies).
 import type { Language } from "./intent.js";
 
-export type MessageKind =
-  | "code"
-  | "verified"
-  | "wrong_code"
-  | "code_void"
-  | "code_expired"
-  | "limited"
-  | "prompt"
-  | "language"
-  | "language_unknown"
-  | "opted_in";
+export const MESSAGE_KINDS = [
+  "code",
+  "verified",
+  "wrong_code",
+  "code_void",
+  "code_expired",
+  "limited",
+  "prompt",
+  "language",
+  "language_unknown",
+  "opted_in",
+] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export interface MessageVars {
   code?: string;

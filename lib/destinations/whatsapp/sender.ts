@@ -14,24 +14,11 @@ import { retryingStoreOutages } from "../store-outage.js";
 import type { WhatsappChannel, WhatsappUsersStore } from "../../store/whatsapp-users.js";
 import { codeFor } from "./code.js";
 import { isLanguage } from "./intent.js";
-import { render, type MessageKind } from "./messages.js";
+import { MESSAGE_KINDS, render, type MessageKind } from "./messages.js";
 import type { WhatsappSettings } from "./settings.js";
 import { twilioMessagesApi, type TwilioMessagesApi } from "./twilio-api.js";
 
 export const SENDERS: Record<WhatsappChannel, string> = { whatsapp: "twilio_whatsapp", sms: "twilio_sms" };
-
-const KINDS: readonly MessageKind[] = [
-  "code",
-  "verified",
-  "wrong_code",
-  "code_void",
-  "code_expired",
-  "limited",
-  "prompt",
-  "language",
-  "language_unknown",
-  "opted_in",
-];
 
 const Message = z.looseObject({
   user_id: z.string(),
@@ -65,7 +52,12 @@ async function send(
 ): Promise<AttemptOutcome> {
   const parsed = Message.safeParse(event.payload);
   const kind = parsed.data?.kind as MessageKind | undefined;
-  if (!parsed.success || !kind || !KINDS.includes(kind) || (kind === "code" && !parsed.data.challenge_id)) {
+  if (
+    !parsed.success ||
+    !kind ||
+    !(MESSAGE_KINDS as readonly string[]).includes(kind) ||
+    (kind === "code" && !parsed.data.challenge_id)
+  ) {
     return { kind: "dead", error: "not an outgoing message event", errorClass: "whatsapp_bad_event" };
   }
   const message = parsed.data;

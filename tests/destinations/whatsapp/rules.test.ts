@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { codeFor, codeHash, codeKey, codeMatches } from "../../../lib/destinations/whatsapp/code.js";
 import { inboundOf } from "../../../lib/destinations/whatsapp/inbound.js";
 import { intentOf, type Intent } from "../../../lib/destinations/whatsapp/intent.js";
-import { render } from "../../../lib/destinations/whatsapp/messages.js";
+import { MESSAGE_KINDS, render } from "../../../lib/destinations/whatsapp/messages.js";
 import { decide, type Fresh, type InboundMessage } from "../../../lib/destinations/whatsapp/rules.js";
 import { failureOf } from "../../../lib/destinations/whatsapp/twilio-api.js";
 import type { WhatsappCodeRow, WhatsappSnapshot, WhatsappUserRow } from "../../../lib/store/whatsapp-users.js";
@@ -382,18 +382,7 @@ describe("codes", () => {
     expect(codeMatches(key, { ...challenge, code_hash: "" }, "123456")).toBe(false);
   });
   it.each(["en", "es"] as const)("every message has a text in %s", (language) => {
-    const kinds = [
-      "code",
-      "verified",
-      "wrong_code",
-      "code_void",
-      "code_expired",
-      "limited",
-      "prompt",
-      "language",
-      "language_unknown",
-      "opted_in",
-    ] as const;
+    const kinds = MESSAGE_KINDS;
     const texts = kinds.map((kind) => render(kind, language, { code: "012345", triesLeft: 2 }));
     expect(new Set(texts).size).toBe(kinds.length);
     expect(texts[0]).toContain("012345");
