@@ -4,9 +4,10 @@
 // and refuses to run with a message naming the problem. See README, "Routes, delivery
 // and dead letters".
 import { clickupRoutingEnabled, clickupTicketRouter, isRoutedTicket } from "./lib/destinations/clickup/index.js";
+import { whatsappDestinations, whatsappRoutes } from "./lib/destinations/whatsapp/index.js";
 import { defineRoutes, forward } from "./lib/routing/define.js";
 
-export default defineRoutes(({ env, store }) => ({
+export default defineRoutes(({ env, store, route }) => ({
   destinations: {
     // The AI agent service of the support pipeline; on only when AGENT_SDK_URL is set.
     "agent-sdk":
@@ -21,6 +22,9 @@ export default defineRoutes(({ env, store }) => ({
       }),
     // The ClickUp ticket router (README, "ClickUp ticket routing"); on once CLICKUP_ROUTED_LIST_IDS is set.
     "clickup-router": clickupRoutingEnabled(env) && clickupTicketRouter({ env, store }),
+    // WhatsApp onboarding (README, "WhatsApp onboarding"): "whatsapp-onboarding" and its
+    // senders "twilio_whatsapp" / "twilio_sms"; on once TWILIO_ACCOUNT_SID and TWILIO_WHATSAPP_NUMBER are set.
+    ...whatsappDestinations({ env, store, route }),
   },
   routes: [
     ...(env.AGENT_SDK_URL
@@ -38,5 +42,9 @@ export default defineRoutes(({ env, store }) => ({
           },
         ]
       : []),
+    // Inbound WhatsApp (and SMS, with TWILIO_SMS_NUMBER) messages to the onboarding; status
+    // callbacks go nowhere. Its user events are routed here like any event, e.g.
+    //   { provider: "hookgate", events: ["user.verified"], to: ["crm"] }
+    ...whatsappRoutes(env),
   ],
 }));

@@ -27,6 +27,7 @@ export default defineConfig({
         "lib/routing/policy.ts": PURE,
         "lib/destinations/http-answer.ts": PURE,
         "lib/destinations/clickup/{rules,trigger,task}.ts": PURE,
+        "lib/destinations/whatsapp/{rules,intent,code,messages,inbound}.ts": PURE,
         "lib/config/**/*.ts": PURE,
       },
     },

@@ -14,6 +14,8 @@ import { deadLetterQuery, deadLetters, delivery, replay, replayRequest, retry } 
 import { keysChange, keysList, keysRequest } from "../routes/keys.js";
 import type { Route } from "../routes/route.js";
 import type { SigningKeyView } from "../signing/keyring.js";
+import { users } from "../routes/users.js";
+import type { WhatsappUserView } from "../store/whatsapp-users.js";
 import { served } from "../routes/route.js";
 import type { RecordedDecision } from "../store/clickup-directory.js";
 import type { DeadLetterPage, DeliveryDetail, ReplayResult } from "../store/deliveries.js";
@@ -39,6 +41,10 @@ export interface AdminClient {
   events(query: EventsQuery): Promise<EventsPage>;
   event(id: string): Promise<EventDetail | null>;
   routing(query: { task?: string; event?: string; limit?: number }): Promise<RecordedDecision[]>;
+  /** The WhatsApp onboarding's users, newest first. */
+  users(query: { limit?: number }): Promise<WhatsappUserView[]>;
+  /** One user by id or E.164 phone number; null when there is none. */
+  user(query: { id?: string; phone?: string }): Promise<WhatsappUserView | null>;
   listDeadLetters(query: DeadLetterQuery): Promise<DeadLetterPage>;
   getDelivery(id: number): Promise<DeliveryDetail | null>;
   replay(request: ReplayRequest): Promise<ReplayResult & { message?: string }>;
@@ -65,6 +71,7 @@ const ROUTES: Record<string, Route> = {
   "/api/admin/events": events,
   "/api/admin/event": event,
   "/api/admin/routing": routing,
+  "/api/admin/users": users,
   "/api/admin/dead-letters": deadLetters,
   "/api/admin/delivery": delivery,
   "/api/admin/replay": replay,
@@ -185,6 +192,8 @@ function client(where: string, send: Send, close: () => Promise<void>): AdminCli
     },
     event: (id) => get<EventDetail>("/api/admin/event", { id }, true),
     routing: async (query) => (await get<{ decisions: RecordedDecision[] }>("/api/admin/routing", query))!.decisions,
+    users: async (query) => (await get<{ users: WhatsappUserView[] }>("/api/admin/users", query))!.users,
+    user: (query) => get<WhatsappUserView>("/api/admin/users", query, true),
     async listDeadLetters(query) {
       check(deadLetterQuery, query);
       return (await get<DeadLetterPage>("/api/admin/dead-letters", query))!;

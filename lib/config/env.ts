@@ -137,6 +137,22 @@ const base = {
   CLICKUP_API_BASE_URL: z._default(z.url(), "https://api.clickup.com/api/v2"),
   CLICKUP_CUSTOMER_FIELD: z._default(z.string().check(z.trim(), z.minLength(1)), "Customer"),
   CLICKUP_MARKET_FIELD: z._default(z.string().check(z.trim(), z.minLength(1)), "Market"),
+  // WhatsApp onboarding (lib/destinations/whatsapp): on once the account and the sender are set.
+  TWILIO_ACCOUNT_SID: z.optional(
+    z.string().check(z.regex(/^AC[0-9a-fA-F]{32}$/, "must be AC followed by 32 hex digits")),
+  ),
+  TWILIO_WHATSAPP_NUMBER: z.optional(
+    z
+      .string()
+      .check(z.regex(/^whatsapp:\+[1-9][0-9]{6,14}$/, "must be whatsapp:+<E.164 number>, e.g. whatsapp:+14155238886")),
+  ),
+  TWILIO_SMS_NUMBER: z.optional(
+    z.string().check(z.regex(/^\+[1-9][0-9]{6,14}$/, "must be an E.164 number, e.g. +14155550100")),
+  ),
+  TWILIO_API_BASE_URL: z._default(
+    z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+    "https://api.twilio.com",
+  ),
   // Abuse protection, alerts and error reporting (lib/shield/limits.ts, lib/alerts/,
   // lib/observability/sentry.ts). Rates are <count>/<window> or `off`.
   RATE_LIMIT_PER_IP: z.prefault(rateSpec, "1000/10s"),
@@ -215,6 +231,20 @@ const schema = z.object({ ...base, ...secretVars, ...unsignedVars }).check(
     message:
       "HOOKGATE_SIGNING_KEYS (keys in the environment) and HOOKGATE_KEY_ENCRYPTION_KEY (keys in the store) are alternatives: set one",
     path: ["HOOKGATE_SIGNING_KEYS"],
+  }),
+  z.refine((e) => !e.TWILIO_ACCOUNT_SID === !e.TWILIO_WHATSAPP_NUMBER, {
+    message: "TWILIO_ACCOUNT_SID and TWILIO_WHATSAPP_NUMBER are set together (they turn WhatsApp onboarding on)",
+    path: ["TWILIO_WHATSAPP_NUMBER"],
+  }),
+  // The onboarding sends with the account sid and auth token, and verifies Twilio's webhooks with the token.
+  z.refine((e) => !e.TWILIO_ACCOUNT_SID || (e as Record<string, unknown>).TWILIO_AUTH_TOKEN, {
+    message: "TWILIO_ACCOUNT_SID is set, so WhatsApp onboarding needs TWILIO_AUTH_TOKEN",
+    path: ["TWILIO_AUTH_TOKEN"],
+  }),
+  z.refine((e) => !e.TWILIO_SMS_NUMBER || e.TWILIO_ACCOUNT_SID, {
+    message:
+      "TWILIO_SMS_NUMBER sends codes by SMS for WhatsApp onboarding: set TWILIO_ACCOUNT_SID and TWILIO_WHATSAPP_NUMBER too",
+    path: ["TWILIO_ACCOUNT_SID"],
   }),
   // Vercel functions have no lasting disk: the embedded store would lose events.
   z.refine((e) => !e.VERCEL || e.SUPABASE_URL || e.DATABASE_URL, {

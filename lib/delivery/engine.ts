@@ -222,6 +222,16 @@ export function deliveryEngine(parts: EngineParts): DeliveryEngine {
     }
     if (stale.length > 0) log.warn("attempts overtaken after their lease expired", { deliveries: stale });
     await Promise.all(dead.map((signal) => signals.emit(signal)));
+
+    // What an action recorded (its outbox) is attempted now, as a webhook's deliveries are
+    // right after its answer: an onboarding's code leaves within the same attempt.
+    const followUps = attempted.flatMap(({ delivery, outcome }) =>
+      kept.has(delivery.id) && outcome?.kind === "delivered" ? (outcome.followUps ?? []) : [],
+    );
+    if (followUps.length > 0) {
+      const next = await attempt(followUps.flatMap(({ event, deliveries }) => leased(event, deliveries)));
+      for (const key of ["delivered", "retried", "dead", "deferred", "stale"] as const) report[key] += next[key];
+    }
     return report;
   }
 
@@ -229,16 +239,7 @@ export function deliveryEngine(parts: EngineParts): DeliveryEngine {
     store,
     signals,
     attempt,
-    deliverNow: (event, created) =>
-      attempt(
-        created.map(({ id, destination }) => ({
-          id: Number(id),
-          destination,
-          attempt: 1,
-          attemptsBeforeReplay: 0,
-          event,
-        })),
-      ),
+    deliverNow: (event, created) => attempt(leased(event, created)),
     async drain({ deadline, concurrency = DEFAULT_CONCURRENCY, lanes = DEFAULT_LANES } = {}) {
       const total: DrainReport = {
         delivered: 0,
@@ -291,6 +292,20 @@ function logAttempt(delivery: LeasedDelivery, record: AttemptRecord): void {
     duration_ms: record.duration_ms,
     next: record.outcome === "retry" ? record.next_attempt_at : record.outcome === "dead" ? "dead" : null,
   });
+}
+
+/** New deliveries, leased by the call that created them: their first attempt. */
+function leased(
+  event: LeasedDelivery["event"],
+  created: readonly { id: number; destination: string }[],
+): LeasedDelivery[] {
+  return created.map(({ id, destination }) => ({
+    id: Number(id),
+    destination,
+    attempt: 1,
+    attemptsBeforeReplay: 0,
+    event,
+  }));
 }
 
 /** An action's answer, checked: a malformed outcome is retried rather than trusted. */

@@ -16,9 +16,19 @@ export interface DeliveryEvent {
   receivedAt: Date;
 }
 
+/**
+ * Events an action recorded itself (its outbox), with their new deliveries, leased for
+ * this engine as hookgate_ingest leases a webhook's: the engine attempts them right after
+ * recording the attempt that made them, and the cron takes them if that never happens.
+ */
+export interface FollowUp {
+  event: DeliveryEvent;
+  deliveries: readonly { id: number; destination: string }[];
+}
+
 /** The result of one attempt. `retry` is rescheduled by the engine; `dead` stops at once. */
 export type AttemptOutcome =
-  | { kind: "delivered"; status?: number; response?: string }
+  | { kind: "delivered"; status?: number; response?: string; followUps?: readonly FollowUp[] }
   | { kind: "retry"; status?: number; error: string; errorClass: string; retryAfterMs?: number; response?: string }
   | { kind: "dead"; status?: number; error: string; errorClass: string; response?: string };
 
@@ -28,6 +38,8 @@ export interface ActionContext {
   attempt: number;
   /** Aborted when the attempt's timeout passes. */
   signal: AbortSignal;
+  /** The engine's clock at the attempt (the time an action decides with); absent: the wall clock. */
+  now?: Date;
 }
 
 /** A built-in action: a function the engine calls as it would POST to a URL. */

@@ -10,11 +10,14 @@ import type { Store } from "../store/store.js";
 import { counterSnapshot } from "../observability/counters.js";
 import { readBreakers, type BreakerReading } from "./breakers.js";
 import type { StoreMetrics } from "../store/metrics.js";
+import type { WhatsappMetrics } from "../store/whatsapp-users.js";
 
 export interface Snapshot extends StoreMetrics {
   breakers: BreakerReading[];
   /** Delivered attempts / attempts; null when there were none. */
   successRate: { last_15m: number | null; last_24h: number | null };
+  /** The WhatsApp onboarding's lifetime counts (kept in the store, not the events: retention does not lower them). */
+  onboarding: WhatsappMetrics;
 }
 
 /** What a snapshot reads: the store, the KV (breaker states) and the destinations' names. */
@@ -25,9 +28,10 @@ export interface SnapshotSources {
 }
 
 export async function snapshot(app: SnapshotSources, now?: Date): Promise<Snapshot> {
-  const [metrics, breakers] = await Promise.all([
+  const [metrics, breakers, onboarding] = await Promise.all([
     app.store.metrics.snapshot(now),
     readBreakers(app.kv, app.routing.destinations.keys(), { now: now?.getTime() }),
+    app.store.whatsapp.metrics(),
   ]);
   const rate = ({ attempts, delivered }: { attempts: number; delivered: number }) =>
     attempts > 0 ? delivered / attempts : null;
@@ -35,6 +39,7 @@ export async function snapshot(app: SnapshotSources, now?: Date): Promise<Snapsh
     ...metrics,
     breakers,
     successRate: { last_15m: rate(metrics.success.last_15m), last_24h: rate(metrics.success.last_24h) },
+    onboarding,
   };
 }
 
@@ -136,6 +141,18 @@ export function prometheusText(s: Snapshot): string {
 
   family("hookgate_breaker_state", "gauge", "The destination's circuit breaker state (1 for the current one).");
   for (const b of s.breakers) sample("hookgate_breaker_state", { destination: b.destination, state: b.state }, 1);
+
+  // The onboarding's counts are the store's lifetime totals, the same from every instance: counters.
+  const onboarding = [
+    ["hookgate_user_registrations_total", "Users the WhatsApp onboarding registered.", s.onboarding.registrations],
+    ["hookgate_otp_sent_total", "One-time codes Twilio accepted for sending.", s.onboarding.otp_sent],
+    ["hookgate_otp_verified_total", "Users verified by their one-time code.", s.onboarding.otp_verified],
+    ["hookgate_otp_failed_total", "Codes replied that were wrong, expired or void.", s.onboarding.otp_failed],
+  ] as const;
+  for (const [name, help, value] of onboarding) {
+    family(name, "counter", help);
+    sample(name, {}, Number(value));
+  }
 
   // This instance's own counters (fail-opens, alerts sent): a hint, reset on cold start.
   const counters = Object.entries(counterSnapshot()).sort(([a], [b]) => a.localeCompare(b));

@@ -9,6 +9,7 @@ import { snapshot, type Snapshot, type SnapshotSources } from "../operations/met
 import type { EventCursor } from "../store/events.js";
 import { route } from "./route.js";
 import type { Store } from "../store/store.js";
+import type { WhatsappUserView } from "../store/whatsapp-users.js";
 
 const uuid = z.uuid({ error: "must be an event id (a UUID)" });
 
@@ -134,14 +135,17 @@ export interface Overview {
   metrics: Snapshot;
   dead_letters: DeadLetterPage;
   rejections: { by_reason: Rejection24h[]; latest: LatestRejection[] };
+  /** The WhatsApp onboarding's latest users (none where it is off). */
+  users: WhatsappUserView[];
 }
 
-/** Everything the dashboard shows, in one object (four store calls, in parallel). */
+/** Everything the dashboard shows, in one object (five store calls, in parallel). */
 export async function overview(gateway: SnapshotSources, now?: Date): Promise<Overview> {
-  const [metrics, deadLetters, latest] = await Promise.all([
+  const [metrics, deadLetters, latest, users] = await Promise.all([
     snapshot(gateway, now),
     gateway.store.deliveries.listDeadLetters({ limit: 20 }),
     gateway.store.rejections.list({ limit: 20 }),
+    gateway.store.whatsapp.list({ limit: 20, now }),
   ]);
   const byReason = metrics.events
     .filter((e) => e.outcome.startsWith("rejected:"))
@@ -166,6 +170,7 @@ export async function overview(gateway: SnapshotSources, now?: Date): Promise<Ov
         client_ip,
       })),
     },
+    users,
   };
 }
 

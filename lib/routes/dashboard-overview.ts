@@ -52,7 +52,34 @@ export function renderPanel(o: Overview): string {
 <div class="two">
 <section><h2>Rejections by reason, last 24 hours</h2>${rejectionsByReason(o)}</section>
 <section><h2>Latest rejections</h2>${latestRejections(o)}</section>
-</div>`;
+</div>${onboarding(o)}`;
+}
+
+/** The WhatsApp onboarding: its counts and latest users; absent where no one has registered. */
+function onboarding(o: Overview): string {
+  const c = o.metrics.onboarding;
+  if (o.users.length === 0 && c.registrations === 0) return "";
+  const counts = [
+    ["Registered", c.registrations, "user_registrations"],
+    ["Codes sent", c.otp_sent, "otp_sent"],
+    ["Verified", c.otp_verified, "otp_verified"],
+    ["Codes refused", c.otp_failed, "otp_failed"],
+  ] as const;
+  const tiles = counts.map(([label, value, metric]) => tile(label, number(Number(value)), metric)).join("");
+  const rows = o.users
+    .map(
+      (u) =>
+        `<tr data-user="${escapeHtml(u.id)}"><td>${escapeHtml(masked(u.phone))}</td><td>${escapeHtml(u.profile_name ?? "")}</td><td>${escapeHtml(u.preferences.channel ?? u.channel)}</td><td><span class="pill ${u.verified ? "good" : "warn"}" data-metric="user_verified">${u.verified ? "verified" : "unverified"}</span>${u.opted_out ? ' <span class="pill bad">opted out</span>' : ""}</td><td data-metric="code_state">${escapeHtml(u.code.state)}</td><td>${escapeHtml(utc(u.created_at))}</td></tr>`,
+    )
+    .join("");
+  return `<section data-panel="users"><h2>WhatsApp onboarding</h2><div class="tiles">${tiles}</div>
+<table><thead><tr><th>phone</th><th>name</th><th>channel</th><th>state</th><th>code</th><th>registered (UTC)</th></tr></thead><tbody>${rows}</tbody></table>
+<p class="empty">Latest ${o.users.length} users; numbers shown by their last 4 digits (<code>npx hookgate users</code> has them in full).</p></section>`;
+}
+
+/** A number on a screen others may see: its last four digits. */
+function masked(phone: string): string {
+  return `…${phone.slice(-4)}`;
 }
 
 function charts(o: Overview): string {

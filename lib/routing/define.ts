@@ -6,6 +6,14 @@ import type { BreakerPolicy } from "./policy.js";
 import type { ActionDestination } from "../destinations/contract.js";
 import type { RetryPolicy } from "./policy.js";
 import type { ProviderEvent } from "../providers/types.js";
+import type { Router } from "./router.js";
+
+/**
+ * The provider name of the events hookgate records itself (the outbox of a built-in
+ * action: `user.verified`, an outgoing message). A route names it as any provider:
+ * `{ provider: "hookgate", events: ["user.verified"], to: ["crm"] }`.
+ */
+export const HOOKGATE_PROVIDER = "hookgate";
 
 /** A destination's retry settings, as the routing file writes them. */
 export interface RetryDefinition extends Partial<RetryPolicy> {
@@ -81,6 +89,12 @@ export interface RoutingContext {
   env: Env;
   /** The app's store, for an action that reads or records (the ClickUp router's directory). */
   store: Store;
+  /**
+   * The compiled router of this same file, for an action whose outbox events are routed
+   * like any event (one routing match, written once). Callable once the compile is done,
+   * which is before any attempt.
+   */
+  route: Router;
 }
 
 export type RoutingFile = RoutingDefinition | ((context: RoutingContext) => RoutingDefinition);

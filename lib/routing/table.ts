@@ -11,7 +11,14 @@ import { signingKey, type AsymmetricKey } from "../signing/standard-webhooks.js"
 import { errorFields, log } from "../observability/log.js";
 import type { ProviderEvent } from "../providers/types.js";
 import type { Store } from "../store/store.js";
-import type { DestinationDefinition, RouteDefinition, RoutingContext, RoutingFile, SigningMode } from "./define.js";
+import {
+  HOOKGATE_PROVIDER,
+  type DestinationDefinition,
+  type RouteDefinition,
+  type RoutingContext,
+  type RoutingFile,
+  type SigningMode,
+} from "./define.js";
 import type { Router } from "./router.js";
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -150,8 +157,14 @@ export function compileRouting(file: RoutingFile, options: CompileOptions): Rout
   const source = options.source ?? "hookgate.routes.ts";
   const problems: string[] = [];
   let definition;
+  // The router is compiled after the destinations, and an action may hold it: late-bound.
+  const compiled: { router?: Router } = {};
+  const lateRoute: Router = (provider, event) => {
+    if (!compiled.router) throw new Error("the router was called before the routes were compiled");
+    return compiled.router(provider, event);
+  };
   try {
-    definition = typeof file === "function" ? file(routingContext(options)) : file;
+    definition = typeof file === "function" ? file(routingContext(options, lateRoute)) : file;
   } catch (error) {
     throw new ConfigError(
       `invalid routes in ${source}: the routing function threw: ${String(errorFields(error).error_message ?? error)}`,
@@ -183,7 +196,7 @@ export function compileRouting(file: RoutingFile, options: CompileOptions): Rout
     if (compiled) destinations.set(name, compiled);
   }
 
-  const known = new Set(options.providers);
+  const known = new Set([...options.providers, HOOKGATE_PROVIDER]);
   const routes: RouteDefinition[] = [];
   // What the file gave is unknown until the schema has read it.
   (definition.routes as unknown[]).forEach((candidate, index) => {
@@ -216,11 +229,12 @@ export function compileRouting(file: RoutingFile, options: CompileOptions): Rout
   });
 
   if (problems.length > 0) throw new ConfigError(`invalid routes in ${source}: ${problems.join("; ")}`);
-  return { route: router(routes), destinations };
+  compiled.router = router(routes);
+  return { route: compiled.router, destinations };
 }
 
-function routingContext({ env, store }: CompileOptions): RoutingContext {
-  return { env, store: store ?? noStore };
+function routingContext({ env, store }: CompileOptions, route: Router): RoutingContext {
+  return { env, store: store ?? noStore, route };
 }
 
 /**

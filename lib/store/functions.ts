@@ -26,6 +26,12 @@ import type {
   StoreMetrics,
   StoredSigningKey,
   StoreReport,
+  OutboxItem,
+  WhatsappApplyResult,
+  WhatsappMetrics,
+  WhatsappRecipient,
+  WhatsappSnapshot,
+  WhatsappUserView,
 } from "./rows.js";
 
 /** The SQL types of the arguments, as `format_type` names them (timestamptz in short). */
@@ -184,6 +190,48 @@ export const STORE_FUNCTIONS = {
     p_state: text,
     p_now: orNull(timestamptz),
   }).returns<SigningKeyStateSet>(),
+  // WhatsApp onboarding
+  hookgate_whatsapp_snapshot: fn({
+    p_phone: text,
+    p_event_id: uuid,
+    p_now: orNull(timestamptz),
+  }).returns<WhatsappSnapshot>(),
+  hookgate_whatsapp_apply: fn({
+    p_event_id: uuid,
+    p_expected_version: orNull(integer),
+    p_user: jsonb<Record<string, unknown>>(),
+    p_code: orNull(jsonb<Record<string, unknown>>()),
+    p_outbox: jsonb<readonly OutboxItem[]>(),
+    p_counters: jsonb<Record<string, number>>(),
+    p_outcome: text,
+    p_now: orNull(timestamptz),
+  }).returns<WhatsappApplyResult>(),
+  hookgate_whatsapp_begin_send: fn({
+    p_user_id: uuid,
+    p_event_id: uuid,
+    p_kind: text,
+  }).returns<WhatsappRecipient | null>(),
+  hookgate_whatsapp_record_send: fn({
+    p_event_id: uuid,
+    p_user_id: uuid,
+    p_kind: text,
+    p_sid: text,
+    p_status: orNull(text),
+  }).returns<{ recorded: boolean }>(),
+  hookgate_whatsapp_users: fn({
+    p_id: orNull(uuid),
+    p_phone: orNull(text),
+    p_limit: integer,
+    p_now: orNull(timestamptz),
+  }).returns<WhatsappUserView[]>(),
+  hookgate_whatsapp_set_preferences: fn({
+    p_user_id: uuid,
+    p_preferences: jsonb<Record<string, string | null>>(),
+    p_opted_out: orNull(boolean),
+    p_opted_out_events: jsonb<readonly OutboxItem[]>(),
+    p_now: orNull(timestamptz),
+  }).returns<{ user: WhatsappUserView; published: IngestResult[] } | null>(),
+  hookgate_whatsapp_metrics: fn({}).returns<WhatsappMetrics>(),
 
   // metrics, report, retention
   hookgate_metrics: fn({ p_now: orNull(timestamptz) }).returns<StoreMetrics>(),

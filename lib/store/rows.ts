@@ -340,3 +340,91 @@ export type SigningKeyRotated =
 export type SigningKeyStateSet =
   | { ok: true; previous_state: SigningKeyState; key: SigningKeyRow }
   | { ok: false; reason: "not_found" | `already_${SigningKeyState}` };
+// ---- WhatsApp onboarding (20261201000200_whatsapp_onboarding.sql)
+
+export type WhatsappChannel = "whatsapp" | "sms";
+
+/** A user's row as the store keeps it. */
+export interface WhatsappUserRow {
+  id: string;
+  phone: string;
+  channel: WhatsappChannel;
+  profile_name: string | null;
+  wa_id: string | null;
+  preferences: Record<string, string>;
+  verified_at: string | null;
+  opted_out_at: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type WhatsappCodeState = "pending" | "verified" | "void";
+
+export interface WhatsappCodeRow {
+  challenge_id: string;
+  /** HMAC of the code (lib/destinations/whatsapp/code.ts); the code itself is kept nowhere. */
+  code_hash: string;
+  issued_at: string;
+  expires_at: string;
+  wrong_attempts: number;
+  state: WhatsappCodeState;
+}
+
+export interface WhatsappSnapshot {
+  /** The outcome recorded when this inbound event was handled before; null the first time. */
+  handled: string | null;
+  user: WhatsappUserRow | null;
+  code: WhatsappCodeRow | null;
+  issued_last_minute: number;
+  issued_last_hour: number;
+}
+
+/** An outbox event: hookgate_ingest's arguments without `p_` (source and provider are `hookgate`). */
+export interface OutboxItem {
+  dedup_key: string;
+  event_type: string;
+  body_base64: string;
+  payload: unknown;
+  destinations: readonly string[];
+  lease_seconds: number;
+}
+
+export interface WhatsappApplyResult {
+  applied: boolean;
+  /** The inbound event was handled already (by an attempt that overtook this one). */
+  handled: boolean;
+  outbox?: IngestResult[];
+}
+
+export interface WhatsappRecipient {
+  phone: string;
+  opted_out: boolean;
+  sent: { sid: string; status: string | null } | null;
+  /** An earlier attempt began this send: its answer may have been lost, so ask Twilio first. */
+  began_before: boolean;
+}
+
+/** A user as operators see it: no code, no hash; the code's state only. */
+export interface WhatsappUserView extends Omit<WhatsappUserRow, "version"> {
+  verified: boolean;
+  opted_out: boolean;
+  code:
+    | { state: "none" }
+    | {
+        state: WhatsappCodeState | "expired";
+        issued_at: string;
+        expires_at: string;
+        wrong_attempts: number;
+      };
+  messages_sent: number;
+}
+
+export interface WhatsappMetrics {
+  registrations: number;
+  otp_sent: number;
+  otp_verified: number;
+  otp_failed: number;
+  users: number;
+  verified_users: number;
+}

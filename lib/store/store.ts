@@ -12,6 +12,7 @@ import type { Rpc, StoreTransport } from "./port.js";
 import { rejectionsStore, type RejectionsStore } from "./rejections.js";
 import { retentionStore, type RetentionStore } from "./retention.js";
 import { signingKeysStore, type SigningKeysStore } from "./signing-keys.js";
+import { whatsappUsersStore, type WhatsappUsersStore } from "./whatsapp-users.js";
 
 export interface Store {
   readonly transport: StoreTransport;
@@ -22,6 +23,7 @@ export interface Store {
   readonly rejections: RejectionsStore;
   readonly clickup: ClickupDirectoryStore;
   readonly signingKeys: SigningKeysStore;
+  readonly whatsapp: WhatsappUsersStore;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -50,6 +52,7 @@ export function createStore(rpc: Rpc, options: StoreOptions = {}): Store {
     rejections,
     clickup: clickupDirectoryStore(call),
     signingKeys: signingKeysStore(call),
+    whatsapp: whatsappUsersStore(call),
     ping: async () => {
       await call("hookgate_ping", {});
     },

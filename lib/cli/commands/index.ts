@@ -11,4 +11,5 @@ export const commands: Record<string, () => Promise<{ command: Command }>> = {
   event: () => import("./event.js"),
   routing: () => import("./routing.js"),
   keys: () => import("./keys.js"),
+  users: () => import("./users.js"),
 };

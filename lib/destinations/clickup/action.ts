@@ -9,7 +9,7 @@
 // only the tag; a replay of a routing that completed sends nothing at all.
 import * as z from "../../config/zod.js";
 import type { ActionContext, ActionDestination, AttemptOutcome, DeliveryEvent } from "../contract.js";
-import { StoreError } from "../../store/port.js";
+import { retryingStoreOutages } from "../store-outage.js";
 import { clickupApi, type ClickUpApi } from "./api.js";
 import { BOTH_RULES, decide } from "./rules.js";
 import type { ClickUpRoutingSettings } from "./settings.js";
@@ -39,16 +39,7 @@ export function clickupRouter(parts: ClickUpRouterParts): ActionDestination {
   return {
     kind: "action",
     name: CLICKUP_ROUTER,
-    async run(event, context) {
-      try {
-        return await route(parts, event, context);
-      } catch (error) {
-        if (error instanceof StoreError) {
-          return { kind: "retry", error: error.message, errorClass: "store_unavailable" };
-        }
-        throw error;
-      }
-    },
+    run: (event, context) => retryingStoreOutages(() => route(parts, event, context)),
   };
 }
 

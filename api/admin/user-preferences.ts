@@ -1,0 +1,4 @@
+import { userPreferences } from "../../lib/routes/users.js";
+import { served } from "../../lib/routes/route.js";
+
+export default served(userPreferences);
