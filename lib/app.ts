@@ -21,7 +21,8 @@ import { loadRouting } from "./routing/load.js";
 import type { Router } from "./routing/router.js";
 import { emptyRouting, type Routing } from "./routing/table.js";
 import { openShield, type Shield } from "./shield/guard.js";
-import { signingKeyring, type Keyring } from "./signing/keyring.js";
+import { signingKeyring } from "./signing/keyring-source.js";
+import type { Keyring } from "./signing/keyring.js";
 import { openStore } from "./store/open.js";
 import type { Store } from "./store/store.js";
 

@@ -2,8 +2,10 @@
 // esbuild into its own function of the Build Output API, in
 // .vercel/output/functions/api/<route>.func: an `index.mjs` with what the handler's
 // import needs, tree-shaken, and beside it the chunks it imports only when it needs
-// them (the app, each store and KV transport, the delivery engine, Sentry). `vercel
-// build` runs this, then adds vercel.json's crons to .vercel/output/config.json.
+// them (the app, each store and KV transport, the delivery engine, Sentry). A function
+// served at a second path (scripts/routes.ts, ALSO_SERVED) is linked there too:
+// functions/.well-known/jwks.json.func → api/jwks.func. `vercel build` runs this, then
+// adds vercel.json's crons to .vercel/output/config.json.
 //
 // One source for every function setting: vercel.json's `builds[0].config.functions`
 // maps globs of api/ files to `maxDuration` (what Vercel's own `functions` key would
@@ -15,10 +17,10 @@
 // packages: bundled, Sentry is a chunk of about 0.6 MB that only an instance with
 // SENTRY_DSN set imports, on its first report (lib/observability/sentry.ts).
 import { build, type Metafile, type Plugin } from "esbuild";
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { vercelRewrites } from "./routes.js";
+import { ALSO_SERVED } from "./routes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -122,6 +124,24 @@ function refusedInputs(metafile: Metafile): string[] {
   return Object.keys(metafile.inputs).filter((input) => REFUSED.some((refused) => input.includes(refused)));
 }
 
+/**
+ * A function served at a second path is a link to its `.func` directory there, not a
+ * route: /.well-known cannot be rewritten on Vercel (scripts/routes.ts), and a linked
+ * `.func` is one function served at both paths (Vercel's Build Output API example
+ * vercel/examples build-output-api/serverless-functions: "Because it is a symlink,
+ * Vercel will optimize this by only creating one backing Serverless Function which is
+ * served at both URL paths").
+ */
+function alsoServed(functions: string, built: readonly BuiltFunction[]): void {
+  for (const { path, route } of ALSO_SERVED) {
+    const target = built.find((fn) => `/${fn.name}` === route);
+    if (!target) throw new Error(`scripts/routes.ts: ${path} is served as ${route}, which no api/ entry builds`);
+    const link = join(functions, `${path.slice(1)}.func`);
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(relative(dirname(link), target.dir), link, "dir");
+  }
+}
+
 export interface BuildOptions {
   /** The Build Output API directory; default .vercel/output. */
   outDir?: string;
@@ -176,20 +196,13 @@ export async function buildFunctions({ outDir = join(ROOT, ".vercel", "output") 
     }),
   );
 
-  mkdirSync(dirname(join(outDir, "config.json")), { recursive: true });
+  alsoServed(functions, built);
   const config = {
     version: 3,
-    // vercel.json's rewrites first (/.well-known/jwks.json is the jwks function), then
-    // each function at its own path; any other /api path is a 404. The crons are
-    // vercel.json's: `vercel build` writes them here (written here too, they would be doubled).
-    routes: [
-      ...vercelRewrites(ROOT).map(({ source, destination }) => ({
-        src: `^${source.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`,
-        dest: destination,
-      })),
-      { handle: "filesystem" },
-      { src: "^/api(/.*)?$", status: 404 },
-    ],
+    // Each function at its own path (and at ALSO_SERVED's); any other /api path is a
+    // 404. The crons are vercel.json's: `vercel build` writes them here (written here
+    // too, they would be doubled).
+    routes: [{ handle: "filesystem" }, { src: "^/api(/.*)?$", status: 404 }],
   };
   writeFileSync(join(outDir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
   return built;
@@ -205,5 +218,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.log(`${fn.name.padEnd(24)} ${(fn.bytes / 1e6).toFixed(2).padStart(5)} MB${duration}`);
   }
   const where = relative(process.cwd(), outDir ?? join(ROOT, ".vercel", "output")) || ".";
+  for (const { path, route } of ALSO_SERVED) console.log(`${path.padEnd(24)} = ${route.slice(1)}`);
   console.log(`${built.length} functions in ${where} (${Math.round(performance.now() - started)} ms)`);
 }

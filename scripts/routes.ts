@@ -1,6 +1,7 @@
 // The api/ files and the paths Vercel serves them at (api/webhooks/clickup.ts →
-// /api/webhooks/clickup), for the local server and the import-time benchmark.
-import { readdirSync, readFileSync } from "node:fs";
+// /api/webhooks/clickup), for the local server and the import-time benchmark; and the
+// functions also served at a second path.
+import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -28,21 +29,18 @@ export function apiRoutes(dir = join(ROOT, "api")): ApiRoute[] {
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
-export interface Rewrite {
-  source: string;
-  destination: string;
+/** A function served at a second path beside its own: `path` answers as `route` does. */
+interface AlsoServed {
+  path: string;
+  route: string;
 }
 
 /**
- * vercel.json's rewrites (/.well-known/jwks.json → /api/jwks): the one list of paths
- * served by another route, which the build writes into the deployment's routes and
- * `npm start` serves too. Exact paths only: nothing here needs a pattern.
+ * The one list of functions served at a second path: the build puts the function there
+ * too (functions/.well-known/jwks.json.func, a link to api/jwks.func), `npm start`
+ * serves it there, and tests/deploy checks the built output against it. Not vercel.json
+ * rewrites: Vercel's docs (https://vercel.com/docs/rewrites) say "The /.well-known path
+ * is reserved and cannot be redirected or rewritten", but a function of the Build Output
+ * API is served at whatever path its directory names. Exact paths only.
  */
-export function vercelRewrites(root = ROOT): Rewrite[] {
-  const config = JSON.parse(readFileSync(join(root, "vercel.json"), "utf8")) as { rewrites?: Rewrite[] };
-  const rewrites = config.rewrites ?? [];
-  for (const { source } of rewrites)
-    if (!/^\/[\w./-]*$/.test(source) || source.includes(":"))
-      throw new Error(`vercel.json: rewrite ${source} is not an exact path (the build and npm start take only those)`);
-  return rewrites;
-}
+export const ALSO_SERVED: readonly AlsoServed[] = [{ path: "/.well-known/jwks.json", route: "/api/jwks" }];

@@ -17,7 +17,7 @@ import { ConfigError, loadConfig, type Config } from "../lib/config/env.js";
 import { settled } from "../lib/http/after.js";
 import type { Endpoint } from "../lib/http/endpoint.js";
 import { log } from "../lib/observability/log.js";
-import { apiRoutes, vercelRewrites } from "./routes.js";
+import { ALSO_SERVED, apiRoutes } from "./routes.js";
 
 if (existsSync(".env")) process.loadEnvFile(".env");
 const debug = process.env.LOG_LEVEL === "debug";
@@ -75,11 +75,11 @@ for (const route of apiRoutes()) {
   if (typeof module.default?.fetch !== "function") throw new Error(`${route.file} does not export default { fetch }`);
   routes.set(route.path, module.default);
 }
-// The paths vercel.json rewrites to a function (/.well-known/jwks.json), served here the same.
-for (const { source, destination } of vercelRewrites()) {
-  const target = routes.get(destination);
-  if (!target) throw new Error(`vercel.json rewrites ${source} to ${destination}, which no api/ file serves`);
-  routes.set(source, target);
+// The functions served at a second path (/.well-known/jwks.json), as the build links them.
+for (const { path, route } of ALSO_SERVED) {
+  const target = routes.get(route);
+  if (!target) throw new Error(`scripts/routes.ts: ${path} is served as ${route}, which no api/ file serves`);
+  routes.set(path, target);
 }
 
 // A client gets seconds, not Node's default 300 s, to send its headers and body: a

@@ -26,7 +26,7 @@ const BASE64URL = /^[A-Za-z0-9_-]{43}$/;
 /**
  * HOOKGATE_SIGNING_KEYS: a JSON list of private Ed25519 JWKs (`kty`, `crv`, `x`, `d`,
  * optional `kid` and `state`), for a deployment whose keys live in its environment
- * rather than its store. lib/signing/keyring.ts checks that each `d` matches its `x`.
+ * rather than its store. lib/signing/keyring-env.ts checks that each `d` matches its `x`.
  */
 const signingJwk = z.object({
   kty: z.literal("OKP", { error: 'kty must be "OKP"' }),

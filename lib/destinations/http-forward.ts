@@ -16,7 +16,7 @@ export interface HttpForwardSettings {
   keys: readonly Buffer[];
   /**
    * The ed25519 key `v1a` is signed with, asked for on each attempt (the keyring keeps
-   * it cached, so that is no round trip: lib/signing/keyring.ts); unset: no `v1a`.
+   * it cached, so that is no round trip: lib/signing/keyring-store.ts); unset: no `v1a`.
    */
   signingKey?: () => Promise<AsymmetricKey | null>;
   headers: Readonly<Record<string, string>>;

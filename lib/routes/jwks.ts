@@ -1,6 +1,7 @@
-// GET /.well-known/jwks.json (vercel.json rewrites it to /api/jwks; `npm start` serves
-// both paths): the public keys receivers verify `v1a` forwards with, as a JWKS (RFC
-// 7517; Ed25519 keys as RFC 8037 writes them). Public by design: it holds nothing secret.
+// GET /.well-known/jwks.json (the build links this function there beside /api/jwks, as
+// /.well-known cannot be rewritten on Vercel: scripts/routes.ts): the public keys
+// receivers verify `v1a` forwards with, as a JWKS (RFC 7517; Ed25519 keys as RFC 8037
+// writes them). Public by design: it holds nothing secret.
 //
 // Read fresh from the keyring on every request, so a revoked key leaves it at once.
 // Cache-Control lets a receiver (or a CDN in front of it) keep a copy for

@@ -1,18 +1,21 @@
 // What a deployment runs, checked as built: every api/ entry is a function of at most
 // 5 MB with vercel.json's settings and the runtime of engines.node, nothing of PGlite is
-// in any, and a built webhook function, imported in a fresh process, answers signed
-// Requests as the gateway does.
+// in any, each function of scripts/routes.ts's ALSO_SERVED is linked at its second path
+// (and the JWKS answers at /.well-known/jwks.json), and a built webhook function,
+// imported in a fresh process, answers signed Requests as the gateway does.
 //
 // It builds with `npm run build`'s code into a temporary directory. `npm run
 // check:deploy` runs the real `vercel build` first and points this file at its output
 // (HOOKGATE_CHECK_OUTPUT), where the CLI has added vercel.json's crons.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clickup } from "../../lib/providers/clickup.js";
 import { apiEntries, buildFunctions, functionSettings, nodeRuntime, settingsOf } from "../../scripts/build.js";
+import { ALSO_SERVED } from "../../scripts/routes.js";
 import { freshDatabase, DATABASE_URL, type TestDatabase } from "../support/postgres.js";
 import { sample, signedRequest } from "../support/requests.js";
 import { startSentryDsn, type SentryDsnServer } from "../support/sentry-dsn.js";
@@ -21,6 +24,8 @@ import { callBuilt, sent } from "./built-function.js";
 const MAX_FUNCTION_BYTES = 5 * 1024 * 1024;
 const SECRET = "built-function-secret";
 const given = process.env.HOOKGATE_CHECK_OUTPUT;
+/** Port 9 (discard): nothing of Postgres answers there. */
+const UNREACHED_DATABASE = "postgres://hookgate@127.0.0.1:9/unreached";
 
 let output: string;
 beforeAll(async () => {
@@ -74,16 +79,34 @@ describe("the functions `vercel build` deploys", () => {
     expect(config.crons).toEqual(given ? crons : undefined);
   });
 
-  it("route /.well-known/jwks.json to the jwks function, as vercel.json rewrites it", () => {
-    const config = JSON.parse(readFileSync(join(output, "config.json"), "utf8")) as {
-      routes: { src?: string; dest?: string; handle?: string }[];
-    };
-    const rewrite = config.routes.findIndex((r) => r.dest === "/api/jwks");
-    expect(rewrite).toBeGreaterThanOrEqual(0);
-    expect(new RegExp(config.routes[rewrite]!.src!).test("/.well-known/jwks.json")).toBe(true);
-    expect(new RegExp(config.routes[rewrite]!.src!).test("/.well-known/jwksXjson")).toBe(false);
-    expect(rewrite).toBeLessThan(config.routes.findIndex((r) => r.handle === "filesystem"));
-    expect(statSync(funcDir("api/jwks")).isDirectory()).toBe(true);
+  it("serve each function of ALSO_SERVED at its second path too, linked, with no rewrite", () => {
+    const config = JSON.parse(readFileSync(join(output, "config.json"), "utf8")) as { routes: { dest?: string }[] };
+    // /.well-known cannot be rewritten on Vercel: the function is at the path itself.
+    expect(config.routes.filter((route) => route.dest !== undefined)).toEqual([]);
+    expect(ALSO_SERVED.length).toBeGreaterThan(0);
+    for (const { path, route } of ALSO_SERVED) {
+      expect(lstatSync(funcDir(path.slice(1))).isSymbolicLink(), path).toBe(true);
+      expect(realpathSync(funcDir(path.slice(1))), path).toBe(realpathSync(funcDir(route.slice(1))));
+    }
+  });
+
+  it("answer the JWKS at /.well-known/jwks.json, called there", async () => {
+    const jwks = ALSO_SERVED.find((also) => also.path === "/.well-known/jwks.json");
+    expect(jwks).toBeDefined();
+    const jwk = generateKeyPairSync("ed25519").privateKey.export({ format: "jwk" });
+    const [answer] = await callBuilt(
+      funcDir(jwks!.path.slice(1)),
+      // Keys from the environment: a function needs a store configured, never reached here.
+      { HOOKGATE_SIGNING_KEYS: JSON.stringify([jwk]), DATABASE_URL: UNREACHED_DATABASE, LOG_LEVEL: "silent" },
+      [{ url: `https://hookgate.test${jwks!.path}`, method: "GET", headers: {} }],
+    );
+    expect(answer!.status).toBe(200);
+    expect(answer!.headers["cache-control"]).toMatch(/^public, max-age=\d+$/);
+    expect(JSON.parse(answer!.body)).toEqual({
+      keys: [
+        { kty: "OKP", crv: "Ed25519", x: jwk.x, kid: expect.stringMatching(/^[\w-]{43}$/), use: "sig", alg: "EdDSA" },
+      ],
+    });
   });
 
   it("import their handler with no environment, opening nothing", async () => {

@@ -5,7 +5,9 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../lib/config/env.js";
-import { CURRENT_KEY_TTL_MS, JWKS_MAX_AGE_SECONDS, signingKeyring } from "../../lib/signing/keyring.js";
+import { signingKeyring } from "../../lib/signing/keyring-source.js";
+import { CURRENT_KEY_TTL_MS } from "../../lib/signing/keyring-store.js";
+import { JWKS_MAX_AGE_SECONDS } from "../../lib/signing/keyring.js";
 import type { Store } from "../../lib/store/store.js";
 import { clock, ENCRYPTION_KEY, KEY_STORES, keyringOn, openKeyStore } from "./support.js";
 

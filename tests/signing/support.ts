@@ -4,7 +4,8 @@
 import { createPublicKey, verify } from "node:crypto";
 import { importJWK } from "jose";
 import { loadConfig } from "../../lib/config/env.js";
-import { signingKeyring, type Keyring } from "../../lib/signing/keyring.js";
+import { signingKeyring } from "../../lib/signing/keyring-source.js";
+import type { Keyring } from "../../lib/signing/keyring.js";
 import type { Store } from "../../lib/store/store.js";
 import { memoryStore } from "../support/app.js";
 import { DATABASE_URL, freshDatabase, postgresStore } from "../support/postgres.js";

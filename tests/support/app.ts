@@ -13,7 +13,7 @@ import type { RoutingFile } from "../../lib/routing/define.js";
 import { compileRouting } from "../../lib/routing/table.js";
 import { pgliteRpc } from "../../lib/store/pglite.js";
 import { createStore, type Store } from "../../lib/store/store.js";
-import { signingKeyring } from "../../lib/signing/keyring.js";
+import { signingKeyring } from "../../lib/signing/keyring-source.js";
 
 export type { App } from "../../lib/app.js";
 
