@@ -23,6 +23,9 @@ export interface Command {
 }
 
 /** A misuse: printed with the command's usage, exit code 2. */
+/** An event or user id as the store makes them: a UUID. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export class UsageError extends Error {
   override name = "UsageError";
 }

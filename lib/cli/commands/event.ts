@@ -1,13 +1,11 @@
 // `hookgate event <id>`: one event, its deliveries and every attempt of each.
-import { isoTime, options, table, UsageError, type Command } from "../command.js";
+import { isoTime, options, table, UsageError, UUID, type Command } from "../command.js";
 import { openAdminClient } from "../admin-client.js";
 
 const usage = `usage:
   npx hookgate event <event id> [--json] [--body]
 
 --body prints the raw body as received (as text; --json has it in base64).`;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const command: Command = {
   name: "event",

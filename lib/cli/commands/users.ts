@@ -1,6 +1,6 @@
 // `hookgate users`: the WhatsApp onboarding's users, newest first, or one of them with
 // `verified` and the state of their code (pending, expired, void, verified; never the code).
-import { isoTime, options, table, UsageError, type Command } from "../command.js";
+import { isoTime, options, table, UsageError, UUID, type Command } from "../command.js";
 import { openAdminClient } from "../admin-client.js";
 import type { WhatsappUserView } from "../../store/whatsapp-users.js";
 
@@ -8,7 +8,6 @@ const usage = `usage:
   npx hookgate users [--limit <n>] [--json]
   npx hookgate users <user id | +E.164 phone> [--json]`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 export const command: Command = {
