@@ -149,6 +149,12 @@ function digest(algorithm: Algorithm, key: Bytes, parts: readonly Bytes[]): Buff
   return mac.digest();
 }
 
+/** The bytes a scheme signs, as one buffer (for a signature that is not an HMAC: ed25519). */
+export function signedContent<F extends Signed>(scheme: Scheme<F>, fields: F, body: Uint8Array): Buffer | null {
+  const parts = scheme.signedBytes(fields, body);
+  return parts && Buffer.concat(parts.map((part) => (typeof part === "string" ? Buffer.from(part, "utf8") : part)));
+}
+
 export function hmac(algorithm: Algorithm, key: Bytes, ...parts: Bytes[]): Buffer {
   return digest(algorithm, key, parts);
 }

@@ -8,7 +8,7 @@
 // Either is refused outside ±5 minutes.
 // https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md
 import { sign as ed25519Sign, verify as ed25519Verify, type KeyObject } from "node:crypto";
-import { decodeBase64, signature, verifyWith, type Scheme } from "./scheme.js";
+import { decodeBase64, signature, signedContent, verifyWith, type Scheme } from "./scheme.js";
 import { secondsOutsideWindow, unixSeconds } from "./timestamp.js";
 import type { Verification, WebhookRequest } from "./verdict.js";
 
@@ -124,8 +124,9 @@ export function signStandardWebhook(
   return headers;
 }
 
+/** What `v1a` signs: the same bytes as `v1` (the scheme's signedBytes, written once). */
 function signedMessage(fields: StandardWebhookFields, body: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from(`${fields.id}.${fields.timestamp}.`, "utf8"), body]);
+  return signedContent(standardWebhooks, fields, body)!;
 }
 
 export interface StandardKeys {
