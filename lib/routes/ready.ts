@@ -30,10 +30,7 @@ export const ready = route({ route: "ready", methods: ["GET", "HEAD"] }, async (
 async function signingKeys(gw: App): Promise<Record<string, unknown>> {
   const needed = [...gw.routing.destinations.values()].some((d) => d.signing === "asymmetric" || d.signing === "both");
   try {
-    const health = await gw.keys.health();
-    // No key and nothing that signs with one: nothing to warn about.
-    if (!health.current && !needed) delete health.warning;
-    return { ...health, needed };
+    return { ...(await gw.keys.health(needed)), needed };
   } catch (error) {
     return { needed, error: String(errorFields(error).error_message ?? errorFields(error).error) };
   }

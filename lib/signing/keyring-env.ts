@@ -62,6 +62,6 @@ export function envKeyring(listed: NonNullable<KeyringEnv["HOOKGATE_SIGNING_KEYS
     rotate: stateless,
     retire: stateless,
     revoke: stateless,
-    health: async () => healthOf("env", views, Date.now(), env.HOOKGATE_SIGNING_KEY_ROTATION_DAYS),
+    health: async (keyNeeded) => healthOf("env", views, Date.now(), env.HOOKGATE_SIGNING_KEY_ROTATION_DAYS, keyNeeded),
   };
 }

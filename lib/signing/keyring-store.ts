@@ -123,8 +123,8 @@ export function storeKeyring({ env, store, clock = Date.now }: KeyringOptions): 
     },
     retire: (kid) => setState(kid, "retired"),
     revoke: (kid) => setState(kid, "revoked"),
-    async health() {
-      return healthOf("store", await keyring.list(), clock(), env.HOOKGATE_SIGNING_KEY_ROTATION_DAYS);
+    async health(keyNeeded) {
+      return healthOf("store", await keyring.list(), clock(), env.HOOKGATE_SIGNING_KEY_ROTATION_DAYS, keyNeeded);
     },
   };
 

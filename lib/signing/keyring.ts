@@ -76,7 +76,8 @@ export interface Keyring {
   rotate(options?: { force?: boolean }): Promise<{ current: string; retired: string | null; message: string }>;
   retire(kid: string): Promise<{ key: SigningKeyView; message: string }>;
   revoke(kid: string): Promise<{ key: SigningKeyView; message: string }>;
-  health(): Promise<SigningKeysHealth>;
+  /** `keyNeeded`: some forward signs asymmetrically, so having no current key is worth a warning. */
+  health(keyNeeded: boolean): Promise<SigningKeysHealth>;
 }
 
 export type KeyringEnv = Pick<
@@ -133,12 +134,17 @@ export function viewOf(row: KeyRow, nowMs: number, graceSeconds: number): Signin
   };
 }
 
-/** What /api/ready says of the keys: a warning when none signs, or the current one is past its rotation period. */
+/**
+ * What /api/ready says of the keys: a warning when none signs while a forward needs one
+ * (a deployment that signs only with secrets has nothing to fix), or when the current
+ * one is past its rotation period.
+ */
 export function healthOf(
   source: "store" | "env",
   keys: readonly SigningKeyView[],
   nowMs: number,
   rotationDays: number,
+  keyNeeded: boolean,
 ): SigningKeysHealth {
   const current = keys.find((k) => k.state === "current");
   const since = current?.activated_at ?? current?.created_at ?? null;
@@ -149,9 +155,10 @@ export function healthOf(
     current: current ? { kid: current.kid, age_days: ageDays ?? 0 } : null,
     rotation_days: rotationDays,
   };
-  if (!current)
-    health.warning = "no current signing key: asymmetric forwards cannot be signed (npx hookgate keys create)";
-  else if (ageDays !== null && ageDays >= rotationDays)
+  if (!current) {
+    if (keyNeeded)
+      health.warning = "no current signing key: asymmetric forwards cannot be signed (npx hookgate keys create)";
+  } else if (ageDays !== null && ageDays >= rotationDays)
     health.warning = `signing key ${current.kid} has signed for ${ageDays} days, past the ${rotationDays}-day rotation period: rotate it (README, Signing keys)`;
   return health;
 }
