@@ -5,57 +5,17 @@
 //
 // Regression: "a stalled body is held 329 s, no connection cap; `npm start` listens on
 // all interfaces while printing localhost" (issue 13).
-import { spawn, type ChildProcess } from "node:child_process";
 import { connect, type Socket } from "node:net";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serve as serveProcess, stop, type Served } from "../support/serve.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-
-interface Served {
-  child: ChildProcess;
-  host: string;
-  port: number;
-  printed: string;
-}
-
-/** Starts scripts/serve.ts on the embedded in-memory store; resolves once it printed its address. */
-function serve(env: Record<string, string>): Promise<Served> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      PORT: "0",
-      HOOKGATE_DATA_DIR: "memory://",
-      LOG_LEVEL: "warn",
-      // A configured provider, so a webhook request waits for its body.
-      STANDARD_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+/** npm start on the embedded in-memory store, with a configured provider (so a webhook request waits for its body). */
+const serve = (env: Record<string, string>): Promise<Served> =>
+  serveProcess({
+    HOOKGATE_DATA_DIR: "memory://",
+    STANDARD_WEBHOOK_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    ...env,
   });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /hookgate listening on (http:\/\/(\S+):(\d+)\S*)/.exec(out);
-      if (match)
-        resolve({ child, printed: match[1]!, host: match[2]!.replace(/^\[|\]$/g, ""), port: Number(match[3]) });
-    });
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`serve.ts exited (${code}) before listening: ${err}`)));
-  });
-}
-
-function stop(served: Served | undefined): Promise<void> {
-  if (!served || served.child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    served.child.once("exit", () => resolve());
-    served.child.kill("SIGTERM");
-  });
-}
 
 /** Opens a raw connection, writes `text`, and collects what comes back until the server closes it. */
 function rawExchange(

@@ -5,13 +5,12 @@
 // revoked key gone from the JWKS at once, tampering refused. Then a rotation followed
 // through time on a clock the test moves, with a receiver that keeps its copy of the
 // JWKS as long as Cache-Control lets it: no verification fails before, during or after.
-import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fileURLToPath } from "node:url";
 import { createRemoteJWKSet } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../lib/cli/main.js";
+import { serve, stop, type Served } from "../support/serve.js";
 import { chatwoot } from "../../lib/providers/chatwoot.js";
 import { jwks as jwksRoute } from "../../lib/routes/jwks.js";
 import { forward } from "../../lib/routing/define.js";
@@ -29,7 +28,6 @@ import {
   type Jwk,
 } from "./support.js";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const ADMIN_TOKEN = "signing-keys-admin-token-0123";
 const CW_SECRET = "cw-signing-secret";
 
@@ -91,28 +89,9 @@ async function jwksReceiver() {
   };
 }
 
-function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts"], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /hookgate listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1]!.replace(/\/$/, "") });
-    });
-    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-    child.once("exit", (code) => reject(new Error(`serve.ts exited (${code}) before listening: ${err}`)));
-  });
-}
-
 describe("a receiver that knows only the JWKS URL of `npm start`", () => {
   let agent: Awaited<ReturnType<typeof jwksReceiver>>;
-  let gateway: { child: ChildProcess; url: string };
+  let gateway: Served;
   beforeAll(async () => {
     agent = await jwksReceiver();
     gateway = await serve({
@@ -123,19 +102,15 @@ describe("a receiver that knows only the JWKS URL of `npm start`", () => {
       AGENT_SDK_URL: agent.url,
       AGENT_SDK_SIGNING: "asymmetric",
     });
-    agent.useJwks(`${gateway.url}/.well-known/jwks.json`);
+    agent.useJwks(`${gateway.printed}/.well-known/jwks.json`);
   }, 60_000);
   afterAll(async () => {
-    if (gateway?.child.exitCode === null) {
-      const exited = new Promise((resolve) => gateway.child.once("exit", resolve));
-      gateway.child.kill("SIGTERM");
-      await exited;
-    }
+    await stop(gateway);
     await agent?.close();
   });
 
   const admin = async (body: unknown) => {
-    const response = await fetch(`${gateway.url}/api/admin/key`, {
+    const response = await fetch(`${gateway.printed}/api/admin/key`, {
       method: "POST",
       headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
       body: JSON.stringify(body),
@@ -143,14 +118,14 @@ describe("a receiver that knows only the JWKS URL of `npm start`", () => {
     return { status: response.status, body: (await response.json()) as { key?: { kid: string }; message: string } };
   };
   const jwks = async () => {
-    const response = await fetch(`${gateway.url}/.well-known/jwks.json`);
+    const response = await fetch(`${gateway.printed}/.well-known/jwks.json`);
     return { response, set: (await response.json()) as { keys: Jwk[] } };
   };
   let sent = 0;
   const sendEvent = async () => {
     const body = sample("chatwoot", "message_created.json").replace('"id": ', `"n": ${++sent}, "id": `);
     const response = await fetch(
-      `${gateway.url}/api/webhooks/chatwoot`,
+      `${gateway.printed}/api/webhooks/chatwoot`,
       signedRequest(chatwoot, { secret: CW_SECRET, body }),
     );
     expect(response.status).toBe(200);
@@ -175,7 +150,7 @@ describe("a receiver that knows only the JWKS URL of `npm start`", () => {
         alg: "EdDSA",
       },
     ]);
-    expect(await (await fetch(`${gateway.url}/api/jwks`)).json()).toEqual(set);
+    expect(await (await fetch(`${gateway.printed}/api/jwks`)).json()).toEqual(set);
   });
 
   it("verifies a forward with jose and with node:crypto, and refuses it tampered", async () => {
@@ -196,13 +171,13 @@ describe("a receiver that knows only the JWKS URL of `npm start`", () => {
     const io = {
       out: (l: string) => lines.push(l),
       err: (l: string) => lines.push(l),
-      env: { HOOKGATE_URL: gateway.url, ADMIN_TOKEN },
+      env: { HOOKGATE_URL: gateway.printed, ADMIN_TOKEN },
     };
     expect(await main(["keys", "create", "--json"], io)).toBe(0);
     const next = (JSON.parse(lines.join("\n")) as { key: { kid: string; state: string } }).key;
     expect(next.state).toBe("next");
     // Published before it signs: the forward is still signed with the current key.
-    agent.useJwks(`${gateway.url}/.well-known/jwks.json`); // the receiver's copy expired meanwhile
+    agent.useJwks(`${gateway.printed}/.well-known/jwks.json`); // the receiver's copy expired meanwhile
     const before = await sendEvent();
     expect(before).toMatchObject({ jose: true, nodeCrypto: true });
     expect(before.headers["webhook-key-id"]).not.toBe(next.kid);
