@@ -12,6 +12,7 @@ import type { AttemptOutcome } from "../destinations/contract.js";
 import { nextAttemptAt } from "./schedule.js";
 import { deliverySignals, type DeliverySignal, type DeliverySignals } from "./signals.js";
 import type { AttemptRecord, DeliveryStore, LeasedDelivery } from "../store/deliveries.js";
+import { StoreError } from "../store/port.js";
 
 /** How long a claim holds a delivery: past the longest attempt (MAX_TIMEOUT_MS) with room to record. */
 export const LEASE_SECONDS = 60;
@@ -95,11 +96,7 @@ export function deliveryEngine(parts: EngineParts): DeliveryEngine {
     const timed = await deadline(destination.timeoutMs, (signal) =>
       destination
         .attempt(delivery.event, { deliveryId: delivery.id, attempt: delivery.attempt, signal, now })
-        .then(checked, (error: unknown): AttemptOutcome => ({
-          kind: "retry",
-          error: String(errorFields(error).error_message ?? error),
-          errorClass: "exception",
-        })),
+        .then(checked, thrown),
     );
     const outcome: AttemptOutcome = timed.late
       ? { kind: "retry", error: `no answer within ${destination.timeoutMs} ms`, errorClass: "timeout" }
@@ -306,6 +303,15 @@ function leased(
     attemptsBeforeReplay: 0,
     event,
   }));
+}
+
+/**
+ * An attempt that threw is made again later, never dead-lettered. A StoreError (an action
+ * that reads or records meeting a store outage: unreachable, too slow) says so by its class.
+ */
+function thrown(error: unknown): AttemptOutcome {
+  if (error instanceof StoreError) return { kind: "retry", error: error.message, errorClass: "store_unavailable" };
+  return { kind: "retry", error: String(errorFields(error).error_message ?? error), errorClass: "exception" };
 }
 
 /** An action's answer, checked: a malformed outcome is retried rather than trusted. */

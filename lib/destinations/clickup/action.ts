@@ -9,7 +9,6 @@
 // only the tag; a replay of a routing that completed sends nothing at all.
 import * as z from "../../config/zod.js";
 import type { ActionContext, ActionDestination, AttemptOutcome, DeliveryEvent } from "../contract.js";
-import { retryingStoreOutages } from "../store-outage.js";
 import { clickupApi, type ClickUpApi } from "./api.js";
 import { BOTH_RULES, decide } from "./rules.js";
 import type { ClickUpRoutingSettings } from "./settings.js";
@@ -39,7 +38,7 @@ export function clickupRouter(parts: ClickUpRouterParts): ActionDestination {
   return {
     kind: "action",
     name: CLICKUP_ROUTER,
-    run: (event, context) => retryingStoreOutages(() => route(parts, event, context)),
+    run: (event, context) => route(parts, event, context),
   };
 }
 

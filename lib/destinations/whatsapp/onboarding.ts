@@ -10,7 +10,6 @@
 import { randomUUID } from "node:crypto";
 import type { ActionDestination, AttemptOutcome, DeliveryEvent } from "../contract.js";
 import type { Router } from "../../routing/router.js";
-import { retryingStoreOutages } from "../store-outage.js";
 import type { WhatsappChannel, WhatsappUsersStore } from "../../store/whatsapp-users.js";
 import { codeFor, codeHash, codeMatches } from "./code.js";
 import { inboundOf, type Inbound } from "./inbound.js";
@@ -39,7 +38,7 @@ export function whatsappOnboarding(parts: OnboardingParts): ActionDestination {
       if (!inbound) {
         return { kind: "dead", error: "not an inbound message from a phone number", errorClass: "whatsapp_bad_event" };
       }
-      return retryingStoreOutages(() => handle(parts, event, inbound, context.now ?? new Date()));
+      return handle(parts, event, inbound, context.now ?? new Date());
     },
   };
 }

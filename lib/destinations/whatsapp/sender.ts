@@ -10,7 +10,6 @@
 // the language fixed when the reply was decided.
 import * as z from "../../config/zod.js";
 import type { ActionDestination, AttemptOutcome, DeliveryEvent } from "../contract.js";
-import { retryingStoreOutages } from "../store-outage.js";
 import type { WhatsappChannel, WhatsappUsersStore } from "../../store/whatsapp-users.js";
 import { codeFor } from "./code.js";
 import { isLanguage } from "./intent.js";
@@ -40,7 +39,7 @@ export function twilioSender(parts: SenderParts): ActionDestination {
   return {
     kind: "action",
     name: SENDERS[parts.channel],
-    run: (event, context) => retryingStoreOutages(() => send(parts, api, event, context.signal)),
+    run: (event, context) => send(parts, api, event, context.signal),
   };
 }
 
