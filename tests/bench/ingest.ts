@@ -5,16 +5,14 @@
 // stored) and the INSERT ceiling of the same PostgreSQL (single-row INSERTs straight
 // from this process). Beside each throughput, the CPU it cost per webhook, by process:
 // the server, PostgreSQL and this process (the load); then a steady 500 req/s for
-// latency, then the cold import time of each bundled function (`--no-cold` skips it).
+// latency. The cold import of each function, as built: `npm run bench:cold`.
 import autocannon from "autocannon";
-import { buildSync } from "esbuild";
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import postgres from "postgres";
 import { clickup } from "../../lib/providers/clickup.js";
 import { migratePostgres } from "../../lib/store/postgres.js";
-import { apiRoutes, ROOT } from "../../scripts/routes.js";
+import { ROOT } from "../../scripts/routes.js";
 
 const ADMIN_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -323,51 +321,8 @@ try {
   console.log(`hand-written at 500 req/s  ${withCpu(steadyBaseline)}`);
 
   if (process.argv.includes("--ratelimit")) await rateLimiterCost();
-
-  if (!process.argv.includes("--no-cold")) coldImports();
 } finally {
   for (const child of children) child.kill();
   await admin.unsafe(`drop database if exists ${database} with (force)`);
   await admin.end();
-}
-
-/** The cold import of each api/ function as esbuild bundles it, in a fresh process. */
-function coldImports(): void {
-  console.log("\ncold import of each bundled function (node, fresh process; Sentry not configured):");
-  // Inside the project, so the bundles resolve node_modules as a deployment would.
-  const out = mkdtempSync(join(ROOT, "tests/bench/out-"));
-  for (const route of apiRoutes()) {
-    const dir = join(out, route.path.slice(1).replace(/\//g, "_"));
-    // Our code bundled, node_modules left as imports (what Vercel ships), and dynamic
-    // imports kept as separate chunks, so what the code loads lazily stays lazy.
-    buildSync({
-      entryPoints: { index: route.file },
-      bundle: true,
-      splitting: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      packages: "external",
-      outdir: dir,
-      outExtension: { ".js": ".mjs" },
-      logLevel: "error",
-    });
-    const bundle = join(dir, "index.mjs");
-    const samples = [1, 2, 3].map(() =>
-      Number(
-        execFileSync(
-          process.execPath,
-          [
-            "--input-type=module",
-            "-e",
-            `const t = performance.now(); await import(${JSON.stringify(bundle)}); console.log(performance.now() - t);`,
-          ],
-          { cwd: ROOT, env: { ...process.env, SENTRY_DSN: "" } },
-        ).toString(),
-      ),
-    );
-    const median = samples.sort((a, b) => a - b)[1]!;
-    console.log(`  ${route.path.padEnd(32)} ${median.toFixed(1).padStart(6)} ms   (target ≤ 100 ms)`);
-  }
-  rmSync(out, { recursive: true });
 }
