@@ -3,6 +3,7 @@
 // .env.example / the README can be checked against this one list.
 import * as z from "./zod.js";
 import { ConfigError } from "./error.js";
+import { E164, E164_NUMBER } from "./e164.js";
 import { providerEnvRows } from "./provider-env.js";
 import { rateSpec, rateSpecsBySource } from "./rate-spec.js";
 import { createHash } from "node:crypto";
@@ -144,11 +145,14 @@ const base = {
   TWILIO_WHATSAPP_NUMBER: z.optional(
     z
       .string()
-      .check(z.regex(/^whatsapp:\+[1-9][0-9]{6,14}$/, "must be whatsapp:+<E.164 number>, e.g. whatsapp:+14155238886")),
+      .check(
+        z.regex(
+          new RegExp(`^whatsapp:${E164_NUMBER}$`),
+          "must be whatsapp:+<E.164 number>, e.g. whatsapp:+14155238886",
+        ),
+      ),
   ),
-  TWILIO_SMS_NUMBER: z.optional(
-    z.string().check(z.regex(/^\+[1-9][0-9]{6,14}$/, "must be an E.164 number, e.g. +14155550100")),
-  ),
+  TWILIO_SMS_NUMBER: z.optional(z.string().check(z.regex(E164, "must be an E.164 number, e.g. +14155550100"))),
   TWILIO_API_BASE_URL: z._default(
     z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
     "https://api.twilio.com",

@@ -1,6 +1,7 @@
 // The admin API of the WhatsApp onboarding's users (ADMIN_TOKEN): the list, one user
 // with `verified` and the state of their code (never the code), and their preferences.
 // An opt-out set here publishes user.opted_out in the same transaction, as a STOP does.
+import { E164 } from "../config/e164.js";
 import * as z from "../config/zod.js";
 import { Rejection } from "../http/errors.js";
 import { limitParam } from "../http/params.js";
@@ -8,7 +9,6 @@ import { preferenceUpdate, PREFERENCE_RULES } from "../destinations/whatsapp/pre
 import { followUps, outboxItem, userEventPayload } from "../destinations/whatsapp/outbox.js";
 import { route } from "./route.js";
 
-const E164 = /^\+[1-9][0-9]{6,14}$/;
 const userId = z.uuid({ error: "must be a user id (a UUID)" });
 const phone = z.string().check(z.regex(E164, "must be an E.164 number (+ and digits)"));
 

@@ -1,5 +1,6 @@
 // `hookgate users`: the WhatsApp onboarding's users, newest first, or one of them with
 // `verified` and the state of their code (pending, expired, void, verified; never the code).
+import { E164 } from "../../config/e164.js";
 import { isoTime, options, table, UsageError, UUID, type Command } from "../command.js";
 import { openAdminClient } from "../admin-client.js";
 import type { WhatsappUserView } from "../../store/whatsapp-users.js";
@@ -7,8 +8,6 @@ import type { WhatsappUserView } from "../../store/whatsapp-users.js";
 const usage = `usage:
   npx hookgate users [--limit <n>] [--json]
   npx hookgate users <user id | +E.164 phone> [--json]`;
-
-const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 export const command: Command = {
   name: "users",

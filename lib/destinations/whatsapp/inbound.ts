@@ -2,10 +2,9 @@
 // event's form parameters. WhatsApp's From is `whatsapp:+<E.164>`, with ProfileName and
 // WaId; SMS's is the E.164 number itself.
 // https://www.twilio.com/docs/messaging/guides/webhook-request
+import { E164 } from "../../config/e164.js";
 import * as z from "../../config/zod.js";
 import type { WhatsappChannel } from "../../store/whatsapp-users.js";
-
-const E164 = /^\+[1-9][0-9]{6,14}$/;
 
 const InboundParams = z.looseObject({
   From: z.string(),
