@@ -72,11 +72,9 @@ function uniqueRequest(path: string, clientIp?: string): autocannon.Request {
   };
 }
 
-async function drive(
-  port: number,
-  path: string,
-  { clientIp, ...options }: { overallRate?: number; clientIp?: string; connections?: number } = {},
-) {
+type DriveOptions = { overallRate?: number; clientIp?: string; connections?: number };
+
+async function drive(port: number, path: string, { clientIp, ...options }: DriveOptions = {}) {
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections: CONNECTIONS,
@@ -122,14 +120,12 @@ async function rateLimiterCost(): Promise<void> {
     const server = await start("scripts/serve.ts", port, { REDIS_URL: redis, ...modes[mode] });
     children.push(server);
     await drive(port, "/api/webhooks/clickup", { overallRate: 200, clientIp: "198.51.100.1" });
-    const cpuBefore = cpuMillis(server.pid!);
-    const run = await drive(port, "/api/webhooks/clickup", { clientIp: "198.51.100.1" });
-    const perRequest = ((cpuMillis(server.pid!) - cpuBefore) * 1000) / run.total;
+    const run = await measured(server, port, "/api/webhooks/clickup", { clientIp: "198.51.100.1" });
     console.log(
-      `rate limiter ${mode.padEnd(3)} (Redis) ${format(run)}   gateway CPU ${perRequest.toFixed(0)} µs/request`,
+      `rate limiter ${mode.padEnd(3)} (Redis) ${format(run)}   gateway CPU ${run.cpu.server.toFixed(0)} µs/request`,
     );
     rps[mode].push(run.rps);
-    cpu[mode].push(perRequest);
+    cpu[mode].push(run.cpu.server);
     server.kill();
   }
   const loss = 1 - median(rps.on) / median(rps.off);
@@ -194,8 +190,11 @@ interface CpuShare {
   load: number;
 }
 
-const cpuLine = ({ server, postgres, load }: CpuShare) =>
-  `CPU µs/webhook: server ${server.toFixed(0)} + PostgreSQL ${postgres.toFixed(0)} + load ${load.toFixed(0)} = ${(server + postgres + load).toFixed(0)}`;
+/** What the whole machine spent on one webhook. */
+const machineCpu = ({ server, postgres, load }: CpuShare) => server + postgres + load;
+
+const cpuLine = (cpu: CpuShare) =>
+  `CPU µs/webhook: server ${cpu.server.toFixed(0)} + PostgreSQL ${cpu.postgres.toFixed(0)} + load ${cpu.load.toFixed(0)} = ${machineCpu(cpu).toFixed(0)}`;
 
 /**
  * The INSERT ceiling: single-row INSERTs of an event-shaped row, straight from this
@@ -247,7 +246,7 @@ type Run = Awaited<ReturnType<typeof drive>>;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** A run of one server, with the CPU it cost per webhook (user + system, from /proc). */
-async function measured(server: ChildProcess, port: number, path: string, options = {}) {
+async function measured(server: ChildProcess, port: number, path: string, options: DriveOptions = {}) {
   const meter = cpuMeter(server);
   const run = await drive(port, path, options);
   return { ...run, cpu: meter(run.total) };
@@ -281,21 +280,18 @@ try {
     },
     { name: "INSERT ceiling", run: () => insertCeiling(SECONDS), note: "(single-row INSERTs from the load process)" },
   ];
-  const rates = new Map(contenders.map(({ name }) => [name, [] as number[]]));
-  const machine = new Map(contenders.map(({ name }) => [name, [] as number[]]));
+  // Each contender's runs, round by round: the ratios and medians are read from these.
+  const results = new Map(contenders.map(({ name }) => [name, [] as { rps: number; cpu: CpuShare }[]]));
+  const last = (name: string) => results.get(name)!.at(-1)!.rps;
   for (let round = 1; round <= ROUNDS; round += 1) {
     console.log(`round ${round}`);
-    const rps: Record<string, number> = {};
     for (const { name, run, note } of contenders) {
       const result = await run();
-      const { server, postgres, load } = result.cpu;
-      rates.get(name)!.push(result.rps);
-      machine.get(name)!.push(server + postgres + load);
-      rps[name] = result.rps;
+      results.get(name)!.push(result);
       console.log(`  ${name.padEnd(20)} ${withCpu(result)}${note ? `   ${note}` : ""}`);
     }
     console.log(
-      `  hookgate/hand-written ${(rps.hookgate! / rps["hand-written server"]!).toFixed(2)}   hookgate/INSERT ceiling ${(rps.hookgate! / rps["INSERT ceiling"]!).toFixed(2)}`,
+      `  hookgate/hand-written ${(last("hookgate") / last("hand-written server")).toFixed(2)}   hookgate/INSERT ceiling ${(last("hookgate") / last("INSERT ceiling")).toFixed(2)}`,
     );
   }
   const steady = await measured(gateway, 3901, "/api/webhooks/clickup", {
@@ -305,7 +301,7 @@ try {
   const steadyBaseline = await measured(baseline, 3902, "/", { overallRate: 500, connections: STEADY_CONNECTIONS });
   for (const child of children) child.kill();
 
-  const rate = (name: string) => median(rates.get(name)!);
+  const rate = (name: string) => median(results.get(name)!.map((r) => r.rps));
   const [hookgate, hand, ceiling] = [rate("hookgate"), rate("hand-written server"), rate("INSERT ceiling")];
   console.log(`\nmedians over ${ROUNDS} rounds`);
   console.log(
@@ -313,7 +309,9 @@ try {
   );
   console.log(`  hookgate/hand-written    ${(hookgate / hand).toFixed(2)}   (target ≥ 1.5)`);
   console.log(`  hookgate/INSERT ceiling  ${(hookgate / ceiling).toFixed(2)}   (target ≥ 1.0)`);
-  const machineLine = contenders.map(({ name }) => `${name} ${median(machine.get(name)!).toFixed(0)}`).join("   ");
+  const machineLine = contenders
+    .map(({ name }) => `${name} ${median(results.get(name)!.map((r) => machineCpu(r.cpu))).toFixed(0)}`)
+    .join("   ");
   console.log(`  machine CPU µs/webhook   ${machineLine}   (server + PostgreSQL + load, medians)`);
   console.log(
     `hookgate at 500 req/s      ${withCpu(steady)}   (${STEADY_CONNECTIONS} connections; target p99 ≤ 25 ms)`,
