@@ -62,18 +62,24 @@ export function storeKeyring({ env, store, clock = Date.now }: KeyringOptions): 
     source: "store",
     async current() {
       if (cached && cached.until > clock()) return cached.value;
-      reading ??= readCurrent().then(
+      if (reading) return reading;
+      // A read that a change overtook (changed() dropped it) answers its own callers but
+      // is not cached: it may hold the key just rotated away or revoked.
+      const read: Promise<CurrentKey | null> = readCurrent().then(
         (value) => {
-          cached = { value, until: clock() + CURRENT_KEY_TTL_MS };
-          reading = undefined;
+          if (reading === read) {
+            cached = { value, until: clock() + CURRENT_KEY_TTL_MS };
+            reading = undefined;
+          }
           return value;
         },
         (error: unknown) => {
-          reading = undefined;
+          if (reading === read) reading = undefined;
           throw error;
         },
       );
-      return reading;
+      reading = read;
+      return read;
     },
     async jwks() {
       const rows = await store.list();

@@ -97,6 +97,38 @@ describe.each(KEY_STORES)("signing keys on $name", ({ name, skip }) => {
     expect((await there.current())!.kid).toBe(next.key.kid);
   });
 
+  it.skipIf(skip)("does not cache a key it read before a rotation that finished first", async () => {
+    const time = clock(Date.parse("2027-04-01T00:00:00Z"));
+    // A read begun while `hold` is set waits for it after reading the keys.
+    let hold: Promise<void> | undefined;
+    const slow = {
+      ...store.signingKeys,
+      list: async () => {
+        const wait = hold;
+        const rows = await store.signingKeys.list();
+        await wait;
+        return rows;
+      },
+    };
+    const keys = signingKeyring({
+      env: loadConfig({ HOOKGATE_KEY_ENCRYPTION_KEY: ENCRYPTION_KEY }).env,
+      store: slow,
+      clock: time.now,
+    });
+    if (!(await keys.current())) await keys.create();
+    const next = await keys.create();
+    time.advance(JWKS_MAX_AGE_SECONDS * 1000 + CURRENT_KEY_TTL_MS);
+
+    let release!: () => void;
+    hold = new Promise((resolve) => (release = resolve));
+    const before = keys.current(); // reads the key about to be retired, then waits
+    hold = undefined;
+    await keys.rotate();
+    release();
+    expect((await before)!.kid).not.toBe(next.key.kid);
+    expect((await keys.current())!.kid).toBe(next.key.kid);
+  });
+
   it.skipIf(skip)("stores private keys encrypted, readable only with HOOKGATE_KEY_ENCRYPTION_KEY", async () => {
     const time = clock(Date.parse("2027-06-01T00:00:00Z"));
     const keys = keyringOn(store, time.now);
