@@ -35,7 +35,8 @@ export function serve(env: Record<string, string>): Promise<Served> {
 }
 
 export function stop(served: Served | undefined): Promise<void> {
-  if (!served || served.child.exitCode !== null) return Promise.resolve();
+  // Gone already: exited, or killed by a signal (then exitCode stays null).
+  if (!served || served.child.exitCode !== null || served.child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     served.child.once("exit", () => resolve());
     served.child.kill("SIGTERM");
