@@ -57,20 +57,17 @@ async function handle(
     const decision = decide(snapshot, { ...inbound, intent }, now, {
       userId: randomUUID(),
       challengeId,
-      codeHash: "",
+      // Used only if the decision issues a code (the sender derives the code itself again).
+      codeHash: codeHash(settings.codeKey, challengeId, codeFor(settings.codeKey, challengeId)),
       codeMatches:
         intent.kind === "code" && snapshot.code !== null && codeMatches(settings.codeKey, snapshot.code, intent.code),
     });
-    // Hashed only for a code the decision issues (the code itself is derived again by the sender).
-    const code = decision.code?.issued
-      ? { ...decision.code, code_hash: codeHash(settings.codeKey, challengeId, codeFor(settings.codeKey, challengeId)) }
-      : decision.code;
     const outbox = decisionOutbox(route, decision, event.id, replyChannel(decision.user, settings), now);
     const result = await users.apply({
       eventId: event.id,
       expectedVersion: snapshot.user?.version ?? null,
       user: decision.user,
-      code,
+      code: decision.code,
       outbox,
       counters: decision.counters,
       outcome: decision.outcome,

@@ -43,7 +43,6 @@ export interface Reply {
 export interface Decision {
   outcome: string;
   user: UserState;
-  created: boolean;
   code: (WhatsappCodeRow & { issued: boolean }) | null;
   publish: UserEventType[];
   /** Null when nothing is sent (an opted-out user never gets one). */
@@ -81,7 +80,6 @@ export function decide(snapshot: WhatsappSnapshot, message: InboundMessage, now:
   const done = (outcome: string, reply: Omit<Reply, "language"> | null): Decision => ({
     outcome,
     user,
-    created: !existing,
     code,
     publish,
     // STOP is honoured before any send: an opted-out user is told nothing.
