@@ -241,7 +241,7 @@ const schema = z.object({ ...base, ...secretVars, ...unsignedVars }).check(
     path: ["TWILIO_WHATSAPP_NUMBER"],
   }),
   // The onboarding sends with the account sid and auth token, and verifies Twilio's webhooks with the token.
-  z.refine((e) => !e.TWILIO_ACCOUNT_SID || (e as Record<string, unknown>).TWILIO_AUTH_TOKEN, {
+  z.refine((e) => !e.TWILIO_ACCOUNT_SID || providerList(e, "TWILIO_AUTH_TOKEN").length > 0, {
     message: "TWILIO_ACCOUNT_SID is set, so WhatsApp onboarding needs TWILIO_AUTH_TOKEN",
     path: ["TWILIO_AUTH_TOKEN"],
   }),
@@ -258,6 +258,19 @@ const schema = z.object({ ...base, ...secretVars, ...unsignedVars }).check(
 );
 
 export type Env = z.infer<typeof schema>;
+
+/**
+ * A provider's variable, as parsed: the schema adds the providers' rows
+ * (lib/config/provider-env.ts) by name, so `Env` does not spell them out.
+ */
+export function providerVariable(env: Env, name: string): unknown {
+  return (env as Record<string, unknown>)[name];
+}
+
+/** A provider's comma-separated list (its secrets, its public keys), empty when unset. */
+export function providerList(env: Env, name: string): string[] {
+  return (providerVariable(env, name) as string[] | undefined) ?? [];
+}
 
 export type StoreTarget =
   | { transport: "supabase"; url: string; serviceRoleKey: string }
@@ -317,16 +330,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     secrets: Object.fromEntries(
       providerEnvRows.map((p) => [
         p.name,
-        [p.secret, ...(p.publicKeys ? [p.publicKeys] : [])].flatMap(
-          (name) => ((env as Record<string, unknown>)[name] as string[] | undefined) ?? [],
-        ),
+        [p.secret, ...(p.publicKeys ? [p.publicKeys] : [])].flatMap((name) => providerList(env, name)),
       ]),
     ),
     allowUnsigned: Object.fromEntries(
-      providerEnvRows.map((p) => [
-        p.name,
-        p.unsigned !== undefined && (env as Record<string, unknown>)[p.unsigned] === true,
-      ]),
+      providerEnvRows.map((p) => [p.name, p.unsigned !== undefined && providerVariable(env, p.unsigned) === true]),
     ),
     env,
   };

@@ -1,7 +1,7 @@
 // The onboarding's settings, read from the environment once when the routing file is
 // compiled. On when TWILIO_ACCOUNT_SID and TWILIO_WHATSAPP_NUMBER are set (with
 // TWILIO_AUTH_TOKEN, which lib/config/env.ts then requires).
-import type { Env } from "../../config/env.js";
+import { providerList, type Env } from "../../config/env.js";
 import type { WhatsappChannel } from "../../store/whatsapp-users.js";
 import { codeKey } from "./code.js";
 
@@ -25,7 +25,7 @@ export function whatsappEnabled(env: Env): boolean {
 
 export function whatsappSettings(env: Env): WhatsappSettings {
   // The first auth token is the current one: a second listed one only verifies webhooks during rotation.
-  const authToken = ((env as Record<string, unknown>).TWILIO_AUTH_TOKEN as string[] | undefined)?.[0] ?? "";
+  const authToken = providerList(env, "TWILIO_AUTH_TOKEN")[0] ?? "";
   return {
     api: { baseUrl: env.TWILIO_API_BASE_URL.replace(/\/+$/, ""), accountSid: env.TWILIO_ACCOUNT_SID ?? "", authToken },
     senders: { whatsapp: env.TWILIO_WHATSAPP_NUMBER ?? null, sms: env.TWILIO_SMS_NUMBER ?? null },
