@@ -22,10 +22,10 @@ export interface Command {
   run(args: string[], io: Io): Promise<number>;
 }
 
-/** A misuse: printed with the command's usage, exit code 2. */
 /** An event or user id as the store makes them: a UUID. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A misuse: printed with the command's usage, exit code 2. */
 export class UsageError extends Error {
   override name = "UsageError";
 }

@@ -7,7 +7,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { AttemptOutcome, DeliveryEvent } from "./contract.js";
 import type { RetryPolicy } from "../routing/policy.js";
 import { classifyStatus, parseRetryAfter } from "./http-answer.js";
-import { signStandardWebhook, type AsymmetricKey } from "../signing/standard-webhooks.js";
+import { signStandardWebhook, type AsymmetricKey, type SigningKeySource } from "../signing/standard-webhooks.js";
 import { errorFields } from "../observability/log.js";
 
 export interface HttpForwardSettings {
@@ -18,7 +18,7 @@ export interface HttpForwardSettings {
    * The ed25519 key `v1a` is signed with, asked for on each attempt (the keyring keeps
    * it cached, so that is no round trip: lib/signing/keyring-store.ts); unset: no `v1a`.
    */
-  signingKey?: () => Promise<AsymmetricKey | null>;
+  signingKey?: SigningKeySource;
   headers: Readonly<Record<string, string>>;
   retry: Pick<RetryPolicy, "retryClientErrors">;
 }

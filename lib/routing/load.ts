@@ -3,7 +3,8 @@
 import type { Config } from "../config/env.js";
 import { providers } from "../providers/catalog.js";
 import type { Store } from "../store/store.js";
-import { compileRouting, type Routing, type SigningKeySource } from "./table.js";
+import type { SigningKeySource } from "../signing/standard-webhooks.js";
+import { compileRouting, type Routing } from "./table.js";
 
 export async function loadRouting(config: Config, store: Store, signingKey?: SigningKeySource): Promise<Routing> {
   const { default: file } = await import("../../hookgate.routes.js");

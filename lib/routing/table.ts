@@ -7,7 +7,7 @@ import { DEFAULT_BREAKER_POLICY, type BreakerPolicy } from "./policy.js";
 import type { ActionContext, AttemptOutcome, DeliveryEvent } from "../destinations/contract.js";
 import { httpForward } from "../destinations/http-forward.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./policy.js";
-import { signingKey, type AsymmetricKey } from "../signing/standard-webhooks.js";
+import { signingKey, type SigningKeySource } from "../signing/standard-webhooks.js";
 import { errorFields, log } from "../observability/log.js";
 import type { ProviderEvent } from "../providers/types.js";
 import type { Store } from "../store/store.js";
@@ -136,9 +136,6 @@ const routeSchema = z.strictObject({
   when: z.optional(fn),
   to: z.array(z.string()).check(z.minLength(1, "names no destination")),
 });
-
-/** The key an asymmetric forward signs with now (the app's keyring), or null when none is current. */
-export type SigningKeySource = () => Promise<AsymmetricKey | null>;
 
 export interface CompileOptions {
   env: Env;

@@ -30,8 +30,8 @@ export function envKeyring(listed: NonNullable<KeyringEnv["HOOKGATE_SIGNING_KEYS
   const explicit = keys.filter((k) => k.state === "current");
   if (explicit.length > 1) throw new ConfigError("HOOKGATE_SIGNING_KEYS: at most one key may be current");
   const signer = explicit[0] ?? keys.find((k) => k.state === undefined);
-  const stateOf = (k: (typeof keys)[number]): SigningKeyState =>
-    k === signer ? "current" : (k.state ?? "retired") === "current" ? "retired" : (k.state ?? "retired");
+  // At most one key says current, and it is the signer: the others keep their state.
+  const stateOf = (k: (typeof keys)[number]): SigningKeyState => (k === signer ? "current" : (k.state ?? "retired"));
   const current: CurrentKey | null = signer
     ? { kid: signer.kid, key: privateKeyObject(signer, Buffer.from(signer.d, "base64url")) }
     : null;
@@ -46,7 +46,7 @@ export function envKeyring(listed: NonNullable<KeyringEnv["HOOKGATE_SIGNING_KEYS
     revoked_at: null,
   }));
   // Every listed key is published: the list is the key set.
-  const views = rows.map((row) => ({ ...viewOf(row, 0, 0), published: true }));
+  const views = rows.map((row) => viewOf(row, true));
   const stateless = async (): Promise<never> => {
     throw new KeyringRefusal(
       "refused",

@@ -45,7 +45,8 @@ export function storeKeyring({ env, store, clock = Date.now }: KeyringOptions): 
   let cached: { value: CurrentKey | null; until: number } | undefined;
   let reading: Promise<CurrentKey | null> | undefined;
   const now = () => new Date(clock());
-  const view = (row: SigningKeyRow): SigningKeyView => viewOf(row, clock(), graceSeconds);
+  const view = (row: SigningKeyRow): SigningKeyView =>
+    viewOf(row, isPublished(row, clock(), graceSeconds), graceSeconds);
   const changed = () => {
     cached = undefined;
     reading = undefined;

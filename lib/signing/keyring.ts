@@ -5,10 +5,10 @@
 // store, encrypted at rest, or HOOKGATE_SIGNING_KEYS for a stateless setup) is chosen by
 // signingKeyring() in keyring-source.ts; each source is a file of its own
 // (keyring-store.ts, keyring-env.ts) and shares the views and health below.
-import type { KeyObject } from "node:crypto";
 import type { Env } from "../config/env.js";
 import type { SigningKeyRow, SigningKeysStore, SigningKeyState } from "../store/signing-keys.js";
 import { whpk, type Ed25519PublicJwk } from "./ed25519.js";
+import type { AsymmetricKey } from "./standard-webhooks.js";
 
 /**
  * The JWKS's Cache-Control max-age, in seconds: a receiver's copy is at most this old.
@@ -41,10 +41,8 @@ export interface PublishedJwk extends Ed25519PublicJwk {
   alg: "EdDSA";
 }
 
-export interface CurrentKey {
-  kid: string;
-  key: KeyObject;
-}
+/** The key that signs now: the one shape a forward takes (standard-webhooks.ts). */
+export type CurrentKey = AsymmetricKey;
 
 export interface SigningKeysHealth {
   source: "store" | "env";
@@ -114,7 +112,8 @@ export function published(row: Pick<SigningKeyRow, "kid" | "public_jwk">): Publi
 /** A stored key, or a listed one (which has no creation time). */
 export type KeyRow = Omit<SigningKeyRow, "created_at"> & { created_at: string | null };
 
-export function viewOf(row: KeyRow, nowMs: number, graceSeconds: number): SigningKeyView {
+/** A key as listed: whether it is published is the source's to say (the store's grace period, or the env list). */
+export function viewOf(row: KeyRow, published: boolean, graceSeconds = 0): SigningKeyView {
   const publicJwk = row.public_jwk as Ed25519PublicJwk;
   const unpublished =
     row.state === "retired" && row.retired_at
@@ -123,7 +122,7 @@ export function viewOf(row: KeyRow, nowMs: number, graceSeconds: number): Signin
   return {
     kid: row.kid,
     state: row.state,
-    published: isPublished(row, nowMs, graceSeconds),
+    published,
     public_jwk: { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x },
     whpk: whpk(publicJwk),
     created_at: row.created_at,

@@ -150,9 +150,10 @@ function digest(algorithm: Algorithm, key: Bytes, parts: readonly Bytes[]): Buff
 }
 
 /** The bytes a scheme signs, as one buffer (for a signature that is not an HMAC: ed25519). */
-export function signedContent<F extends Signed>(scheme: Scheme<F>, fields: F, body: Uint8Array): Buffer | null {
+export function signedContent<F extends Signed>(scheme: Scheme<F>, fields: F, body: Uint8Array): Buffer {
   const parts = scheme.signedBytes(fields, body);
-  return parts && Buffer.concat(parts.map((part) => (typeof part === "string" ? Buffer.from(part, "utf8") : part)));
+  if (parts === null) throw new Error("these fields cannot be signed");
+  return Buffer.concat(parts.map((part) => (typeof part === "string" ? Buffer.from(part, "utf8") : part)));
 }
 
 export function hmac(algorithm: Algorithm, key: Bytes, ...parts: Bytes[]): Buffer {

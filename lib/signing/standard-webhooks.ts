@@ -100,6 +100,9 @@ export interface AsymmetricKey {
   key: KeyObject;
 }
 
+/** The key an asymmetric forward signs with now (the app's keyring), or null when none is current. */
+export type SigningKeySource = () => Promise<AsymmetricKey | null>;
+
 /**
  * The headers for one attempt. With several HMAC keys (a secret being rotated) each
  * signs; an asymmetric key adds its `v1a` entry, space-separated after them, and names
@@ -126,7 +129,7 @@ export function signStandardWebhook(
 
 /** What `v1a` signs: the same bytes as `v1` (the scheme's signedBytes, written once). */
 function signedMessage(fields: StandardWebhookFields, body: Uint8Array): Buffer {
-  return signedContent(standardWebhooks, fields, body)!;
+  return signedContent(standardWebhooks, fields, body);
 }
 
 export interface StandardKeys {
