@@ -20,7 +20,7 @@ import { build, type Metafile, type Plugin } from "esbuild";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ALSO_SERVED } from "./routes.js";
+import { ALSO_SERVED, alsoServed } from "./routes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
@@ -132,10 +132,8 @@ function refusedInputs(metafile: Metafile): string[] {
  * Vercel will optimize this by only creating one backing Serverless Function which is
  * served at both URL paths").
  */
-function alsoServed(functions: string, built: readonly BuiltFunction[]): void {
-  for (const { path, route } of ALSO_SERVED) {
-    const target = built.find((fn) => `/${fn.name}` === route);
-    if (!target) throw new Error(`scripts/routes.ts: ${path} is served as ${route}, which no api/ entry builds`);
+function linkAlsoServed(functions: string, built: readonly BuiltFunction[]): void {
+  for (const { path, target } of alsoServed((route) => built.find((fn) => `/${fn.name}` === route))) {
     const link = join(functions, `${path.slice(1)}.func`);
     mkdirSync(dirname(link), { recursive: true });
     symlinkSync(relative(dirname(link), target.dir), link, "dir");
@@ -196,7 +194,7 @@ export async function buildFunctions({ outDir = join(ROOT, ".vercel", "output") 
     }),
   );
 
-  alsoServed(functions, built);
+  linkAlsoServed(functions, built);
   const config = {
     version: 3,
     // Each function at its own path (and at ALSO_SERVED's); any other /api path is a

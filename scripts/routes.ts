@@ -44,3 +44,13 @@ interface AlsoServed {
  * API is served at whatever path its directory names. Exact paths only.
  */
 export const ALSO_SERVED: readonly AlsoServed[] = [{ path: "/.well-known/jwks.json", route: "/api/jwks" }];
+
+/** Each second path with what serves its route (`find`); a route nothing serves is a mistake in the list. */
+export function alsoServed<T>(find: (route: string) => T | undefined): { path: string; target: T }[] {
+  return ALSO_SERVED.map(({ path, route }) => {
+    const target = find(route);
+    if (target === undefined)
+      throw new Error(`scripts/routes.ts: ${path} is served as ${route}, which no api/ file serves`);
+    return { path, target };
+  });
+}

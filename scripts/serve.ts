@@ -17,7 +17,7 @@ import { ConfigError, loadConfig, type Config } from "../lib/config/env.js";
 import { settled } from "../lib/http/after.js";
 import type { Endpoint } from "../lib/http/endpoint.js";
 import { log } from "../lib/observability/log.js";
-import { ALSO_SERVED, apiRoutes } from "./routes.js";
+import { alsoServed, apiRoutes } from "./routes.js";
 
 if (existsSync(".env")) process.loadEnvFile(".env");
 const debug = process.env.LOG_LEVEL === "debug";
@@ -76,11 +76,7 @@ for (const route of apiRoutes()) {
   routes.set(route.path, module.default);
 }
 // The functions served at a second path (/.well-known/jwks.json), as the build links them.
-for (const { path, route } of ALSO_SERVED) {
-  const target = routes.get(route);
-  if (!target) throw new Error(`scripts/routes.ts: ${path} is served as ${route}, which no api/ file serves`);
-  routes.set(path, target);
-}
+for (const { path, target } of alsoServed((route) => routes.get(route))) routes.set(path, target);
 
 // A client gets seconds, not Node's default 300 s, to send its headers and body: a
 // stalled upload is answered 408 and closed. Node checks these deadlines on an
