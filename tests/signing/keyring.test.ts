@@ -9,11 +9,12 @@ import { signingKeyring } from "../../lib/signing/keyring-source.js";
 import { CURRENT_KEY_TTL_MS } from "../../lib/signing/keyring-store.js";
 import { JWKS_MAX_AGE_SECONDS } from "../../lib/signing/keyring.js";
 import type { Store } from "../../lib/store/store.js";
-import { clock, ENCRYPTION_KEY, KEY_STORES, keyringOn, openKeyStore } from "./support.js";
+import { STORES } from "../support/stores.js";
+import { clock, ENCRYPTION_KEY, keyringOn, openKeyStore } from "./support.js";
 
 const DAY = 86_400_000;
 
-describe.each(KEY_STORES)("signing keys on $name", ({ name, skip }) => {
+describe.each(STORES)("signing keys on $name", ({ name, skip }) => {
   let store: Store;
   let close: () => Promise<void>;
   beforeAll(async () => {

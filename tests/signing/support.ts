@@ -7,29 +7,17 @@ import { loadConfig } from "../../lib/config/env.js";
 import { signingKeyring } from "../../lib/signing/keyring-source.js";
 import type { Keyring } from "../../lib/signing/keyring.js";
 import type { Store } from "../../lib/store/store.js";
-import { memoryStore } from "../support/app.js";
-import { DATABASE_URL, freshDatabase, postgresStore } from "../support/postgres.js";
+import { openStore, type StoreKind } from "../support/stores.js";
 
 export const ENCRYPTION_KEY = Buffer.alloc(32, 7).toString("base64");
 
-/** The stores a signing-key test runs on: PGlite always, real PostgreSQL with DATABASE_URL. */
-export const KEY_STORES = [
-  { name: "pglite", skip: false },
-  { name: "postgres", skip: !DATABASE_URL },
-] as const;
-
-export async function openKeyStore(name: "pglite" | "postgres"): Promise<{ store: Store; close(): Promise<void> }> {
-  if (name === "pglite") {
-    const store = await memoryStore();
-    return { store, close: () => store.close() };
-  }
-  const db = await freshDatabase();
-  const store = postgresStore(db.url, 4);
+export async function openKeyStore(name: StoreKind): Promise<{ store: Store; close(): Promise<void> }> {
+  const { store, drop } = await openStore(name);
   return {
     store,
     close: async () => {
       await store.close();
-      await db.drop();
+      await drop();
     },
   };
 }

@@ -5,30 +5,20 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Store } from "../../lib/store/store.js";
 import type { WhatsappDecisionRecord } from "../../lib/store/whatsapp-users.js";
-import { memoryStore } from "../support/app.js";
 import { newEvent } from "../support/events.js";
-import { DATABASE_URL, freshDatabase, postgresStore, type TestDatabase } from "../support/postgres.js";
-
-const STORES = [
-  { name: "pglite", skip: false },
-  { name: "postgres", skip: !DATABASE_URL },
-] as const;
+import { openStore, STORES } from "../support/stores.js";
 
 describe.each(STORES)("WhatsApp users in SQL on $name", ({ name, skip }) => {
   let store: Store;
-  let database: TestDatabase | undefined;
+  let drop: (() => Promise<void>) | undefined;
   let n = 0;
   beforeAll(async () => {
     if (skip) return;
-    if (name === "pglite") store = await memoryStore();
-    else {
-      database = await freshDatabase();
-      store = postgresStore(database.url, 4);
-    }
+    ({ store, drop } = await openStore(name));
   });
   afterAll(async () => {
     await store?.close();
-    await database?.drop();
+    await drop?.();
   });
 
   const now = new Date();

@@ -9,8 +9,8 @@ import { twilio } from "../../../lib/providers/twilio.js";
 import { webhook } from "../../../lib/routes/webhooks.js";
 import { forward, type RoutingFile } from "../../../lib/routing/define.js";
 import { whatsappDestinations, whatsappRoutes } from "../../../lib/destinations/whatsapp/index.js";
-import { endpointOf, memoryDatabase, testApp } from "../../support/app.js";
-import { DATABASE_URL, freshDatabase, postgresStore } from "../../support/postgres.js";
+import { endpointOf, testApp } from "../../support/app.js";
+import { openStore, type StoreKind } from "../../support/stores.js";
 import { signedRequest } from "../../support/requests.js";
 import { ACCOUNT_SID, AUTH_TOKEN, type FakeTwilio } from "../../support/twilio-api.js";
 import { receiver, SECRET, type Receiver } from "../../delivery/support.js";
@@ -18,10 +18,7 @@ import { receiver, SECRET, type Receiver } from "../../delivery/support.js";
 export const WHATSAPP_SENDER = "whatsapp:+14155238886";
 export const SMS_SENDER = "+14155550100";
 
-export const STORES = [
-  { name: "pglite", skip: false },
-  { name: "postgres", skip: !DATABASE_URL },
-] as const;
+export { STORES } from "../../support/stores.js";
 
 export function onboardingEnv(api: FakeTwilio): Record<string, string> {
   return {
@@ -68,7 +65,7 @@ export interface Harness {
 let sids = 0;
 
 export async function openHarness(
-  kind: "pglite" | "postgres",
+  kind: StoreKind,
   api: FakeTwilio,
   extraEnv: Record<string, string> = {},
 ): Promise<Harness> {
@@ -76,22 +73,8 @@ export async function openHarness(
   const crm = await receiver();
   // No jitter: the retries come exactly 1 s, 2 s, 4 s after.
   const parts = { clock: () => clock.now, random: () => 0.5, routes: routesWithCrm(crm) };
-  let gateway: App;
-  let query: Harness["query"];
-  let drop = async () => {};
-  if (kind === "pglite") {
-    const { store, db } = await memoryDatabase();
-    gateway = await testApp({ ...onboardingEnv(api), ...extraEnv }, { ...parts, store });
-    query = async <T>(text: string) => (await db.query<T>(text)).rows;
-  } else {
-    const database = await freshDatabase();
-    gateway = await testApp(
-      { ...onboardingEnv(api), ...extraEnv },
-      { ...parts, store: postgresStore(database.url, 4) },
-    );
-    query = async <T>(text: string) => (await database.sql.unsafe(text)) as unknown as T[];
-    drop = () => database.drop();
-  }
+  const { store, query, drop } = await openStore(kind);
+  const gateway: App = await testApp({ ...onboardingEnv(api), ...extraEnv }, { ...parts, store });
   const endpoint = endpointOf(webhook(twilio), gateway);
   const verifier = new Webhook(SECRET);
   return {
