@@ -44,6 +44,13 @@ export interface AttemptReport {
   stale: number;
 }
 
+const REPORT_COUNTS = ["delivered", "retried", "dead", "deferred", "stale"] as const;
+
+/** Adds one run's counts to a running total. */
+function addReport(total: AttemptReport, run: AttemptReport): void {
+  for (const key of REPORT_COUNTS) total[key] += run[key];
+}
+
 export interface DrainOptions {
   /** Stop claiming when an attempt begun now could end after this. */
   deadline?: Date;
@@ -227,7 +234,7 @@ export function deliveryEngine(parts: EngineParts): DeliveryEngine {
     );
     if (followUps.length > 0) {
       const next = await attempt(followUps.flatMap(({ event, deliveries }) => leased(event, deliveries)));
-      for (const key of ["delivered", "retried", "dead", "deferred", "stale"] as const) report[key] += next[key];
+      addReport(report, next);
     }
     return report;
   }
@@ -262,7 +269,7 @@ export function deliveryEngine(parts: EngineParts): DeliveryEngine {
           total.claimed += claimed.length;
           if (claimed.length === 0) return;
           const report = await attempt(claimed);
-          for (const key of ["delivered", "retried", "dead", "deferred", "stale"] as const) total[key] += report[key];
+          addReport(total, report);
           // A short batch means nothing more was due when it was claimed.
           if (claimed.length < concurrency) return;
         }
